@@ -1,0 +1,47 @@
+//! ELF analysis: what each shared object needs, and whether the base image
+//! (plus the scanned tree) provides it.
+//!
+//! Discovery hands over every ELF file it found, already inspected, together
+//! with the symlinks of the scanned roots; this module simulates the dynamic
+//! loader of the *target image* over them. It never reads the host's
+//! libraries, `/etc/ld.so.conf` or `LD_LIBRARY_PATH`.
+
+pub mod inspect;
+
+use std::path::PathBuf;
+
+use crate::finding::Distribution;
+pub use inspect::{ElfError, ElfInfo};
+
+/// One ELF file of the scanned tree.
+#[derive(Debug, Clone)]
+pub struct ElfObject {
+    /// Lexically normalised path as discovered (root joined with the path
+    /// below it); this is also what findings show.
+    pub path: PathBuf,
+    /// Index into `ElfTree::roots` of the root it was found under.
+    pub root: usize,
+    pub info: ElfInfo,
+    pub distribution: Option<Distribution>,
+    /// The `Tag:` values of the distribution's `WHEEL` file
+    /// (`cp311-cp311-manylinux_2_17_x86_64`, `cp37-abi3-…`), when known.
+    pub wheel_tags: Vec<String>,
+}
+
+/// A symbolic link inside a scanned root, kept so that the resolver can
+/// follow `libfoo.so.1 -> libfoo.so.1.2.3` without touching the disk again.
+#[derive(Debug, Clone)]
+pub struct TreeSymlink {
+    pub path: PathBuf,
+    /// The link's target exactly as stored in the link.
+    pub target: PathBuf,
+    pub root: usize,
+}
+
+/// Everything the loader simulation needs from discovery.
+#[derive(Debug, Clone, Default)]
+pub struct ElfTree {
+    pub roots: Vec<PathBuf>,
+    pub objects: Vec<ElfObject>,
+    pub symlinks: Vec<TreeSymlink>,
+}

@@ -1,0 +1,4 @@
+fn main() {
+    let bases = distrolint::base::builtin();
+    println!("{} bases", bases.len());
+}
