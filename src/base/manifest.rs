@@ -30,6 +30,11 @@ pub struct BaseImage {
     pub python: Option<Python>,
     pub loader: Loader,
     pub facts: Facts,
+    /// Directory symlinks of the image (`/lib -> usr/lib` on a merged-/usr
+    /// image), so that a path spelled through one finds the same library or
+    /// program as the loader and `execve` would. Sorted by path.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<Link>,
     /// Every ELF shared object in the image, sorted by path.
     #[serde(default)]
     pub libraries: Vec<Library>,
@@ -91,6 +96,16 @@ pub struct Loader {
     pub cache_entries: Vec<CacheEntry>,
     /// The loader's built-in directories, searched after the cache.
     pub default_search_path: Vec<String>,
+}
+
+/// A symlink to a directory, as stored in the image.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Link {
+    /// Absolute path of the link inside the image.
+    pub path: String,
+    /// The target exactly as written in the link (`usr/lib`).
+    pub target: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

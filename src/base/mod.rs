@@ -108,11 +108,21 @@ pub fn find_in<'a>(bases: &'a [BaseImage], query: &str) -> Option<&'a BaseImage>
             .iter()
             .find(|b| b.images.iter().any(|i| i == without_digest));
     }
-    bases.iter().find(|b| {
-        b.images
-            .iter()
-            .any(|i| i == repository || split_tag(i) == (repository, tag))
-    })
+    // A manifest listing this exact tag wins over one listing the bare
+    // repository, whatever their order: `python:latest-dev` is not `python`.
+    // An untagged reference means `:latest`, as for `docker pull`.
+    let wanted = (repository, Some(tag.unwrap_or("latest")));
+    if let Some(b) = bases
+        .iter()
+        .find(|b| b.images.iter().any(|i| split_tag(i) == wanted))
+    {
+        return Some(b);
+    }
+    // A manifest listing the bare repository covers all of its (non-debug)
+    // tags: `:nonroot`, `:latest`, a version tag.
+    bases
+        .iter()
+        .find(|b| b.images.iter().any(|i| i == repository))
 }
 
 /// Splits `repo:tag`; a colon inside the registry's host:port is not a tag.
@@ -129,7 +139,7 @@ impl BaseImage {
     /// The library at exactly `path` inside the image, following the
     /// image's own symlinks (bounded, since a manifest is input too).
     pub fn library_at(&self, path: &str) -> Option<&Library> {
-        let mut current = normalize(path);
+        let mut current = self.resolve_links(path);
         for _ in 0..16 {
             let lib = self
                 .libraries
@@ -140,12 +150,7 @@ impl BaseImage {
             match &lib.link_target {
                 None => return Some(lib),
                 Some(target) => {
-                    current = if target.starts_with('/') {
-                        normalize(target)
-                    } else {
-                        let parent = current.rsplit_once('/').map(|(p, _)| p).unwrap_or("");
-                        normalize(&format!("{parent}/{target}"))
-                    };
+                    current = self.resolve_links(&link_destination(&current, target));
                 }
             }
         }
@@ -156,7 +161,12 @@ impl BaseImage {
     /// directories, as the loader does after RPATH/RUNPATH.
     pub fn find_system_library(&self, soname: &str) -> Option<&Library> {
         if self.loader.ld_so_cache {
-            if let Some(entry) = self.loader.cache_entries.iter().find(|e| e.soname == soname) {
+            if let Some(entry) = self
+                .loader
+                .cache_entries
+                .iter()
+                .find(|e| e.soname == soname)
+            {
                 if let Some(lib) = self.library_at(&entry.path) {
                     return Some(lib);
                 }
@@ -172,13 +182,37 @@ impl BaseImage {
     /// executable at an absolute path.
     pub fn find_executable(&self, program: &str) -> Option<&Executable> {
         if program.contains('/') {
-            let path = normalize(program);
+            let path = self.resolve_links(program);
             return self.executables.iter().find(|e| e.path == path);
         }
         self.facts.path.iter().find_map(|dir| {
-            let candidate = normalize(&format!("{dir}/{program}"));
+            let candidate = self.resolve_links(&format!("{dir}/{program}"));
             self.executables.iter().find(|e| e.path == candidate)
         })
+    }
+
+    /// Rewrites `path` through the image's directory symlinks
+    /// (`/lib/x86_64-linux-gnu/libc.so.6` → `/usr/lib/x86_64-linux-gnu/…` on
+    /// a merged-/usr image), the way the kernel walks a path: the first
+    /// component that is a link is replaced, then the walk starts again.
+    /// Bounded like the kernel's 40 hops, since a manifest is input too.
+    pub fn resolve_links(&self, path: &str) -> String {
+        let mut current = normalize(path);
+        for _ in 0..40 {
+            let hit = self.links.iter().find(|link| {
+                current == link.path
+                    || current
+                        .strip_prefix(link.path.as_str())
+                        .is_some_and(|rest| rest.starts_with('/'))
+            });
+            let Some(link) = hit else {
+                return current;
+            };
+            let rest = &current[link.path.len()..];
+            let destination = link_destination(&link.path, &link.target);
+            current = normalize(&format!("{destination}{rest}"));
+        }
+        current
     }
 
     /// Whether the base defines `version` (e.g. `GLIBC_2.38`) in `library`,
@@ -220,13 +254,27 @@ pub fn compare_versions(a: &str, b: &str) -> std::cmp::Ordering {
     let parse = |s: &str| -> Vec<u64> { s.split('.').map(|p| p.parse().unwrap_or(0)).collect() };
     let (a, b) = (parse(a), parse(b));
     for i in 0..a.len().max(b.len()) {
-        let (x, y) = (a.get(i).copied().unwrap_or(0), b.get(i).copied().unwrap_or(0));
+        let (x, y) = (
+            a.get(i).copied().unwrap_or(0),
+            b.get(i).copied().unwrap_or(0),
+        );
         match x.cmp(&y) {
             std::cmp::Ordering::Equal => continue,
             other => return other,
         }
     }
     std::cmp::Ordering::Equal
+}
+
+/// Where a link at `link_path` whose stored target is `target` points, as an
+/// absolute image path: relative targets count from the link's directory.
+pub fn link_destination(link_path: &str, target: &str) -> String {
+    if target.starts_with('/') {
+        normalize(target)
+    } else {
+        let parent = link_path.rsplit_once('/').map(|(p, _)| p).unwrap_or("");
+        normalize(&format!("{parent}/{target}"))
+    }
 }
 
 /// Collapses `.`, `..` and repeated slashes in an absolute image path.
@@ -252,8 +300,14 @@ mod tests {
     #[test]
     fn version_numbers_compare_numerically() {
         assert_eq!(compare_versions("2.9", "2.10"), std::cmp::Ordering::Less);
-        assert_eq!(compare_versions("3.4.30", "3.4.30"), std::cmp::Ordering::Equal);
-        assert_eq!(compare_versions("2.41", "2.36"), std::cmp::Ordering::Greater);
+        assert_eq!(
+            compare_versions("3.4.30", "3.4.30"),
+            std::cmp::Ordering::Equal
+        );
+        assert_eq!(
+            compare_versions("2.41", "2.36"),
+            std::cmp::Ordering::Greater
+        );
         assert_eq!(split_version("GLIBC_2.38"), Some(("GLIBC", "2.38")));
         assert_eq!(split_version("GLIBC_PRIVATE"), None);
     }
@@ -264,9 +318,189 @@ mod tests {
         assert_eq!(normalize("/../../etc"), "/etc");
     }
 
+    /// A minimal manifest: everything absent except what the test adds.
+    fn manifest(name: &str, images: &[&str], extra: &str) -> BaseImage {
+        let images: Vec<String> = images.iter().map(|i| format!("{i:?}")).collect();
+        let text = format!(
+            r#"
+name = "{name}"
+images = [{}]
+summary = "test"
+architecture = "x86_64"
+libc = {{ kind = "glibc" }}
+loader = {{ ld-so-cache = false, default-search-path = ["/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib", "/usr/lib"] }}
+facts = {{ bin-sh = false, usr-bin-env = false, zoneinfo = false, zoneinfo-legacy = false, ldconfig = false, path = ["/usr/sbin", "/usr/bin", "/sbin", "/bin"] }}
+provenance = {{ method = "test", date = "2026-01-01" }}
+{extra}
+"#,
+            images.join(", ")
+        );
+        parse_manifest(name, &text).expect("test manifest parses")
+    }
+
+    #[test]
+    fn a_merged_usr_image_finds_libc_through_the_lib_link() {
+        let base = manifest(
+            "merged",
+            &[],
+            r#"
+[[links]]
+path = "/lib"
+target = "usr/lib"
+
+[[links]]
+path = "/lib64"
+target = "usr/lib64"
+
+[[links]]
+path = "/bin"
+target = "usr/bin"
+
+[[libraries]]
+path = "/usr/lib/x86_64-linux-gnu/libc.so.6"
+soname = "libc.so.6"
+
+[[libraries]]
+path = "/usr/lib64/ld-linux-x86-64.so.2"
+link-target = "../lib/x86_64-linux-gnu/ld-linux-x86-64.so.2"
+
+[[libraries]]
+path = "/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2"
+soname = "ld-linux-x86-64.so.2"
+
+[[executables]]
+path = "/usr/bin/python3.13"
+kind = "elf"
+runnable = true
+"#,
+        );
+        let libc = base
+            .library_at("/lib/x86_64-linux-gnu/libc.so.6")
+            .expect("found via /lib");
+        assert_eq!(libc.path, "/usr/lib/x86_64-linux-gnu/libc.so.6");
+        let loader = base
+            .library_at("/lib64/ld-linux-x86-64.so.2")
+            .expect("found via /lib64");
+        assert_eq!(loader.soname.as_deref(), Some("ld-linux-x86-64.so.2"));
+        // The search path spells /lib first; the link makes it the same directory.
+        assert!(base.find_system_library("libc.so.6").is_some());
+        assert_eq!(
+            base.find_executable("/bin/python3.13")
+                .map(|e| e.path.as_str()),
+            Some("/usr/bin/python3.13")
+        );
+        assert!(base.find_executable("python3.13").is_some());
+    }
+
+    #[test]
+    fn an_unrecorded_link_is_not_followed() {
+        let base = manifest(
+            "split",
+            &[],
+            r#"
+[[libraries]]
+path = "/usr/lib/x86_64-linux-gnu/libc.so.6"
+soname = "libc.so.6"
+"#,
+        );
+        assert!(base.library_at("/lib/x86_64-linux-gnu/libc.so.6").is_none());
+        assert!(base
+            .library_at("/usr/lib/x86_64-linux-gnu/libc.so.6")
+            .is_some());
+    }
+
+    #[test]
+    fn link_loops_end() {
+        let base = manifest(
+            "loop",
+            &[],
+            r#"
+[[links]]
+path = "/a"
+target = "b"
+
+[[links]]
+path = "/b"
+target = "a"
+"#,
+        );
+        // Any answer will do, as long as it comes back.
+        let _ = base.resolve_links("/a/x");
+        assert!(base.library_at("/a/x").is_none());
+    }
+
+    #[test]
+    fn chainguard_tags_pick_their_own_manifest() {
+        let bases = vec![
+            manifest(
+                "chainguard-python-latest",
+                &["cgr.dev/chainguard/python:latest"],
+                "",
+            ),
+            manifest(
+                "chainguard-python-latest-dev",
+                &["cgr.dev/chainguard/python:latest-dev"],
+                "",
+            ),
+            manifest(
+                "python3-debian13",
+                &["gcr.io/distroless/python3-debian13"],
+                "",
+            ),
+        ];
+        let name = |q: &str| find_in(&bases, q).map(|b| b.name.as_str());
+        assert_eq!(
+            name("cgr.dev/chainguard/python"),
+            Some("chainguard-python-latest")
+        );
+        assert_eq!(
+            name("cgr.dev/chainguard/python:latest"),
+            Some("chainguard-python-latest")
+        );
+        assert_eq!(
+            name("cgr.dev/chainguard/python:latest-dev"),
+            Some("chainguard-python-latest-dev")
+        );
+        assert_eq!(
+            name("cgr.dev/chainguard/python:latest-dev@sha256:0123"),
+            Some("chainguard-python-latest-dev")
+        );
+        assert_eq!(
+            name("gcr.io/distroless/python3-debian13:nonroot"),
+            Some("python3-debian13")
+        );
+        assert_eq!(
+            name("gcr.io/distroless/python3-debian13"),
+            Some("python3-debian13")
+        );
+        assert_eq!(name("gcr.io/distroless/python3-debian13:debug"), None);
+    }
+
+    #[test]
+    fn a_tagged_manifest_beats_a_bare_repository() {
+        let bases = vec![
+            manifest("a-bare", &["example.org/python"], ""),
+            manifest("b-dev", &["example.org/python:dev"], ""),
+        ];
+        assert_eq!(
+            find_in(&bases, "example.org/python:dev").map(|b| b.name.as_str()),
+            Some("b-dev")
+        );
+        assert_eq!(
+            find_in(&bases, "example.org/python:3").map(|b| b.name.as_str()),
+            Some("a-bare")
+        );
+    }
+
     #[test]
     fn tags_split_without_confusing_a_registry_port() {
-        assert_eq!(split_tag("gcr.io/distroless/cc:nonroot"), ("gcr.io/distroless/cc", Some("nonroot")));
-        assert_eq!(split_tag("localhost:5000/app"), ("localhost:5000/app", None));
+        assert_eq!(
+            split_tag("gcr.io/distroless/cc:nonroot"),
+            ("gcr.io/distroless/cc", Some("nonroot"))
+        );
+        assert_eq!(
+            split_tag("localhost:5000/app"),
+            ("localhost:5000/app", None)
+        );
     }
 }
