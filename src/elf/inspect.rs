@@ -64,7 +64,13 @@ fn split_search_path(values: &[&str]) -> Vec<String> {
     values
         .iter()
         .flat_map(|v| v.split(':'))
-        .map(|d| if d.is_empty() { ".".to_string() } else { d.to_string() })
+        .map(|d| {
+            if d.is_empty() {
+                ".".to_string()
+            } else {
+                d.to_string()
+            }
+        })
         .collect()
 }
 
@@ -93,7 +99,11 @@ pub fn inspect(bytes: &[u8]) -> Result<ElfInfo, ElfError> {
             if def.vd_flags & 0x1 != 0 {
                 continue;
             }
-            if let Some(name) = def.iter().next().and_then(|aux| elf.dynstrtab.get_at(aux.vda_name)) {
+            if let Some(name) = def
+                .iter()
+                .next()
+                .and_then(|aux| elf.dynstrtab.get_at(aux.vda_name))
+            {
                 version_defs.push(name.to_string());
             }
         }

@@ -6,11 +6,20 @@
 //! loader of the *target image* over them. It never reads the host's
 //! libraries, `/etc/ld.so.conf` or `LD_LIBRARY_PATH`.
 
+pub mod check;
+pub mod codes;
+mod diagnose;
 pub mod inspect;
+mod library_hints;
+pub mod python_abi;
+pub mod resolve;
+pub mod search_path;
+pub mod tree_fs;
 
 use std::path::PathBuf;
 
 use crate::finding::Distribution;
+pub use check::check_tree;
 pub use inspect::{ElfError, ElfInfo};
 
 /// One ELF file of the scanned tree.
