@@ -6,6 +6,7 @@
 //! `@sha256:…`); `:debug` tags are a different image (they ship busybox) and
 //! only match a manifest that lists them.
 
+pub mod import;
 pub mod manifest;
 
 use std::path::Path;
@@ -36,8 +37,9 @@ pub enum BaseError {
     #[diagnostic(code(distrolint::base_manifest))]
     Parse {
         name: String,
+        /// Shared rather than inline, so the error stays small.
         #[source_code]
-        source_code: miette::NamedSource<String>,
+        source_code: std::sync::Arc<miette::NamedSource<String>>,
         #[label("{message}")]
         span: Option<miette::SourceSpan>,
         message: String,
@@ -48,7 +50,7 @@ pub enum BaseError {
 pub fn parse_manifest(name: &str, text: &str) -> Result<BaseImage, BaseError> {
     toml::from_str::<BaseImage>(text).map_err(|err| BaseError::Parse {
         name: name.to_string(),
-        source_code: miette::NamedSource::new(name, text.to_string()),
+        source_code: std::sync::Arc::new(miette::NamedSource::new(name, text.to_string())),
         span: err.span().map(Into::into),
         message: err.message().to_string(),
     })

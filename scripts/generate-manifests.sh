@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Regenerates the built-in manifests of the Google distroless images in
+# rules/bases/ from real Debian packages:
+#
+#   scripts/generate-manifests.sh [IMAGE...]
+#
+# For each image (default: all ten), scripts/build-rootfs.sh rebuilds its
+# root filesystem in a temporary directory and `distrolint bases import`
+# reads it. Nothing in the manifests is typed by hand; run this again to pick
+# up new package versions. Needs root (see build-rootfs.sh).
+#
+# The Chainguard manifests are made by scripts/chainguard-manifest.py.
+
+set -euo pipefail
+
+repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo_root"
+
+all_images=(
+    static-debian12 base-nossl-debian12 base-debian12 cc-debian12 python3-debian12
+    static-debian13 base-nossl-debian13 base-debian13 cc-debian13 python3-debian13
+)
+if [[ $# -gt 0 ]]; then
+    images=("$@")
+else
+    images=("${all_images[@]}")
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/distrolint-rootfs.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+summary() {
+    local flavour=${1%-debian*} release=${1##*-} debian python
+    case $release in
+        debian12) debian="Debian 12"; python=3.11 ;;
+        debian13) debian="Debian 13"; python=3.13 ;;
+    esac
+    case $flavour in
+        static) echo "distroless static ($debian): no C library and no loader; static programs only" ;;
+        base-nossl) echo "distroless base without OpenSSL ($debian): glibc, no libssl, no libstdc++" ;;
+        base) echo "distroless base ($debian): glibc and OpenSSL, no libstdc++ or libgcc_s" ;;
+        cc) echo "distroless cc ($debian): base plus libstdc++, libgcc_s and libgomp" ;;
+        python3) echo "distroless Python $python ($debian): no shell, no pip" ;;
+    esac
+}
+
+suite_of() {
+    case ${1##*-} in
+        debian12) echo bookworm ;;
+        debian13) echo trixie ;;
+    esac
+}
+
+cargo build --release --quiet
+
+for image in "${images[@]}"; do
+    rootfs=$work/$image
+    scripts/build-rootfs.sh "$image" "$rootfs"
+    method="rebuilt by scripts/build-rootfs.sh from the Debian $(suite_of "$image") packages distroless lists (unpacked without dependency resolution, plus the files distroless adds itself), then read by \`distrolint bases import\`"
+    cargo run --release --quiet -- bases import "$rootfs" \
+        --name "$image" \
+        --image "gcr.io/distroless/$image" \
+        --alias "distroless/$image" \
+        --summary "$(summary "$image")" \
+        --method "$method" \
+        -o "rules/bases/$image.toml"
+    echo "generate-manifests: wrote rules/bases/$image.toml" >&2
+    rm -rf "$rootfs"
+done
