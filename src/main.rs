@@ -1,4 +1,113 @@
-fn main() {
-    let bases = distrolint::base::builtin();
-    println!("{} bases", bases.len());
+//! The `distrolint` binary: parse the command line, run, print, exit.
+//!
+//! Only this file prints to the terminal or chooses the exit status:
+//! 0 nothing at or above `--fail-on`, 1 something is, 2 usage or tool error.
+//! A closed pipe (`distrolint check | head`) ends output quietly.
+
+use std::io::{self, IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+use miette::Report;
+
+use distrolint::cli::{BasesCommand, Cli, Command};
+use distrolint::{base, settings, Outcome};
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            // --help and --version are not errors.
+            let code = if err.use_stderr() { 2 } else { 0 };
+            let _ = err.print();
+            return ExitCode::from(code);
+        }
+    };
+    match run(cli) {
+        Ok(status) => ExitCode::from(status),
+        Err(report) => {
+            if is_broken_pipe(&report) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("{report:?}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(report: &Report) -> bool {
+    report
+        .downcast_ref::<io::Error>()
+        .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+}
+
+/// A write that hit a closed pipe is not an error; every other failure is.
+fn finish_write(result: io::Result<()>) -> miette::Result<()> {
+    match result {
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.map_err(|e| miette::miette!("cannot write the report: {e}")),
+    }
+}
+
+fn run(cli: Cli) -> miette::Result<u8> {
+    match cli.command {
+        Command::Check(args) => {
+            let color = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let settings = settings::CheckSettings::from_args(args, color)?;
+            let Outcome {
+                report,
+                status,
+                elapsed,
+            } = distrolint::check(&settings)?;
+            let stdout = io::stdout();
+            let mut out = stdout.lock();
+            finish_write(out.write_all(&report).and_then(|_| out.flush()))?;
+            if settings.format == distrolint::report::Format::Human {
+                let _ = writeln!(io::stderr(), "Finished in {:.2?}.", elapsed);
+            }
+            Ok(status)
+        }
+        Command::Bases(args) => {
+            let text = match args.command.unwrap_or(BasesCommand::List) {
+                BasesCommand::List => distrolint::bases_cmd::list(),
+                BasesCommand::Show { name, format } => distrolint::bases_cmd::show(&name, format)?,
+                BasesCommand::Import {
+                    source,
+                    name,
+                    images,
+                    aliases,
+                    summary,
+                    path,
+                    method,
+                    output,
+                } => {
+                    let options = base::import::ImportOptions {
+                        name,
+                        images,
+                        aliases,
+                        summary,
+                        path: path
+                            .map(|p| p.split(':').map(str::to_string).collect())
+                            .unwrap_or_else(base::import::default_path),
+                        date: None,
+                        method,
+                    };
+                    let manifest = base::import::import_rootfs(&source, &options)
+                        .map_err(|e| miette::miette!("{e}"))?;
+                    let text = base::import::to_toml(&manifest);
+                    if let Some(output) = output {
+                        std::fs::write(&output, text).map_err(|e| {
+                            miette::miette!("cannot write {}: {e}", output.display())
+                        })?;
+                        return Ok(0);
+                    }
+                    text
+                }
+            };
+            let stdout = io::stdout();
+            let mut out = stdout.lock();
+            finish_write(out.write_all(text.as_bytes()).and_then(|_| out.flush()))?;
+            Ok(0)
+        }
+    }
 }

@@ -1,0 +1,294 @@
+//! Which installed distribution each file belongs to.
+//!
+//! The authority is `*.dist-info/RECORD`, the list pip writes of every file it
+//! installed, with paths relative to the directory holding the `.dist-info`.
+//! Debian's packages install `*.egg-info` instead: there `installed-files.txt`
+//! is used when present, and otherwise `top_level.txt` names the top-level
+//! packages the distribution owns. A `RECORD` row that cannot be parsed is
+//! skipped (and counted into one diagnostic per file), never fatal.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::finding::{Distribution, Family, Finding, Severity};
+
+use super::normalize_path;
+
+/// Metadata files larger than this are not installer output; they are read
+/// no further so that a hostile tree cannot make discovery hold gigabytes.
+const MAX_METADATA_BYTES: u64 = 64 * 1024 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct DistributionInfo {
+    pub distribution: Distribution,
+    /// The `.dist-info` or `.egg-info` path.
+    pub metadata_path: PathBuf,
+    /// The directory the metadata sits in (the package tree).
+    pub tree: PathBuf,
+    /// `Tag:` lines of the `WHEEL` file.
+    pub wheel_tags: Vec<String>,
+    /// Files claimed, normalised.
+    pub files: Vec<PathBuf>,
+    /// From `top_level.txt`, used only when no file list exists.
+    pub top_level: Vec<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct Distributions {
+    list: Vec<DistributionInfo>,
+}
+
+impl Distributions {
+    pub fn get(&self, index: usize) -> &DistributionInfo {
+        &self.list[index]
+    }
+
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &DistributionInfo> {
+        self.list.iter()
+    }
+
+    pub fn read(
+        dist_infos: &[PathBuf],
+        egg_infos: &[PathBuf],
+        problems: &mut Vec<Finding>,
+    ) -> Self {
+        let mut list: Vec<DistributionInfo> = Vec::new();
+        for dir in dist_infos {
+            list.push(read_dist_info(dir, problems));
+        }
+        for egg in egg_infos {
+            list.push(read_egg_info(egg));
+        }
+        list.sort_by(|a, b| a.metadata_path.cmp(&b.metadata_path));
+        Distributions { list }
+    }
+
+    /// Every claimed file mapped to its distribution. When two distributions
+    /// claim one file (an upgrade that left a stale RECORD), the later
+    /// metadata path wins, which is deterministic if arbitrary.
+    pub fn file_owners(&self) -> BTreeMap<&Path, usize> {
+        let mut owners = BTreeMap::new();
+        for (index, dist) in self.list.iter().enumerate() {
+            for file in &dist.files {
+                owners.insert(file.as_path(), index);
+            }
+        }
+        owners
+    }
+
+    /// For distributions known only by their `top_level.txt`: the owner of a
+    /// file in `tree` whose first component is one of its top-level names.
+    pub fn owner_by_top_level(&self, tree: &Path, file: &Path) -> Option<usize> {
+        let relative = file.strip_prefix(tree).ok()?;
+        let first = relative.components().next()?.as_os_str().to_str()?;
+        let module = first.split('.').next().unwrap_or(first);
+        self.list.iter().position(|d| {
+            d.files.is_empty()
+                && d.tree == tree
+                && d.top_level.iter().any(|t| t == module || t == first)
+        })
+    }
+}
+
+fn read_limited(path: &Path) -> Option<String> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > MAX_METADATA_BYTES {
+        return None;
+    }
+    let bytes = std::fs::read(path).ok()?;
+    Some(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// `Name:` and `Version:` from the RFC 822 header of METADATA / PKG-INFO.
+fn name_and_version(text: &str) -> (Option<String>, Option<String>) {
+    let (mut name, mut version) = (None, None);
+    for line in text.lines() {
+        if line.is_empty() {
+            break;
+        }
+        if let Some(v) = line.strip_prefix("Name:") {
+            name.get_or_insert_with(|| v.trim().to_string());
+        } else if let Some(v) = line.strip_prefix("Version:") {
+            version.get_or_insert_with(|| v.trim().to_string());
+        }
+    }
+    (name, version)
+}
+
+/// `numpy-1.26.4.dist-info` → (`numpy`, `1.26.4`); egg-info names may carry
+/// a Python tag after the version (`PyYAML-6.0-py3.11.egg-info`).
+fn name_and_version_from_dir(path: &Path) -> (String, String) {
+    let stem = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = stem
+        .trim_end_matches(".dist-info")
+        .trim_end_matches(".egg-info")
+        .to_string();
+    let mut parts = stem.splitn(3, '-');
+    let name = parts.next().unwrap_or("").to_string();
+    let version = parts.next().unwrap_or("unknown").to_string();
+    (name, version)
+}
+
+fn read_dist_info(dir: &Path, problems: &mut Vec<Finding>) -> DistributionInfo {
+    let tree = dir.parent().map(Path::to_path_buf).unwrap_or_default();
+    let (dir_name, dir_version) = name_and_version_from_dir(dir);
+    let (name, version) = read_limited(&dir.join("METADATA"))
+        .map(|t| name_and_version(&t))
+        .unwrap_or((None, None));
+    let wheel_tags = read_limited(&dir.join("WHEEL"))
+        .map(|t| {
+            t.lines()
+                .filter_map(|l| l.strip_prefix("Tag:"))
+                .map(|v| v.trim().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut files = Vec::new();
+    let record_path = dir.join("RECORD");
+    if let Some(record) = read_limited(&record_path) {
+        let mut bad_rows = 0usize;
+        for line in record.lines() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            match first_csv_field(line) {
+                Some(field) if !field.is_empty() => {
+                    files.push(normalize_path(&tree.join(field)));
+                }
+                _ => bad_rows += 1,
+            }
+        }
+        if bad_rows > 0 {
+            problems.push(Finding::new(
+                "DL905",
+                Severity::Info,
+                Family::Scan,
+                &record_path,
+                format!("{bad_rows} rows of {} could not be read; their files are attributed by location instead", record_path.display()),
+                "reinstall the distribution to rewrite its RECORD",
+            ));
+        }
+    }
+    files.sort();
+    DistributionInfo {
+        distribution: Distribution {
+            name: name.unwrap_or(dir_name),
+            version: version.unwrap_or(dir_version),
+        },
+        metadata_path: dir.to_path_buf(),
+        tree,
+        wheel_tags,
+        files,
+        top_level: Vec::new(),
+    }
+}
+
+fn read_egg_info(path: &Path) -> DistributionInfo {
+    let tree = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let (dir_name, dir_version) = name_and_version_from_dir(path);
+    // An egg-info may be a single PKG-INFO file or a directory.
+    let pkg_info = if path.is_dir() {
+        read_limited(&path.join("PKG-INFO"))
+    } else {
+        read_limited(path)
+    };
+    let (name, version) = pkg_info
+        .map(|t| name_and_version(&t))
+        .unwrap_or((None, None));
+    let mut files = Vec::new();
+    let mut top_level = Vec::new();
+    if path.is_dir() {
+        if let Some(list) = read_limited(&path.join("installed-files.txt")) {
+            files = list
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(|l| normalize_path(&path.join(l.trim())))
+                .collect();
+        }
+        if let Some(text) = read_limited(&path.join("top_level.txt")) {
+            top_level = text
+                .lines()
+                .map(|l| l.trim().to_string())
+                .filter(|l| !l.is_empty())
+                .collect();
+        }
+    }
+    files.sort();
+    DistributionInfo {
+        distribution: Distribution {
+            name: name.unwrap_or(dir_name),
+            version: version.unwrap_or(dir_version),
+        },
+        metadata_path: path.to_path_buf(),
+        tree,
+        wheel_tags: Vec::new(),
+        files,
+        top_level,
+    }
+}
+
+/// The first field of a CSV row as pip writes RECORD (RFC 4180 quoting).
+/// Returns `None` for a row whose quoting is broken.
+fn first_csv_field(line: &str) -> Option<String> {
+    let mut chars = line.chars().peekable();
+    if chars.peek() != Some(&'"') {
+        return Some(line.split(',').next().unwrap_or("").to_string());
+    }
+    chars.next();
+    let mut field = String::new();
+    loop {
+        match chars.next()? {
+            '"' if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            '"' => return Some(field),
+            c => field.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn record_rows_with_quotes_and_commas() {
+        assert_eq!(
+            first_csv_field("numpy/__init__.py,sha256=abc,123").as_deref(),
+            Some("numpy/__init__.py")
+        );
+        assert_eq!(
+            first_csv_field("\"odd,name.py\",,").as_deref(),
+            Some("odd,name.py")
+        );
+        assert_eq!(
+            first_csv_field("\"say \"\"hi\"\".py\",,").as_deref(),
+            Some("say \"hi\".py")
+        );
+        assert_eq!(first_csv_field("\"unterminated,"), None);
+    }
+
+    #[test]
+    fn names_from_metadata_directories() {
+        assert_eq!(
+            name_and_version_from_dir(Path::new("x/numpy-1.26.4.dist-info")),
+            ("numpy".into(), "1.26.4".into())
+        );
+        assert_eq!(
+            name_and_version_from_dir(Path::new("PyYAML-6.0-py3.11.egg-info")),
+            ("PyYAML".into(), "6.0".into())
+        );
+    }
+}

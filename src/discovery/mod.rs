@@ -1,0 +1,297 @@
+//! Discovery: walk the paths the user named and decide, for every file, what
+//! it is and who it belongs to.
+//!
+//! The walk never follows a symlink (links are recorded, so the ELF resolver
+//! can follow the ones that stay inside a root) and never descends into
+//! `__pycache__`, `.git` or `node_modules`. FIFOs, sockets and devices are
+//! skipped without being opened, because opening a FIFO blocks. A directory
+//! that cannot be read is one diagnostic and the walk goes on.
+//!
+//! Installed packages are recognised by their layout rather than by any
+//! configuration: a `site-packages` or `dist-packages` directory, a directory
+//! holding `*.dist-info` (what `pip install -t DIR` makes), and a virtualenv
+//! (a `pyvenv.cfg` beside `lib/pythonX.Y/site-packages`). Everything else is
+//! the application's own code.
+
+mod distributions;
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::elf::TreeSymlink;
+use crate::finding::{Distribution, Family, Finding, Severity};
+pub use distributions::{DistributionInfo, Distributions};
+
+/// Directory names that never hold anything a check needs.
+const SKIPPED_DIRS: &[&str] = &["__pycache__", ".git", "node_modules"];
+
+/// Whether a file is the application's or an installed package's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Origin {
+    Application,
+    /// Inside a package tree (`site-packages`, `dist-packages`, `pip -t`).
+    Package,
+}
+
+#[derive(Debug, Clone)]
+pub struct DiscoveredFile {
+    pub path: PathBuf,
+    /// Index into `Discovery::roots`.
+    pub root: usize,
+    pub origin: Origin,
+    /// The package tree the file is in, when it is in one.
+    pub package_tree: Option<PathBuf>,
+    pub distribution: Option<usize>,
+    pub size: u64,
+}
+
+/// A virtualenv found during the walk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VirtualEnv {
+    pub path: PathBuf,
+    /// The `version` (or `version_info`) key of `pyvenv.cfg`.
+    pub python_version: Option<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct Discovery {
+    pub roots: Vec<PathBuf>,
+    /// Regular files, sorted by path.
+    pub files: Vec<DiscoveredFile>,
+    pub symlinks: Vec<TreeSymlink>,
+    pub package_trees: Vec<PathBuf>,
+    pub virtualenvs: Vec<VirtualEnv>,
+    pub distributions: Distributions,
+    /// Files and directories that could not be read.
+    pub problems: Vec<Finding>,
+    /// Entries passed over: FIFOs, sockets, devices.
+    pub skipped_special: usize,
+}
+
+impl Discovery {
+    pub fn distribution_of(&self, file: &DiscoveredFile) -> Option<Distribution> {
+        file.distribution
+            .map(|i| self.distributions.get(i).distribution.clone())
+    }
+}
+
+/// Removes `.` components and folds `..` lexically, so that the same file
+/// reached through two spellings has one path. Symlinked directories are not
+/// walked into, which is what makes the lexical fold safe here.
+pub fn normalize_path(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => match out.components().next_back() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                // `..` at the root stays at the root, as the kernel does.
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(".."),
+            },
+            other => out.push(other.as_os_str()),
+        }
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
+}
+
+fn problem(path: &Path, code: &str, message: String, help: &str) -> Finding {
+    Finding::new(code, Severity::Warning, Family::Scan, path, message, help)
+}
+
+/// Walks every root. Roots that do not exist are reported as problems, not
+/// errors, so that one typo does not hide the findings of the other paths;
+/// the caller decides whether an empty scan is an error.
+pub fn discover(roots: &[PathBuf]) -> Discovery {
+    let mut discovery = Discovery {
+        roots: roots.iter().map(|r| normalize_path(r)).collect(),
+        ..Default::default()
+    };
+    let mut regular: Vec<(PathBuf, usize, u64)> = Vec::new();
+    let mut dirs_with_dist_info: HashSet<PathBuf> = HashSet::new();
+    let mut dist_info_dirs: Vec<PathBuf> = Vec::new();
+    let mut egg_infos: Vec<PathBuf> = Vec::new();
+    let mut pyvenv_cfgs: Vec<PathBuf> = Vec::new();
+    let mut seen_dirs: HashSet<PathBuf> = HashSet::new();
+
+    for (root_index, root) in discovery.roots.clone().iter().enumerate() {
+        let walker = WalkDir::new(root)
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                !(e.depth() > 0
+                    && e.file_type().is_dir()
+                    && e.file_name()
+                        .to_str()
+                        .is_some_and(|n| SKIPPED_DIRS.contains(&n)))
+            });
+        for entry in walker {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(err) => {
+                    let path = err
+                        .path()
+                        .map(Path::to_path_buf)
+                        .unwrap_or_else(|| root.clone());
+                    let detail = err
+                        .io_error()
+                        .map(|e| e.to_string())
+                        .unwrap_or_else(|| err.to_string());
+                    discovery.problems.push(problem(
+                        &path,
+                        "DL901",
+                        format!("cannot read {}: {detail}", path.display()),
+                        "fix the permissions or exclude the path; the rest of the scan went on",
+                    ));
+                    continue;
+                }
+            };
+            let path = normalize_path(entry.path());
+            let file_type = entry.file_type();
+            if file_type.is_symlink() {
+                match std::fs::read_link(entry.path()) {
+                    Ok(target) => discovery.symlinks.push(TreeSymlink {
+                        path,
+                        target,
+                        root: root_index,
+                    }),
+                    Err(err) => discovery.problems.push(problem(
+                        &path,
+                        "DL901",
+                        format!("cannot read the link {}: {err}", path.display()),
+                        "fix the permissions or exclude the path; the rest of the scan went on",
+                    )),
+                }
+            } else if file_type.is_dir() {
+                // Two roots can overlap (`check . ./venv`); walk each
+                // directory's files once.
+                if !seen_dirs.insert(path.clone()) {
+                    continue;
+                }
+                let name = entry.file_name().to_string_lossy();
+                if name.ends_with(".dist-info") {
+                    if let Some(parent) = path.parent() {
+                        dirs_with_dist_info.insert(parent.to_path_buf());
+                    }
+                    dist_info_dirs.push(path);
+                } else if name.ends_with(".egg-info") {
+                    egg_infos.push(path);
+                }
+            } else if file_type.is_file() {
+                let name = entry.file_name().to_string_lossy();
+                if name == "pyvenv.cfg" {
+                    pyvenv_cfgs.push(path.clone());
+                } else if name.ends_with(".egg-info") {
+                    egg_infos.push(path.clone());
+                }
+                let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+                regular.push((path, root_index, size));
+            } else {
+                discovery.skipped_special += 1;
+            }
+        }
+    }
+
+    regular.sort();
+    regular.dedup_by(|a, b| a.0 == b.0);
+
+    // Package trees: by name, or by holding a *.dist-info directory.
+    let mut package_trees: HashSet<PathBuf> = dirs_with_dist_info;
+    for (path, _, _) in &regular {
+        for ancestor in path.ancestors().skip(1) {
+            if let Some(name) = ancestor.file_name().and_then(|n| n.to_str()) {
+                if name == "site-packages" || name == "dist-packages" {
+                    package_trees.insert(ancestor.to_path_buf());
+                }
+            }
+        }
+    }
+    for cfg in &pyvenv_cfgs {
+        if let Some(venv) = cfg.parent() {
+            discovery.virtualenvs.push(VirtualEnv {
+                path: venv.to_path_buf(),
+                python_version: read_pyvenv_version(cfg),
+            });
+        }
+    }
+    let mut trees: Vec<PathBuf> = package_trees.into_iter().collect();
+    trees.sort();
+    discovery.package_trees = trees;
+
+    discovery.distributions =
+        Distributions::read(&dist_info_dirs, &egg_infos, &mut discovery.problems);
+    let file_owner: BTreeMap<&Path, usize> = discovery.distributions.file_owners();
+
+    let tree_set: HashSet<&Path> = discovery
+        .package_trees
+        .iter()
+        .map(PathBuf::as_path)
+        .collect();
+    let mut files = Vec::with_capacity(regular.len());
+    for (path, root, size) in &regular {
+        let package_tree = path
+            .ancestors()
+            .skip(1)
+            .find(|a| tree_set.contains(a))
+            .map(Path::to_path_buf);
+        let distribution = file_owner.get(path.as_path()).copied().or_else(|| {
+            package_tree
+                .as_deref()
+                .and_then(|tree| discovery.distributions.owner_by_top_level(tree, path))
+        });
+        let origin = if package_tree.is_some() || distribution.is_some() {
+            Origin::Package
+        } else {
+            Origin::Application
+        };
+        files.push(DiscoveredFile {
+            path: path.clone(),
+            root: *root,
+            origin,
+            package_tree,
+            distribution,
+            size: *size,
+        });
+    }
+    drop(file_owner);
+    discovery.files = files;
+    discovery.symlinks.sort_by(|a, b| a.path.cmp(&b.path));
+    discovery.symlinks.dedup_by(|a, b| a.path == b.path);
+    discovery
+}
+
+fn read_pyvenv_version(cfg: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(cfg).ok()?;
+    text.lines().find_map(|line| {
+        let (key, value) = line.split_once('=')?;
+        let key = key.trim();
+        (key == "version" || key == "version_info").then(|| value.trim().to_string())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lexical_normalisation_keeps_leading_parents() {
+        assert_eq!(
+            normalize_path(Path::new("./a/./b/../c")),
+            PathBuf::from("a/c")
+        );
+        assert_eq!(
+            normalize_path(Path::new("../x/../y")),
+            PathBuf::from("../y")
+        );
+        assert_eq!(normalize_path(Path::new(".")), PathBuf::from("."));
+        assert_eq!(normalize_path(Path::new("/a/../../b")), PathBuf::from("/b"));
+    }
+}

@@ -1,0 +1,70 @@
+//! `--format json`: our own schema, documented in `docs/json-output.md`.
+//!
+//! One object per finding, flat so that `jq '.findings[] | .code'` works
+//! without knowing the finding kind; finding-specific fields sit beside the
+//! common ones. Nothing time-dependent is written, so the same input gives
+//! byte-identical output.
+
+use std::io::{self, Write};
+
+use serde_json::{json, Map, Value};
+
+use super::ReportInput;
+
+/// Bumped only when a field changes meaning or disappears.
+pub const SCHEMA_VERSION: u32 = 1;
+
+pub fn finding_object(finding: &crate::finding::Finding) -> Value {
+    let mut object = Map::new();
+    object.insert("code".into(), json!(finding.code));
+    object.insert("severity".into(), json!(finding.severity));
+    object.insert("family".into(), json!(finding.family));
+    object.insert("message".into(), json!(finding.message));
+    object.insert("help".into(), json!(finding.help));
+    object.insert("path".into(), json!(finding.path.to_string_lossy()));
+    if let Some(location) = finding.location {
+        object.insert("line".into(), json!(location.line));
+        object.insert("column".into(), json!(location.column));
+    }
+    match &finding.distribution {
+        Some(dist) => {
+            object.insert("distribution".into(), json!(dist.name));
+            object.insert("version".into(), json!(dist.version));
+        }
+        None => {
+            object.insert("distribution".into(), Value::Null);
+            object.insert("version".into(), Value::Null);
+        }
+    }
+    for (key, value) in &finding.fields {
+        // Common keys win: a finding-specific field never hides them.
+        object.entry(key.clone()).or_insert_with(|| value.clone());
+    }
+    Value::Object(object)
+}
+
+pub fn render(input: &ReportInput, out: &mut dyn Write) -> io::Result<()> {
+    let findings: Vec<Value> = input.findings.iter().map(finding_object).collect();
+    let summary = input.summary();
+    let document = json!({
+        "version": SCHEMA_VERSION,
+        "tool": {"name": "distrolint", "version": env!("CARGO_PKG_VERSION")},
+        "base": {
+            "name": input.base.name,
+            "image": input.base.images.first(),
+            "chosen_by": input.base_source,
+        },
+        "findings": findings,
+        "summary": {
+            "files": input.stats.files,
+            "python_files": input.stats.python_files,
+            "elf_files": input.stats.elf_files,
+            "distributions": input.stats.distributions,
+            "by_severity": summary.by_severity,
+            "by_code": summary.by_code,
+            "by_distribution": summary.by_distribution,
+        },
+    });
+    serde_json::to_writer_pretty(&mut *out, &document)?;
+    writeln!(out)
+}

@@ -1,0 +1,250 @@
+//! The check itself: discovery, per-file analysis in parallel, the ELF
+//! loader simulation over everything found, and the findings in report
+//! order.
+//!
+//! Every file is analysed on its own and in isolation: a file that cannot be
+//! read, is malformed, or makes an analyser panic yields one diagnostic for
+//! that file and the scan goes on. Results are sorted at the end, so the
+//! output does not depend on the number of threads or their scheduling.
+
+use std::io::Read;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::base::BaseImage;
+use crate::discovery::{self, DiscoveredFile, Discovery};
+use crate::elf::{self, inspect, ElfObject, ElfTree};
+use crate::finding::{self, Family, Finding, Severity};
+
+/// What the user asked to check.
+#[derive(Debug, Clone)]
+pub struct ScanRequest {
+    pub paths: Vec<PathBuf>,
+    pub base: BaseImage,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct ScanStats {
+    pub files: usize,
+    pub elf_files: usize,
+    pub python_files: usize,
+    pub distributions: usize,
+    pub skipped_special: usize,
+}
+
+#[derive(Debug)]
+pub struct ScanOutcome {
+    pub findings: Vec<Finding>,
+    pub stats: ScanStats,
+    pub elapsed: Duration,
+}
+
+/// What one file contributed.
+#[derive(Default)]
+struct FileResult {
+    findings: Vec<Finding>,
+    elf: Option<ElfObject>,
+    is_python: bool,
+}
+
+pub fn run(request: &ScanRequest) -> ScanOutcome {
+    let started = Instant::now();
+    let discovery = discovery::discover(&request.paths);
+
+    let results: Vec<FileResult> = discovery
+        .files
+        .par_iter()
+        .map(|file| analyse_isolated(file, &discovery))
+        .collect();
+
+    let mut findings = discovery.problems.clone();
+    let mut tree = ElfTree {
+        roots: discovery.roots.clone(),
+        objects: Vec::new(),
+        symlinks: discovery.symlinks.clone(),
+    };
+    let mut stats = ScanStats {
+        files: discovery.files.len(),
+        distributions: discovery.distributions.len(),
+        skipped_special: discovery.skipped_special,
+        ..Default::default()
+    };
+    for result in results {
+        findings.extend(result.findings);
+        if result.is_python {
+            stats.python_files += 1;
+        }
+        if let Some(object) = result.elf {
+            stats.elf_files += 1;
+            tree.objects.push(object);
+        }
+    }
+
+    let elf_findings = catch_unwind(AssertUnwindSafe(|| elf::check_tree(&tree, &request.base)));
+    match elf_findings {
+        Ok(found) => findings.extend(found),
+        Err(panic) => findings.push(internal_error(
+            request
+                .paths
+                .first()
+                .map(PathBuf::as_path)
+                .unwrap_or(Path::new(".")),
+            "the ELF loader simulation",
+            &panic,
+        )),
+    }
+
+    finding::sort_and_dedup(&mut findings);
+    ScanOutcome {
+        findings,
+        stats,
+        elapsed: started.elapsed(),
+    }
+}
+
+fn analyse_isolated(file: &DiscoveredFile, discovery: &Discovery) -> FileResult {
+    match catch_unwind(AssertUnwindSafe(|| analyse_file(file, discovery))) {
+        Ok(result) => result,
+        Err(panic) => FileResult {
+            findings: vec![internal_error(&file.path, "analysis", &panic)],
+            ..Default::default()
+        },
+    }
+}
+
+fn internal_error(path: &Path, stage: &str, panic: &Box<dyn std::any::Any + Send>) -> Finding {
+    let detail = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string());
+    Finding::new(
+        "DL900",
+        Severity::Warning,
+        Family::Scan,
+        path,
+        format!(
+            "internal error during {stage} of {}: {detail}",
+            path.display()
+        ),
+        "this is a bug in distrolint; please report it with the file that caused it",
+    )
+}
+
+fn read_problem(path: &Path, err: &std::io::Error) -> Finding {
+    Finding::new(
+        "DL901",
+        Severity::Warning,
+        Family::Scan,
+        path,
+        format!("cannot read {}: {err}", path.display()),
+        "fix the permissions or exclude the path; the rest of the scan went on",
+    )
+}
+
+/// Whether a name looks like a shared object (`x.so`, `libx.so.1.2`), for
+/// telling the user that a file meant to be one is not ELF.
+fn looks_like_shared_object(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    name.ends_with(".so") || name.contains(".so.")
+}
+
+fn analyse_file(file: &DiscoveredFile, discovery: &Discovery) -> FileResult {
+    let mut result = FileResult::default();
+    // The magic number decides what a file is; names can lie.
+    let mut handle = match std::fs::File::open(&file.path) {
+        Ok(handle) => handle,
+        Err(err) => {
+            // A file deleted between the walk and now is not a problem of
+            // the scanned tree.
+            if err.kind() != std::io::ErrorKind::NotFound {
+                result.findings.push(read_problem(&file.path, &err));
+            }
+            return result;
+        }
+    };
+    let mut magic = [0u8; 4];
+    let magic_len = match read_prefix(&mut handle, &mut magic) {
+        Ok(n) => n,
+        Err(err) => {
+            result.findings.push(read_problem(&file.path, &err));
+            return result;
+        }
+    };
+    if inspect::has_elf_magic(&magic[..magic_len]) {
+        let mut bytes = Vec::with_capacity(file.size as usize);
+        bytes.extend_from_slice(&magic[..magic_len]);
+        if let Err(err) = handle.read_to_end(&mut bytes) {
+            result.findings.push(read_problem(&file.path, &err));
+            return result;
+        }
+        match inspect::inspect(&bytes) {
+            Ok(info) => {
+                let distribution = file.distribution.map(|i| discovery.distributions.get(i));
+                result.elf = Some(ElfObject {
+                    path: file.path.clone(),
+                    root: file.root,
+                    info,
+                    distribution: distribution.map(|d| d.distribution.clone()),
+                    wheel_tags: distribution
+                        .map(|d| d.wheel_tags.clone())
+                        .unwrap_or_default(),
+                });
+            }
+            Err(err) => {
+                result.findings.push(
+                    Finding::new(
+                        "DL902",
+                        Severity::Warning,
+                        Family::Scan,
+                        &file.path,
+                        format!("{} starts like an ELF file but cannot be read as one: {err}", file.path.display()),
+                        "if this library is loaded, the loader will refuse it too; reinstall the distribution that ships it",
+                    ),
+                );
+            }
+        }
+        with_distribution(&mut result.findings, file, discovery);
+        return result;
+    }
+    if looks_like_shared_object(&file.path) && file.size > 0 {
+        result.findings.push(Finding::new(
+            "DL902",
+            Severity::Warning,
+            Family::Scan,
+            &file.path,
+            format!("{} is named like a shared object but is not an ELF file", file.path.display()),
+            "if Python or ctypes loads it, the loader will fail with `invalid ELF header`; reinstall the distribution that ships it",
+        ));
+    }
+    with_distribution(&mut result.findings, file, discovery);
+    result
+}
+
+fn with_distribution(findings: &mut [Finding], file: &DiscoveredFile, discovery: &Discovery) {
+    if let Some(dist) = discovery.distribution_of(file) {
+        for f in findings.iter_mut().filter(|f| f.distribution.is_none()) {
+            f.distribution = Some(dist.clone());
+        }
+    }
+}
+
+/// Reads up to `buf.len()` bytes, tolerating short reads.
+fn read_prefix(handle: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match handle.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
