@@ -6,7 +6,7 @@
 #
 # For each image (default: all ten), scripts/build-rootfs.sh rebuilds its
 # root filesystem in a temporary directory and `distrolint bases import`
-# reads it. Nothing in the manifests is typed by hand; run this again to pick
+# (the release build of this checkout) reads it. Nothing in the manifests is typed by hand; run this again to pick
 # up new package versions. Needs root (see build-rootfs.sh).
 #
 # The Chainguard manifests are made by scripts/chainguard-manifest.py.
@@ -51,13 +51,16 @@ suite_of() {
     esac
 }
 
+# Built once and run directly: `cargo run` would rebuild the binary after
+# every manifest written, since build.rs embeds rules/bases/.
 cargo build --release --quiet
+distrolint=$repo_root/target/release/distrolint
 
 for image in "${images[@]}"; do
     rootfs=$work/$image
     scripts/build-rootfs.sh "$image" "$rootfs"
     method="rebuilt by scripts/build-rootfs.sh from the Debian $(suite_of "$image") packages distroless lists (unpacked without dependency resolution, plus the files distroless adds itself), then read by \`distrolint bases import\`"
-    cargo run --release --quiet -- bases import "$rootfs" \
+    "$distrolint" bases import "$rootfs" \
         --name "$image" \
         --image "gcr.io/distroless/$image" \
         --alias "distroless/$image" \
