@@ -374,3 +374,23 @@ fn an_extension_next_to_its_own_python_on_cc_is_judged_against_that_python() {
         abi[0].message
     );
 }
+
+#[test]
+fn an_untagged_extension_from_a_cp311_wheel_is_found_but_built_for_the_wrong_python() {
+    let built = build(&TreeSpec {
+        objects: vec![extension("rapid/_core.so", &["libc.so.6"])],
+        distributions: vec![DistributionSpec {
+            name: "rapid".into(),
+            version: "0.3.0".into(),
+            wheel_tags: vec!["cp311-cp311-manylinux_2_17_x86_64".into()],
+            files: vec!["rapid/".into()],
+        }],
+        ..Default::default()
+    });
+    let findings = check_tree(&built.tree, &base("python3-debian13"));
+    let abi = with_code(&findings, &built.path("rapid/_core.so"), "DL105");
+    assert_eq!(abi.len(), 1, "{}", dump(&findings));
+    assert_eq!(field(abi[0], "found"), "cp311");
+    let findings = check_tree(&built.tree, &base("python3-debian12"));
+    assert!(findings.is_empty(), "{}", dump(&findings));
+}

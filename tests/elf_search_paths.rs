@@ -8,6 +8,7 @@ mod support;
 use std::path::PathBuf;
 
 use distrolint::base::{BaseImage, Library};
+use distrolint::elf::inspect::VersionNeed;
 use distrolint::elf::{check_tree, ElfInfo, ElfObject, ElfTree, TreeSymlink};
 use support::{base, dump, field};
 
@@ -353,4 +354,36 @@ fn an_unknown_absolute_directory_is_a_warning_but_an_image_library_directory_is_
     assert_eq!(findings.len(), 1, "{}", dump(&findings));
     assert_eq!(findings[0].code, "DL106");
     assert_eq!(field(&findings[0], "directory"), "/srv/app/native");
+}
+
+#[test]
+fn an_extension_gets_the_c_library_python_already_loaded_not_a_copy_in_the_tree() {
+    let mut t = tree(
+        "/scan/site",
+        &[
+            Obj {
+                runpath: &["$ORIGIN"],
+                ..ext("pkg/_ext.cpython-313-x86_64-linux-gnu.so", &["libc.so.6"])
+            },
+            Obj {
+                path: "pkg/libc.so.6",
+                soname: Some("libc.so.6"),
+                ..LIB
+            },
+        ],
+        &[],
+    );
+    t.objects[0].info.version_needs = vec![VersionNeed {
+        file: "libc.so.6".into(),
+        versions: vec!["GLIBC_2.99".into()],
+    }];
+    t.objects[1].info.version_defs = vec!["GLIBC_2.2.5".into(), "GLIBC_2.99".into()];
+    let findings = check_tree(&t, &base("python3-debian13"));
+    let too_new: Vec<_> = findings.iter().filter(|f| f.code == "DL102").collect();
+    assert_eq!(too_new.len(), 1, "{}", dump(&findings));
+    assert!(
+        too_new[0].message.contains("the image's"),
+        "{}",
+        too_new[0].message
+    );
 }

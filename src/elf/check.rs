@@ -15,15 +15,16 @@
 
 use std::collections::HashSet;
 
-use super::codes::{BUILD_MACHINE_SEARCH_PATH, NO_DYNAMIC_LOADER, WRONG_ARCHITECTURE, WRONG_LIBC};
-use super::diagnose::{self, Subject};
 use super::inspect::machine_name;
-use super::python_abi::{self, PythonTarget};
+use super::python_abi::{self, ExtensionName, PythonTarget};
 use super::resolve::{libc_of, LoadOptions, Resolver, RootLoad, Target};
-use super::search_path::DirIssue;
+use super::rules::{
+    build_machine_search_path, extension_without_python, load_findings, missing_library,
+    no_dynamic_loader, python_abi_mismatch, wrong_architecture, wrong_libc, LoadView, Subject,
+};
 use super::{ElfInfo, ElfObject, ElfTree};
 use crate::base::{BaseImage, LibcKind};
-use crate::finding::{sort_and_dedup, Finding, Severity};
+use crate::finding::{sort_and_dedup, Finding};
 
 const ET_EXEC: u16 = 2;
 const ET_DYN: u16 = 3;
@@ -113,41 +114,11 @@ impl<'a> Check<'a> {
             if self.roles[index] == Role::Inert || !object.info.dynamic {
                 continue;
             }
-            let paths = self.resolver.search_path(index);
-            let mut seen = HashSet::new();
-            for (kind, entries) in [("RPATH", &paths.rpath), ("RUNPATH", &paths.runpath)] {
-                for entry in entries {
-                    let Some(issue @ (DirIssue::BuildMachine | DirIssue::NotInImage)) = entry.issue
-                    else {
-                        continue;
-                    };
-                    if !seen.insert(entry.written.clone()) {
-                        continue;
-                    }
-                    let why = match issue {
-                        DirIssue::BuildMachine => "a directory of the machine it was built on",
-                        _ => "neither inside the scanned tree nor a library directory of the image",
-                    };
-                    self.findings.push(
-                        BUILD_MACHINE_SEARCH_PATH
-                            .finding(
-                                object,
-                                Severity::Warning,
-                                format!(
-                                    "{} has {kind} entry `{}`, {why}: it does not exist on {}, so the loader finds nothing there.",
-                                    diagnose::describe(object),
-                                    entry.written,
-                                    self.base.display_name()
-                                ),
-                                format!(
-                                    "Vendor the libraries it found there beside the package and point {kind} at them with `$ORIGIN` (`auditwheel repair` does this), or copy them into the image's library directory; then drop the stale entry (`patchelf --remove-rpath` or `--set-rpath`)."
-                                ),
-                            )
-                            .with_field("directory", entry.written.clone())
-                            .with_field("kind", kind),
-                    );
-                }
-            }
+            self.findings.extend(build_machine_search_path::findings(
+                object,
+                self.resolver.search_path(index),
+                self.base,
+            ));
         }
     }
 
@@ -159,13 +130,17 @@ impl<'a> Check<'a> {
             return;
         }
         for (index, object) in self.tree.objects.iter().enumerate() {
-            if self.roles[index] == Role::Extension {
-                self.findings.extend(python_abi::check_extension(
-                    object,
-                    self.tree,
-                    self.base,
-                    python.as_ref(),
-                ));
+            if self.roles[index] != Role::Extension {
+                continue;
+            }
+            let name = ExtensionName::of(object, self.tree);
+            match &python {
+                Some(python) => self.findings.extend(python_abi_mismatch::finding(
+                    object, &name, python, self.base,
+                )),
+                None => self
+                    .findings
+                    .push(extension_without_python::finding(object, &name, self.base)),
             }
         }
     }
@@ -226,25 +201,13 @@ impl<'a> Check<'a> {
     fn check_root(&mut self, index: usize, subject: Subject) -> Option<RootLoad<'a>> {
         let object = &self.tree.objects[index];
         let info = &object.info;
-        let severity = |rule_default: Severity| subject.severity(rule_default);
         if let Some(refusal) = self.refusal(index) {
             let finding = match refusal {
                 Refusal::Architecture => {
-                    self.wrong_architecture(object, subject, severity(WRONG_ARCHITECTURE.severity))
+                    wrong_architecture::finding(object, self.base, self.target, subject)
                 }
-                Refusal::Libc(kind) => diagnose::wrong_libc_root(
-                    object,
-                    kind,
-                    self.base,
-                    subject,
-                    severity(WRONG_LIBC.severity),
-                ),
-                Refusal::NoLoader => diagnose::no_loader(
-                    object,
-                    self.base,
-                    subject,
-                    severity(NO_DYNAMIC_LOADER.severity),
-                ),
+                Refusal::Libc(kind) => wrong_libc::on_root(object, kind, self.base, subject),
+                Refusal::NoLoader => no_dynamic_loader::finding(object, self.base, subject),
             };
             self.findings.push(finding);
             // Still follow what it would load, so its own libraries do not
@@ -261,7 +224,7 @@ impl<'a> Check<'a> {
                 || self.base.library_at(interpreter).is_some();
             if !present {
                 interpreter_missing = true;
-                self.findings.push(diagnose::missing_interpreter(
+                self.findings.push(missing_library::missing_interpreter(
                     object,
                     interpreter,
                     self.base,
@@ -271,19 +234,26 @@ impl<'a> Check<'a> {
         }
         let options = self.options_for(index);
         let load = self.resolver.load(index, options);
-        self.findings.extend(diagnose::load_findings(
-            &self.resolver,
-            &load,
+        let view = LoadView {
+            resolver: &self.resolver,
+            load: &load,
             subject,
-            !interpreter_missing,
-        ));
+        };
+        self.findings
+            .extend(load_findings(&view, !interpreter_missing));
         Some(load)
     }
 
     /// Why the loader of the image refuses `index` outright, if it does.
     fn refusal(&self, index: usize) -> Option<Refusal> {
         let info = &self.tree.objects[index].info;
-        if self.target.is_some_and(|t| t.refuses(info).is_some()) {
+        let foreign = match self.target {
+            Some(target) => target.refuses(info).is_some(),
+            // An architecture without an entry in the resolver's table:
+            // compare the spelling.
+            None => machine_name(info.machine, info.is_64) != self.base.architecture,
+        };
+        if foreign {
             return Some(Refusal::Architecture);
         }
         if self.base.libc.kind == LibcKind::None {
@@ -299,14 +269,17 @@ impl<'a> Check<'a> {
     /// image refuses anyway — its own, only to learn what it would load.
     fn options_for(&self, index: usize) -> LoadOptions {
         let info = &self.tree.objects[index].info;
+        let in_python = self.roles[index] == Role::Extension;
         match self.refusal(index) {
             None => LoadOptions {
                 target: self.target.unwrap_or_else(|| Target::of(info)),
                 libc: Some(self.base.libc.kind),
+                in_python,
             },
             Some(_) => LoadOptions {
                 target: Target::of(info),
                 libc: None,
+                in_python: false,
             },
         }
     }
@@ -317,63 +290,5 @@ impl<'a> Check<'a> {
             self.reached
                 .extend(missing.rejected.iter().map(|r| r.object));
         }
-    }
-
-    fn wrong_architecture(
-        &self,
-        object: &ElfObject,
-        subject: Subject,
-        severity: Severity,
-    ) -> Finding {
-        let info = &object.info;
-        let found = describe_kind(info.machine, info.is_64, info.little_endian);
-        let expected = self
-            .target
-            .map(|t| describe_kind(t.machine, t.is_64, t.little_endian))
-            .unwrap_or_else(|| self.base.architecture.clone());
-        let outcome = match subject {
-            Subject::Executable => "the kernel refuses to start it (Exec format error)".to_string(),
-            _ => format!("the loader refuses it, so it {}", subject.cannot()),
-        };
-        WRONG_ARCHITECTURE
-            .finding(
-                object,
-                severity,
-                format!(
-                    "{} is built for {found}, but {} is {expected}: {outcome}.{}",
-                    diagnose::describe(object),
-                    self.base.display_name(),
-                    subject.unreached_note(object)
-                ),
-                format!(
-                    "Build or download the dependencies for the image's platform ({}): run the build stage with `docker build --platform linux/{}`, or `pip install --platform <manylinux tag for {}> --only-binary :all:`. Wheels installed on an arm64 laptop are aarch64.",
-                    self.base.architecture,
-                    docker_platform(&self.base.architecture),
-                    self.base.architecture
-                ),
-            )
-            .with_field("architecture", machine_name(info.machine, info.is_64))
-            .with_field("expected", self.base.architecture.clone())
-    }
-}
-
-/// `aarch64 (64-bit, little-endian)`.
-fn describe_kind(machine: u16, is_64: bool, little_endian: bool) -> String {
-    format!(
-        "{} ({}-bit, {}-endian)",
-        machine_name(machine, is_64),
-        if is_64 { 64 } else { 32 },
-        if little_endian { "little" } else { "big" }
-    )
-}
-
-/// Docker's spelling of an architecture.
-fn docker_platform(arch: &str) -> &str {
-    match arch {
-        "x86_64" => "amd64",
-        "aarch64" => "arm64",
-        "armv7l" => "arm/v7",
-        "i686" | "i386" => "386",
-        other => other,
     }
 }

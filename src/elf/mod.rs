@@ -8,11 +8,11 @@
 
 pub mod check;
 pub mod codes;
-mod diagnose;
 pub mod inspect;
 mod library_hints;
 pub mod python_abi;
 pub mod resolve;
+pub mod rules;
 pub mod search_path;
 pub mod tree_fs;
 

@@ -1,4 +1,5 @@
-//! Whether the image's Python will import an extension module at all.
+//! What Python makes of an extension module's file name, and which Python
+//! will import it.
 //!
 //! CPython finds an extension by file name: on Linux it tries
 //! `name.cpython-<XY>[flags]-<platform>.so`, then `name.abi3.so`, then
@@ -11,12 +12,8 @@
 
 use std::path::{Component, Path};
 
-use super::codes::{NO_PYTHON, PYTHON_ABI_MISMATCH};
-use super::diagnose::describe;
-use super::library_hints::LibraryHints;
 use super::{ElfObject, ElfTree};
 use crate::base::{compare_versions, BaseImage, LibcKind};
-use crate::finding::{Finding, Severity};
 
 /// The extension-module part of a file name.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,7 +75,7 @@ pub fn is_extension(object: &ElfObject) -> bool {
 }
 
 /// `311` → `3.11`; flags after the digits are dropped.
-fn dotted(version: &str) -> String {
+pub fn dotted(version: &str) -> String {
     let digits: String = version.chars().take_while(char::is_ascii_digit).collect();
     match digits.split_at_checked(1) {
         Some((major, minor)) if !minor.is_empty() => format!("{major}.{minor}"),
@@ -136,7 +133,8 @@ impl PythonTarget {
         })
     }
 
-    fn minor(&self) -> String {
+    /// `3.13`.
+    pub fn minor(&self) -> String {
         let mut parts = self.version.split('.');
         match (parts.next(), parts.next()) {
             (Some(major), Some(minor)) => format!("{major}.{minor}"),
@@ -145,164 +143,26 @@ impl PythonTarget {
     }
 }
 
-/// DL105 and DL108 for one extension module.
-pub fn check_extension(
-    object: &ElfObject,
-    tree: &ElfTree,
-    base: &BaseImage,
-    python: Option<&PythonTarget>,
-) -> Vec<Finding> {
-    let name = file_name(object).unwrap_or_default();
-    let (module, tag) = extension_tag(name).unwrap_or((name, ExtensionTag::Untagged));
-    let import = import_name(object, tree, module);
-    let Some(python) = python else {
-        return vec![no_python(object, base, &import)];
-    };
-    let accepted = format!(
-        "`{module}.{}.so`, `{module}.abi3.so` or `{module}.so`",
-        python.soabi
-    );
-    let not_found =
-        format!("`import {import}` fails with ModuleNotFoundError: No module named '{import}'");
-    let hints = LibraryHints::get();
-    let mut findings = Vec::new();
-    match &tag {
-        ExtensionTag::CPython { version, platform } => {
-            let wanted = python.soabi.strip_prefix("cpython-").unwrap_or(&python.soabi);
-            let (wanted_version, wanted_platform) = wanted.split_once('-').unwrap_or((wanted, ""));
-            let tag_text = format!("cpython-{version}{}", platform.as_deref().map(|p| format!("-{p}")).unwrap_or_default());
-            if version != wanted_version {
-                let built_for = dotted(version);
-                let flavour = match version.trim_start_matches(|c: char| c.is_ascii_digit()) {
-                    "" => String::new(),
-                    "t" => " (free-threaded build)".into(),
-                    "d" => " (debug build)".into(),
-                    other => format!(" (ABI flags `{other}`)"),
-                };
-                let others = hints.bases_with_python(&built_for, base);
-                let mut help = format!(
-                    "Install the dependencies with Python {} in the build stage — the same minor version as the image — so pip picks `{}` files",
-                    python.minor(),
-                    python.soabi
-                );
-                if !others.is_empty() {
-                    help.push_str(&format!(", or choose a base with Python {built_for}: {}", others.join(", ")));
-                }
-                help.push('.');
-                findings.push(
-                    PYTHON_ABI_MISMATCH
-                        .finding(
-                            object,
-                            Severity::Error,
-                            format!(
-                                "{} is built for CPython {built_for}{flavour} (tag `{tag_text}`), but {} has Python {}, which looks only for {accepted}: it cannot import this module at all; {not_found}.",
-                                describe(object),
-                                python.source,
-                                python.version
-                            ),
-                            help,
-                        )
-                        .with_field("found", tag_text.clone())
-                        .with_field("expected", python.soabi.clone())
-                        .with_field("python", python.version.clone()),
-                );
-            } else if platform.as_deref().is_some_and(|p| p != wanted_platform) || platform.is_none() {
-                let found = platform.clone().unwrap_or_else(|| "no platform".into());
-                findings.push(
-                    PYTHON_ABI_MISMATCH
-                        .finding(
-                            object,
-                            Severity::Error,
-                            format!(
-                                "{} is built for platform `{found}` (tag `{tag_text}`), but the Python of {} looks only for {accepted}: {not_found}.",
-                                describe(object),
-                                python.source
-                            ),
-                            format!(
-                                "Install wheels built for `{wanted_platform}` (manylinux wheels for a glibc image, musllinux for a musl one, and the image's architecture), e.g. by building in a stage on the same platform as the image."
-                            ),
-                        )
-                        .with_field("found", tag_text.clone())
-                        .with_field("expected", python.soabi.clone())
-                        .with_field("python", python.version.clone()),
-                );
-            }
-        }
-        ExtensionTag::Abi3 => {
-            if let Some(minimum) = abi3_minimum(&object.wheel_tags) {
-                if compare_versions(&minimum, &python.minor()) == std::cmp::Ordering::Greater {
-                    let others = hints.bases_with_python_at_least(&minimum, base);
-                    let mut help = format!(
-                        "Install the package with Python {} in the build stage so pip picks a wheel whose abi3 tag it supports (cp{} or older)",
-                        python.minor(),
-                        python.minor().replace('.', "")
-                    );
-                    if !others.is_empty() {
-                        help.push_str(&format!(", or choose a base with Python {minimum} or newer: {}", others.join(", ")));
-                    }
-                    help.push('.');
-                    findings.push(
-                        PYTHON_ABI_MISMATCH
-                            .finding(
-                                object,
-                                Severity::Error,
-                                format!(
-                                    "{} uses the stable ABI of CPython {minimum} and newer (wheel tag `cp{}-abi3`), but {} has Python {}: the module is found, but importing it fails on C API functions that Python {} lacks (ImportError: undefined symbol).",
-                                    describe(object),
-                                    minimum.replace('.', ""),
-                                    python.source,
-                                    python.version,
-                                    python.minor()
-                                ),
-                                help,
-                            )
-                            .with_field("found", format!("abi3 >= {minimum}"))
-                            .with_field("expected", python.soabi.clone())
-                            .with_field("python", python.version.clone()),
-                    );
-                }
-            }
-        }
-        ExtensionTag::Other(other) => findings.push(
-            PYTHON_ABI_MISMATCH
-                .finding(
-                    object,
-                    Severity::Error,
-                    format!(
-                        "{} is built for another Python implementation (tag `{other}`); the CPython of {} looks only for {accepted}: {not_found}.",
-                        describe(object),
-                        python.source
-                    ),
-                    format!("Install the dependencies with CPython {} in the build stage.", python.minor()),
-                )
-                .with_field("found", other.clone())
-                .with_field("expected", python.soabi.clone())
-                .with_field("python", python.version.clone()),
-        ),
-        ExtensionTag::Untagged => {}
-    }
-    findings
+/// An extension module's name as Python sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExtensionName {
+    /// `_psycopg`.
+    pub module: String,
+    pub tag: ExtensionTag,
+    /// `psycopg2._psycopg`.
+    pub import: String,
 }
 
-fn no_python(object: &ElfObject, base: &BaseImage, import: &str) -> Finding {
-    let others = LibraryHints::get().bases_with_python("3", base);
-    let suggestion = if others.is_empty() {
-        "a python3 base".to_string()
-    } else {
-        others.join(" or ")
-    };
-    NO_PYTHON.finding(
-        object,
-        Severity::Error,
-        format!(
-            "{} is a Python extension module (`{import}`), but {} has no Python interpreter and the scanned tree brings none: nothing in the image can import it.",
-            describe(object),
-            base.display_name()
-        ),
-        format!(
-            "Use {suggestion}, or copy a complete Python (interpreter and standard library) into the image and scan it together with the application."
-        ),
-    )
+impl ExtensionName {
+    pub fn of(object: &ElfObject, tree: &ElfTree) -> ExtensionName {
+        let name = file_name(object).unwrap_or_default();
+        let (module, tag) = extension_tag(name).unwrap_or((name, ExtensionTag::Untagged));
+        ExtensionName {
+            module: module.to_string(),
+            import: import_name(object, tree, module),
+            tag,
+        }
+    }
 }
 
 /// `cp38-abi3-manylinux_2_17_x86_64` → `3.8` (the lowest such tag wins).
@@ -319,6 +179,18 @@ pub fn abi3_minimum(wheel_tags: &[String]) -> Option<String> {
         .filter(|v| v.len() >= 2 && v.chars().all(|c| c.is_ascii_digit()))
         .map(dotted)
         .min_by(|a, b| compare_versions(a, b))
+}
+
+/// The CPython ABI a version-specific wheel names: `cp311-cp311-…` →
+/// `311`, `cp313-cp313t-…` → `313t`. None for abi3 and pure wheels.
+pub fn wheel_abi(wheel_tags: &[String]) -> Option<String> {
+    wheel_tags.iter().find_map(|tag| {
+        let abi = tag.split('-').nth(1)?;
+        let version = abi.strip_prefix("cp")?;
+        version
+            .starts_with(|c: char| c.is_ascii_digit())
+            .then(|| version.to_string())
+    })
 }
 
 fn file_name(object: &ElfObject) -> Option<&str> {

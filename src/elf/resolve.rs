@@ -14,6 +14,9 @@
 //! 3. the image's `ld.so.cache`, then its default directories.
 //!
 //! `LD_LIBRARY_PATH` would sit between 1 and 2; the image does not set it.
+//! The loader itself, and for an extension module the C library Python
+//! already has loaded, answer to their names before any search: they always
+//! come from the image.
 //! A file of the wrong class, byte order or machine is skipped, as the loader
 //! skips it, and the search goes on. After the walk, every symbol version
 //! each loaded object requires (DT_VERNEED) is checked against the object its
@@ -127,6 +130,14 @@ pub enum Provider<'a> {
 }
 
 impl Provider<'_> {
+    /// The index into `ElfTree::objects`, for a tree object.
+    pub fn tree_index(&self) -> Option<usize> {
+        match self {
+            Provider::Tree(i) => Some(*i),
+            Provider::Base(_) => None,
+        }
+    }
+
     /// The same file (the loader compares device and inode; we compare
     /// index or image path).
     fn same(&self, other: &Provider<'_>) -> bool {
@@ -243,6 +254,10 @@ pub struct LoadOptions {
     /// The image's C library: loaded objects linked against another one are
     /// recorded and not followed. `None` follows everything.
     pub libc: Option<LibcKind>,
+    /// Whether the root is opened inside a running Python, which has the
+    /// image's C library loaded already: a request for it is answered by
+    /// name, whatever a RUNPATH would find first.
+    pub in_python: bool,
 }
 
 /// The loader simulation over one tree and one base.
@@ -318,6 +333,7 @@ impl<'a> Resolver<'a> {
             version_failures: Vec::new(),
             foreign_libc: Vec::new(),
         };
+        load.loaded.extend(self.preloaded(options));
         let mut queue = VecDeque::from([0usize]);
         while let Some(current) = queue.pop_front() {
             let Provider::Tree(object) = load.loaded[current].provider else {
@@ -377,6 +393,47 @@ impl<'a> Resolver<'a> {
         }
         load.version_failures = self.check_versions(&load);
         load
+    }
+
+    /// What the process has loaded before the root: the loader itself
+    /// (always, and it answers to its own name), and the C library when
+    /// Python is the one opening the root. Both come from the image, never
+    /// from the tree.
+    fn preloaded(&self, options: LoadOptions) -> Vec<LoadedObject<'a>> {
+        let base = self.base;
+        let mut preloaded: Vec<LoadedObject<'a>> = Vec::new();
+        let mut add = |library: &'a Library, name: &str| {
+            let provider = Provider::Base(library);
+            if preloaded.iter().any(|p| p.provider.same(&provider)) {
+                return;
+            }
+            let mut names = vec![name.to_string()];
+            if let Some(soname) = &library.soname {
+                if soname != name {
+                    names.push(soname.clone());
+                }
+            }
+            preloaded.push(LoadedObject {
+                provider,
+                names,
+                parent: None,
+                requested_by: Vec::new(),
+            });
+        };
+        if let Some(interpreter) = base.loader.interpreter.as_deref() {
+            if let Some(library) = base.library_at(interpreter) {
+                add(
+                    library,
+                    interpreter.rsplit('/').next().unwrap_or(interpreter),
+                );
+            }
+        }
+        if options.in_python && base.libc.kind == LibcKind::Glibc {
+            if let Some(library) = base.find_system_library("libc.so.6") {
+                add(library, "libc.so.6");
+            }
+        }
+        preloaded
     }
 
     fn soname_of(&self, provider: Provider<'a>) -> Option<&'a str> {
@@ -492,21 +549,8 @@ impl<'a> Resolver<'a> {
                 None => {}
             }
         }
-        lookup.found = self.system_library(name).map(Provider::Base);
+        lookup.found = self.base.find_system_library(name).map(Provider::Base);
         lookup
-    }
-
-    /// The ld.so.cache and default directories; the running loader itself
-    /// always answers to its own name.
-    fn system_library(&self, name: &str) -> Option<&'a Library> {
-        let base = self.base;
-        base.find_system_library(name).or_else(|| {
-            let interpreter = base.loader.interpreter.as_deref()?;
-            let file = interpreter.rsplit('/').next()?;
-            (file == name)
-                .then(|| base.library_at(interpreter))
-                .flatten()
-        })
     }
 
     /// A DT_NEEDED entry that is a path (it contains `/`, perhaps through

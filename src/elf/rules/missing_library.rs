@@ -1,0 +1,212 @@
+//! DL101: a needed library that neither the image nor the scanned tree has.
+
+use serde_json::Value;
+
+use super::{chain_clause, describe, LoadView, Subject};
+use crate::base::BaseImage;
+use crate::elf::codes::NativeRule;
+use crate::elf::inspect::machine_name;
+use crate::elf::library_hints::LibraryHints;
+use crate::elf::resolve::{Incompatibility, MissingLibrary};
+use crate::elf::search_path::DirIssue;
+use crate::elf::ElfObject;
+use crate::finding::{Finding, Severity};
+
+pub const RULE: NativeRule = NativeRule {
+    code: "DL101",
+    name: "missing-library",
+    severity: Severity::Error,
+    summary: "a shared library the object needs is in neither the image nor the scanned tree",
+    explanation: "\
+What it does: simulates the image's dynamic loader over every DT_NEEDED entry, \
+breadth-first, with each object's own RPATH/RUNPATH, the image's ld.so.cache and \
+default directories, and the libraries the scanned tree carries. A program \
+whose interpreter (PT_INTERP) the image lacks is reported here too.
+
+Why it breaks: the loader stops at the first library it cannot find; Python \
+raises `ImportError: libpq.so.5: cannot open shared object file: No such file \
+or directory`, a program exits with `error while loading shared libraries`. \
+Distroless images carry only the handful of libraries their packages list. \
+The finding the loader's own error would name has `first_missing = true`; the \
+others are what fails next, once that one is fixed.
+
+Example: psycopg2 built from source against libpq, copied onto \
+python3-debian13.
+
+Instead: copy the library (and what it needs) from the build stage into a \
+directory the loader searches, vendor it beside the package with an \
+`$ORIGIN`-relative RUNPATH (what `auditwheel repair` does for manylinux \
+wheels), install a wheel that vendors it (psycopg2-binary), or choose a base \
+that ships it.",
+};
+
+/// DL101 for one name a root's load could not find.
+pub fn finding(view: &LoadView<'_, '_>, missing: &MissingLibrary, first_missing: bool) -> Finding {
+    let tree = view.resolver.tree();
+    let base = view.resolver.base();
+    let root = view.root();
+    let requester = missing.requested_by[0];
+    let mut chain = view.chain(requester);
+    chain.push(missing.name.clone());
+    let needed_by = view.name(requester);
+
+    let wrong_class = missing
+        .rejected
+        .iter()
+        .find(|r| r.why == Incompatibility::Class);
+    let error = match wrong_class {
+        Some(r) => format!(
+            "{}: wrong ELF class: ELFCLASS{}",
+            missing.name,
+            if tree.objects[r.object].info.is_64 {
+                64
+            } else {
+                32
+            }
+        ),
+        None => format!(
+            "{}: cannot open shared object file: No such file or directory",
+            missing.name
+        ),
+    };
+    let who = if requester == 0 {
+        "it".to_string()
+    } else {
+        needed_by.clone()
+    };
+    let mut message = format!(
+        "{}: {who} needs {}, which is in neither the image nor the scanned tree{}.",
+        view.headline(),
+        missing.name,
+        chain_clause(&chain)
+    );
+    for rejected in &missing.rejected {
+        let object = &tree.objects[rejected.object];
+        message.push_str(&format!(
+            " {} has that name but is built for {}; the loader skips it.",
+            object.path.display(),
+            machine_name(object.info.machine, object.info.is_64)
+        ));
+    }
+    if first_missing {
+        message.push_str(&format!(" {}.", view.subject.raises(&error)));
+    } else if let Some(first) = view.load.missing.first().filter(|f| f.name != missing.name) {
+        message.push_str(&format!(
+            " The loader stops at {} first; this library is missing as well.",
+            first.name
+        ));
+    }
+    let requester_object = view.tree_object(requester);
+    if let Some(index) = view.load.loaded[requester].provider.tree_index() {
+        let paths = view.resolver.search_path(index);
+        for (kind, entries) in [("RPATH", &paths.rpath), ("RUNPATH", &paths.runpath)] {
+            for entry in entries
+                .iter()
+                .filter(|e| e.issue == Some(DirIssue::OutsideTree))
+            {
+                message.push_str(&format!(
+                    " Its {kind} entry `{}` leads outside the scanned directory; if the library is there, scan the directory that contains it too.",
+                    entry.written
+                ));
+            }
+        }
+    }
+    message.push_str(&view.subject.unreached_note(root));
+
+    let mut finding = RULE
+        .finding(
+            root,
+            view.subject.severity(RULE.severity),
+            message,
+            help(base, &missing.name, root, requester_object),
+        )
+        .with_field("library", missing.name.clone())
+        .with_field("chain", chain)
+        .with_field("needed_by", needed_by)
+        .with_field("first_missing", first_missing)
+        .with_field("error", error)
+        .with_field("searched", missing.searched.clone());
+    if missing.requested_by.len() > 1 {
+        let others: Vec<Value> = missing.requested_by[1..]
+            .iter()
+            .map(|&i| Value::from(view.name(i)))
+            .collect();
+        finding = finding.with_field("also_needed_by", others);
+    }
+    finding
+}
+
+fn help(base: &BaseImage, name: &str, root: &ElfObject, requester: Option<&ElfObject>) -> String {
+    let hints = LibraryHints::get();
+    let lib_dir = base
+        .loader
+        .default_search_path
+        .iter()
+        .find(|d| d.starts_with("/usr/lib/"))
+        .or_else(|| base.loader.default_search_path.first())
+        .cloned()
+        .unwrap_or_else(|| "/usr/lib".into());
+    let mut help = String::new();
+    if let Some(package) = hints.package(name) {
+        help.push_str(&format!("Debian ships {name} in the package {package}. "));
+    }
+    let requester_file = requester
+        .and_then(|o| o.path.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "the object that needs it".into());
+    help.push_str(&format!(
+        "Copy {name} and the libraries it needs from the build stage into {lib_dir}, which the loader searches (`COPY --from=build {lib_dir}/{name}* {lib_dir}/`); or place it beside the package and give {requester_file} a RUNPATH of `$ORIGIN` (`auditwheel repair` vendors libraries this way into `<package>.libs/`)"
+    ));
+    if let Some(dist) = &root.distribution {
+        help.push_str(&format!(
+            "; or install a manylinux wheel of {} that vendors its libraries (`pip install --only-binary :all: {}`; some projects publish it as a separate package, such as psycopg2-binary)",
+            dist.name, dist.name
+        ));
+    }
+    let bases = hints.bases_providing(name, base);
+    if !bases.is_empty() {
+        help.push_str(&format!(
+            "; or choose a base that ships it: {}",
+            bases.join(", ")
+        ));
+    }
+    help.push('.');
+    help
+}
+
+/// DL101 for a program whose PT_INTERP the image lacks: the kernel cannot
+/// start it at all.
+pub fn missing_interpreter(
+    object: &ElfObject,
+    interpreter: &str,
+    base: &BaseImage,
+    subject: Subject,
+) -> Finding {
+    let present = base
+        .loader
+        .interpreter
+        .as_deref()
+        .map(|i| format!(" (the image's loader is {i})"))
+        .unwrap_or_default();
+    RULE.finding(
+        object,
+        subject.severity(RULE.severity),
+        format!(
+            "{} cannot start on {}: its program interpreter {interpreter} does not exist there{present}, so exec fails with No such file or directory.",
+            describe(object),
+            base.display_name()
+        ),
+        format!(
+            "Relink it with the image's loader (`-Wl,--dynamic-linker={}`, or `patchelf --set-interpreter`), or build it in a stage based on the same distribution as the image.",
+            base.loader.interpreter.as_deref().unwrap_or("/lib64/ld-linux-x86-64.so.2")
+        ),
+    )
+    .with_field("library", interpreter)
+    .with_field(
+        "chain",
+        vec![object.path.display().to_string(), interpreter.to_string()],
+    )
+    .with_field("needed_by", object.path.display().to_string())
+    .with_field("first_missing", true)
+    .with_field("error", "No such file or directory")
+}
