@@ -11,6 +11,7 @@ pub mod cli;
 pub mod discovery;
 pub mod elf;
 pub mod finding;
+pub mod python;
 pub mod report;
 pub mod scan;
 pub mod settings;

@@ -1,0 +1,691 @@
+//! Applying the rule set to every call in a module.
+//!
+//! For each call: resolve the callee; find the callable it is; read the
+//! arguments the callable says matter (through `functools.partial`,
+//! `*args` and `**{...}` where they are literal); reduce them to facts — the
+//! shell state and the program with its state on the base — and let each
+//! applicable rule pick its first matching case. A rule that fires can
+//! suppress others on the same call (a shell program is DL203, not also
+//! DL301).
+
+use super::ir::{Call, CallId, Expr, Module, ScopeId};
+use super::resolve::{shell_words, Callee, Resolver, Val};
+use super::rules::{render, ArgSpec, BaseFact, Callable, Case, ProgramState, RuleSet, ShellState};
+use super::source::Source;
+use super::PythonContext;
+use crate::base::BaseImage;
+use crate::finding::Finding;
+
+/// What a call does, as far as can be known statically.
+#[derive(Debug, Clone)]
+struct Facts {
+    shell: ShellState,
+    program: Program,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Program {
+    Absent,
+    Unknown,
+    Interpreter,
+    Named(String),
+}
+
+/// An argument's value as the callee will see it.
+#[derive(Debug, Clone, PartialEq)]
+enum Arg {
+    Absent,
+    /// Not passed by name or position, but an unknown `*args` or
+    /// `**mapping` may hold it.
+    Hidden,
+    Value(Val),
+}
+
+/// The arguments of a call, with a `functools.partial`'s bound arguments in
+/// front; each with the scope it is evaluated in.
+struct Arguments<'m> {
+    positional: Vec<(ScopeId, &'m Expr)>,
+    keywords: Vec<(ScopeId, Option<&'m str>, &'m Expr)>,
+}
+
+pub(super) fn check_module(
+    module: &Module,
+    source: &Source<'_>,
+    path: &std::path::Path,
+    ctx: &PythonContext<'_>,
+    resolver: &Resolver<'_>,
+) -> Vec<Finding> {
+    let callees: Vec<Callee> = module
+        .calls
+        .iter()
+        .map(|call| resolver.callee(&call.func, call.scope))
+        .collect();
+    // A partial called in this file is reported where it is called; one that
+    // is only passed around is reported where it is made.
+    let mut partials_called = vec![false; module.calls.len()];
+    for callee in &callees {
+        let mut current = callee;
+        while let Callee::Partial { target, call } = current {
+            partials_called[*call] = true;
+            current = target;
+        }
+    }
+    let mut findings = Vec::new();
+    for (id, call) in module.calls.iter().enumerate() {
+        let checker = CallChecker {
+            ctx,
+            resolver,
+            source,
+            path,
+        };
+        if let Some(site) = checker.call_site(id, call, &callees[id]) {
+            findings.extend(checker.findings(&site));
+        }
+        if !partials_called[id] {
+            if let Some(site) = checker.partial_creation(id, call, &callees[id]) {
+                findings.extend(checker.findings(&site));
+            }
+        }
+    }
+    findings
+}
+
+/// One call matched to a callable, with everything needed to judge it.
+struct Site<'m, 'r> {
+    call: &'m Call,
+    callable: &'r Callable,
+    callee: String,
+    via: Option<String>,
+    arguments: Arguments<'m>,
+    /// Checking a partial where it is made: arguments not bound yet are not
+    /// "unknown", they are simply not there.
+    creation: bool,
+}
+
+struct CallChecker<'c, 'm> {
+    ctx: &'c PythonContext<'c>,
+    resolver: &'c Resolver<'m>,
+    source: &'c Source<'c>,
+    path: &'c std::path::Path,
+}
+
+impl<'c, 'm> CallChecker<'c, 'm> {
+    fn module(&self) -> &'m Module {
+        self.resolver.module()
+    }
+
+    fn written(&self, call: &Call) -> String {
+        let text = self
+            .source
+            .text
+            .get(call.func_span.start as usize..call.func_span.end as usize)
+            .unwrap_or("");
+        let compact: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if compact.chars().count() > 60 {
+            let short: String = compact.chars().take(57).collect();
+            format!("{short}...")
+        } else {
+            compact
+        }
+    }
+
+    fn call_site(&self, id: CallId, call: &'m Call, callee: &Callee) -> Option<Site<'m, 'c>> {
+        let rules = self.ctx.rules;
+        let mut positional: Vec<(ScopeId, &'m Expr)> = Vec::new();
+        let mut keywords: Vec<(ScopeId, Option<&'m str>, &'m Expr)> = Vec::new();
+        // Unwrap partials, outermost last: their bound arguments come first.
+        let mut layers = Vec::new();
+        let mut target = callee;
+        while let Callee::Partial {
+            target: inner,
+            call,
+        } = target
+        {
+            layers.push(*call);
+            target = inner;
+        }
+        for &partial in layers.iter().rev() {
+            let made = &self.module().calls[partial];
+            positional.extend(made.args.iter().skip(1).map(|a| (made.scope, a)));
+            keywords.extend(
+                made.keywords
+                    .iter()
+                    .map(|k| (made.scope, k.name.as_deref(), &k.value)),
+            );
+        }
+        positional.extend(call.args.iter().map(|a| (call.scope, a)));
+        keywords.extend(
+            call.keywords
+                .iter()
+                .map(|k| (call.scope, k.name.as_deref(), &k.value)),
+        );
+        let (callable, name) = match target {
+            Callee::Qualified(q) => match rules.callable_named(q) {
+                Some(c) => (c, q.clone()),
+                None => {
+                    let method = q.rsplit('.').next().unwrap_or(q);
+                    let c = rules.callable_method(method).filter(|_| q.contains('.'))?;
+                    (c, self.written(call))
+                }
+            },
+            Callee::Method(method) => (rules.callable_method(method)?, self.written(call)),
+            _ => return None,
+        };
+        let _ = id;
+        let written = self.written(call);
+        Some(Site {
+            call,
+            callable,
+            via: via(&written, &name),
+            callee: name,
+            arguments: Arguments {
+                positional,
+                keywords,
+            },
+            creation: false,
+        })
+    }
+
+    fn partial_creation(
+        &self,
+        id: CallId,
+        call: &'m Call,
+        callee: &Callee,
+    ) -> Option<Site<'m, 'c>> {
+        let Callee::Qualified(q) = callee else {
+            return None;
+        };
+        if q != "functools.partial" {
+            return None;
+        }
+        let target = call.args.first()?;
+        let Callee::Qualified(name) = self.resolver.callee(target, call.scope) else {
+            return None;
+        };
+        let callable = self.ctx.rules.callable_named(&name)?;
+        let _ = id;
+        Some(Site {
+            call,
+            callable,
+            via: Some(self.written(call)),
+            callee: name,
+            arguments: Arguments {
+                positional: call.args.iter().skip(1).map(|a| (call.scope, a)).collect(),
+                keywords: call
+                    .keywords
+                    .iter()
+                    .map(|k| (call.scope, k.name.as_deref(), &k.value))
+                    .collect(),
+            },
+            creation: true,
+        })
+    }
+
+    /// The value the callee receives for `spec`.
+    fn argument(&self, args: &Arguments<'m>, spec: &ArgSpec) -> Arg {
+        let resolver = self.resolver;
+        if let Some(keyword) = &spec.keyword {
+            if let Some((scope, _, expr)) = args
+                .keywords
+                .iter()
+                .rev()
+                .find(|(_, name, _)| *name == Some(keyword.as_str()))
+            {
+                return Arg::Value(resolver.value(expr, *scope));
+            }
+        }
+        let mut hidden = false;
+        if let Some(position) = spec.position {
+            let mut index = 0;
+            for (scope, expr) in &args.positional {
+                let value = resolver.value(expr, *scope);
+                match value {
+                    Val::Starred(inner) => match *inner {
+                        Val::List(items) => {
+                            if position < index + items.len() {
+                                return Arg::Value(items[position - index].clone());
+                            }
+                            index += items.len();
+                        }
+                        // `*args` of unknown length covers every later position.
+                        _ => return Arg::Hidden,
+                    },
+                    value => {
+                        if index == position {
+                            return Arg::Value(value);
+                        }
+                        index += 1;
+                    }
+                }
+            }
+        }
+        if let Some(keyword) = &spec.keyword {
+            for (scope, name, expr) in args.keywords.iter().rev() {
+                if name.is_some() {
+                    continue;
+                }
+                match resolver.value(expr, *scope) {
+                    Val::Dict(items) => {
+                        for (key, value) in items.iter().rev() {
+                            match key {
+                                Some(Val::Str { value: k, .. }) if k == keyword => {
+                                    return Arg::Value(value.clone());
+                                }
+                                Some(Val::Str { .. }) => {}
+                                _ => hidden = true,
+                            }
+                        }
+                    }
+                    _ => hidden = true,
+                }
+            }
+        }
+        if hidden {
+            Arg::Hidden
+        } else {
+            Arg::Absent
+        }
+    }
+
+    fn facts(&self, site: &Site<'m, 'c>) -> Facts {
+        let callable = site.callable;
+        let rules = self.ctx.rules;
+        let arg = |spec: &Option<ArgSpec>| {
+            spec.as_ref()
+                .map(|spec| self.argument(&site.arguments, spec))
+        };
+        let shell = if callable.command.is_some() {
+            ShellState::Always
+        } else {
+            match arg(&callable.shell) {
+                None | Some(Arg::Absent) => ShellState::False,
+                Some(Arg::Hidden) => ShellState::Unknown,
+                Some(Arg::Value(v)) => match v.truthy() {
+                    Some(true) => ShellState::True,
+                    Some(false) => ShellState::False,
+                    None => ShellState::Unknown,
+                },
+            }
+        };
+        let through_shell = shell != ShellState::False;
+        let from_arg = |arg: Option<Arg>, form: Form| -> Option<Program> {
+            match arg? {
+                Arg::Absent => None,
+                Arg::Hidden => Some(Program::Unknown),
+                Arg::Value(v) => Some(program_of(&v, form, rules)),
+            }
+        };
+        let mut program = None;
+        // An `executable=` hidden in `**kwargs` is too rare to outweigh a
+        // literal argv, so only one passed by name or position counts.
+        if let Some(Arg::Value(v)) = arg(&callable.executable) {
+            // `executable=None` means "not given".
+            if v != Val::None {
+                program = Some(program_of(&v, Form::Path, rules));
+            }
+        }
+        if program.is_none() {
+            program = from_arg(arg(&callable.command), Form::Command);
+        }
+        if program.is_none() {
+            program = from_arg(arg(&callable.program), Form::Path);
+        }
+        if program.is_none() {
+            let form = if through_shell {
+                Form::ShellArgv
+            } else {
+                Form::Argv
+            };
+            program = from_arg(arg(&callable.argv), form);
+        }
+        let program = match program {
+            Some(Program::Unknown) if site.creation => Program::Absent,
+            Some(p) => p,
+            None => Program::Absent,
+        };
+        Facts { shell, program }
+    }
+
+    fn findings(&self, site: &Site<'m, 'c>) -> Vec<Finding> {
+        let facts = self.facts(site);
+        let rules = self.ctx.rules;
+        let base = self.ctx.base;
+        let state = program_state(&facts.program, base);
+        let is_shell = matches!(&facts.program, Program::Named(p) if rules.is_shell_program(p));
+        let mut fired: Vec<(usize, &Case)> = Vec::new();
+        for &index in &site.callable.rules {
+            let rule = &rules.rules[index];
+            let case = rule
+                .cases
+                .iter()
+                .find(|case| holds(case, &facts, state, is_shell, base));
+            if let Some(case) = case {
+                fired.push((index, case));
+            }
+        }
+        let suppressed: Vec<&str> = fired
+            .iter()
+            .flat_map(|(i, _)| rules.rules[*i].suppresses.iter().map(String::as_str))
+            .collect();
+        fired
+            .into_iter()
+            .filter(|(i, _)| !suppressed.contains(&rules.rules[*i].code.as_str()))
+            .map(|(i, case)| self.finding(site, &facts, i, case))
+            .collect()
+    }
+
+    fn finding(&self, site: &Site<'m, 'c>, facts: &Facts, index: usize, case: &Case) -> Finding {
+        let rules = self.ctx.rules;
+        let base = self.ctx.base;
+        let rule = &rules.rules[index];
+        let program_text = match &facts.program {
+            Program::Named(p) => p.clone(),
+            Program::Interpreter => match &base.python {
+                Some(py) => format!("sys.executable ({})", py.executable),
+                None => "sys.executable".to_string(),
+            },
+            _ => String::new(),
+        };
+        let interpreter = match &facts.program {
+            Program::Named(p) => base
+                .find_executable(p)
+                .and_then(|e| e.interpreter.clone())
+                .unwrap_or_default(),
+            _ => String::new(),
+        };
+        let call_text = match &site.via {
+            Some(via) => format!("{} via {via}", site.callee),
+            None => site.callee.clone(),
+        };
+        let simple = |name: &str| -> String {
+            match name {
+                "callee" => site.callee.clone(),
+                "via" => site.via.clone().unwrap_or_default(),
+                "call" => call_text.clone(),
+                "program" => program_text.clone(),
+                "base" => base.name.clone(),
+                "shell" => "/bin/sh".to_string(),
+                "interpreter" => interpreter.clone(),
+                "python" => base
+                    .python
+                    .as_ref()
+                    .map(|p| p.executable.clone())
+                    .unwrap_or_default(),
+                _ => String::new(),
+            }
+        };
+        let error_template = case
+            .error
+            .clone()
+            .or_else(|| site.callable.error.clone())
+            .unwrap_or_default();
+        let error = render(&error_template, &simple);
+        let values = |name: &str| -> String {
+            if name == "error" {
+                error.clone()
+            } else {
+                simple(name)
+            }
+        };
+        let message = render(&case.message, &values);
+        let help = render(&case.help, &values);
+        let span = site.call.span;
+        let location = self.source.location(span.start as usize, span.end as usize);
+        let mut finding = Finding::new(
+            &rule.code,
+            case.severity,
+            rule.family,
+            self.path,
+            message,
+            help,
+        )
+        .with_location(location)
+        .with_field("callee", site.callee.clone())
+        .with_field("family", rule.family.as_str());
+        if let Some(via) = &site.via {
+            finding = finding.with_field("via", via.clone());
+        }
+        if !program_text.is_empty() {
+            finding = finding.with_field("program", program_text);
+        }
+        finding.distribution = self.ctx.distribution.clone();
+        finding
+    }
+}
+
+fn holds(
+    case: &Case,
+    facts: &Facts,
+    state: ProgramState,
+    is_shell: bool,
+    base: &BaseImage,
+) -> bool {
+    let when = &case.when;
+    if let Some(shell) = &when.shell {
+        if !shell.contains(&facts.shell) {
+            return false;
+        }
+    }
+    if let Some(states) = &when.program {
+        if !states.contains(&state) {
+            return false;
+        }
+    }
+    if let Some(want) = when.program_is_shell {
+        if want != is_shell {
+            return false;
+        }
+    }
+    if let Some(names) = &when.program_in {
+        let Program::Named(p) = &facts.program else {
+            return false;
+        };
+        let base_name = p.rsplit('/').next().unwrap_or(p);
+        if !names.iter().any(|n| n == p || n == base_name) {
+            return false;
+        }
+    }
+    for (fact, want) in &when.base {
+        let have = match fact {
+            BaseFact::BinSh => base.facts.bin_sh,
+            BaseFact::Python => base.python.is_some(),
+        };
+        if have != *want {
+            return false;
+        }
+    }
+    true
+}
+
+/// How the program is read from an argument.
+#[derive(Debug, Clone, Copy)]
+enum Form {
+    /// A program path (`os.execv(path, ...)`, `executable=`).
+    Path,
+    /// A shell command line (`os.system(cmd)`).
+    Command,
+    /// An argv list or, without a shell, a string naming the program.
+    Argv,
+    /// An argv when `shell=True`: a string (or the list's first item) is a
+    /// command line.
+    ShellArgv,
+}
+
+fn program_of(value: &Val, form: Form, rules: &RuleSet) -> Program {
+    match (form, value) {
+        (_, Val::Interpreter) => Program::Interpreter,
+        (Form::Path | Form::Argv, Val::Str { value, .. }) => Program::Named(value.clone()),
+        (Form::Command | Form::ShellArgv, Val::Str { value, .. }) => {
+            command_program(value, true, rules)
+        }
+        (Form::Command | Form::ShellArgv, Val::StrPrefix(prefix)) => {
+            command_program(prefix, false, rules)
+        }
+        (Form::Argv | Form::ShellArgv, Val::List(items)) => match items.first() {
+            Some(Val::Starred(_)) | None => Program::Unknown,
+            Some(first) => {
+                let inner = if matches!(form, Form::ShellArgv) {
+                    Form::Command
+                } else {
+                    Form::Path
+                };
+                program_of(first, inner, rules)
+            }
+        },
+        _ => Program::Unknown,
+    }
+}
+
+/// The program a shell command line starts: its first word, after variable
+/// assignments and `exec`; nothing for a builtin (`cd`, `export`, ...).
+/// `complete` is false when only a prefix of the command is known.
+fn command_program(command: &str, complete: bool, rules: &RuleSet) -> Program {
+    const OPERATORS: &str = "|&;<>()\n";
+    let mut rest = command;
+    loop {
+        rest = rest.trim_start_matches([' ', '\t']);
+        let end = rest
+            .find(|c: char| c == ' ' || c == '\t' || OPERATORS.contains(c))
+            .unwrap_or(rest.len());
+        let raw = &rest[..end];
+        if raw.is_empty() || (end == rest.len() && !complete) {
+            // An operator first (`(cd x)`), nothing at all, or a word that may
+            // continue past what is known.
+            return Program::Unknown;
+        }
+        if raw.contains(['$', '`', '*', '?', '[', '~', '{']) {
+            return Program::Unknown;
+        }
+        let word = match shell_words(raw).as_deref() {
+            Some([word]) => word.to_string(),
+            _ => return Program::Unknown,
+        };
+        rest = &rest[end..];
+        if is_assignment(&word) || word == "exec" || word == "command" {
+            continue;
+        }
+        return finish_word(&word, rules);
+    }
+}
+
+fn finish_word(word: &str, rules: &RuleSet) -> Program {
+    if rules.is_shell_builtin(word) {
+        Program::Absent
+    } else {
+        Program::Named(word.to_string())
+    }
+}
+
+fn is_assignment(word: &str) -> bool {
+    match word.split_once('=') {
+        Some((name, _)) => {
+            !name.is_empty()
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && !name.starts_with(|c: char| c.is_ascii_digit())
+        }
+        None => false,
+    }
+}
+
+fn program_state(program: &Program, base: &BaseImage) -> ProgramState {
+    match program {
+        Program::Absent => ProgramState::Absent,
+        Program::Unknown => ProgramState::Unknown,
+        Program::Interpreter => match &base.python {
+            Some(py) => executable_state(base, &py.executable),
+            None => ProgramState::Missing,
+        },
+        Program::Named(name) => executable_state(base, name),
+    }
+}
+
+fn executable_state(base: &BaseImage, program: &str) -> ProgramState {
+    let Some(found) = base.find_executable(program) else {
+        return ProgramState::Missing;
+    };
+    // Follow the image's own symlinks (bounded) to what actually runs.
+    let mut current = found;
+    for _ in 0..8 {
+        if !current.runnable {
+            return ProgramState::NotRunnable;
+        }
+        let Some(target) = &current.link_target else {
+            break;
+        };
+        let path = if target.starts_with('/') {
+            target.clone()
+        } else {
+            let dir = current.path.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+            format!("{dir}/{target}")
+        };
+        match base.find_executable(&crate::base::normalize(&path)) {
+            Some(next) => current = next,
+            None => break,
+        }
+    }
+    ProgramState::Found
+}
+
+/// The alias a call was written through, when it differs from the
+/// qualified name: `sp.check_output` for `subprocess.check_output` gives
+/// `sp`; `getattr(os, "system")` is quoted whole.
+fn via(written: &str, qualified: &str) -> Option<String> {
+    if written.is_empty() || written == qualified {
+        return None;
+    }
+    let is_chain = written
+        .split('.')
+        .all(|p| !p.is_empty() && p.chars().all(|c| c.is_alphanumeric() || c == '_'));
+    if !is_chain {
+        return Some(written.to_string());
+    }
+    let w: Vec<&str> = written.split('.').collect();
+    let q: Vec<&str> = qualified.split('.').collect();
+    let common = w
+        .iter()
+        .rev()
+        .zip(q.iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let w_rest = &w[..w.len() - common];
+    let q_rest = &q[..q.len() - common];
+    if w_rest.is_empty() || w_rest == q_rest {
+        None
+    } else {
+        Some(w_rest.join("."))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn via_names_the_alias_only() {
+        assert_eq!(
+            via("sp.check_output", "subprocess.check_output").as_deref(),
+            Some("sp")
+        );
+        assert_eq!(via("os.system", "os.system"), None);
+        assert_eq!(via("system", "os.system"), None);
+        assert_eq!(via("s", "os.system").as_deref(), Some("s"));
+        assert_eq!(
+            via("getattr(os, \"system\")", "os.system").as_deref(),
+            Some("getattr(os, \"system\")")
+        );
+    }
+
+    #[test]
+    fn shell_commands_name_their_first_program() {
+        let rules = RuleSet::builtin().unwrap();
+        let p = |c: &str, complete: bool| command_program(c, complete, &rules);
+        assert_eq!(p("ls -l", true), Program::Named("ls".into()));
+        assert_eq!(p("LANG=C git status", true), Program::Named("git".into()));
+        assert_eq!(p("cd /tmp && make", true), Program::Absent);
+        assert_eq!(p("git ", false), Program::Named("git".into()));
+        assert_eq!(p("gi", false), Program::Unknown);
+        assert_eq!(p("$(which git) log", true), Program::Unknown);
+        assert_eq!(p("rm -rf build; make", true), Program::Named("rm".into()));
+        assert_eq!(p("echo hi | tee x", true), Program::Absent);
+    }
+}

@@ -1,0 +1,156 @@
+//! The small intermediate form the analysis works on: scopes with their
+//! bindings, and every call with its callee expression and literal-ish
+//! arguments.
+//!
+//! Both parsers (ruff's, and tree-sitter for what ruff cannot read) lower
+//! their trees into this form, so nothing after `parse` depends on either.
+//! It keeps only what resolution and the rules need; anything else becomes
+//! [`Expr::Other`], which always means "value not known", never "safe".
+//!
+//! Expressions are kept to a bounded depth ([`MAX_EXPR_DEPTH`]); a deeper
+//! sub-expression is `Other`. Calls live in one flat list and are referred to
+//! by index, so nesting calls does not deepen the tree, and every call in the
+//! file is analysed whatever its depth.
+
+/// How deep an argument expression is kept before it becomes `Other`.
+pub const MAX_EXPR_DEPTH: usize = 24;
+
+pub type ScopeId = usize;
+pub type CallId = usize;
+
+/// A byte range in the decoded source text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+#[derive(Debug, Default)]
+pub struct Module {
+    /// Scope 0 is the module itself.
+    pub scopes: Vec<Scope>,
+    pub calls: Vec<Call>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScopeKind {
+    Module,
+    Class,
+    Function,
+    /// Lambdas and comprehensions: function-like for name lookup.
+    Nested,
+}
+
+#[derive(Debug)]
+pub struct Scope {
+    pub kind: ScopeKind,
+    pub parent: Option<ScopeId>,
+    pub bindings: Vec<Binding>,
+    /// Names declared `global` here: they live in the module scope.
+    pub globals: Vec<String>,
+    /// Modules imported with `from M import *`, with the statement's offset.
+    pub star_imports: Vec<(Import, u32)>,
+}
+
+impl Scope {
+    pub fn new(kind: ScopeKind, parent: Option<ScopeId>) -> Scope {
+        Scope {
+            kind,
+            parent,
+            bindings: Vec::new(),
+            globals: Vec::new(),
+            star_imports: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Binding {
+    pub name: String,
+    pub kind: BindingKind,
+    /// Where the binding happens; lookups prefer the latest one before a use.
+    pub offset: u32,
+    /// Made inside an `except` handler: a fallback for a binding made in the
+    /// `try` body (`try: import x` / `except ImportError: x = None`).
+    pub in_handler: bool,
+}
+
+/// A module named by an import statement; `level` counts leading dots.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Import {
+    pub level: u32,
+    /// The dotted module after the dots; empty for `from . import x`.
+    pub module: String,
+}
+
+#[derive(Debug, Clone)]
+pub enum BindingKind {
+    /// `import a.b` binds `a` to module `a`; `import a.b as c` binds `c` to
+    /// `a.b`.
+    Module(Import),
+    /// `from M import name [as alias]`: the binding is `M.name`.
+    FromImport { from: Import, name: String },
+    /// `name = value` (single name target, including `a = b = value`,
+    /// annotated assignments with a value, and walrus).
+    Assign(Expr),
+    /// `def`, `class`, parameters, loop targets, `with ... as`, `except ...
+    /// as`, augmented assignments, `del`, unpacking: bound to something we do
+    /// not model.
+    Opaque,
+}
+
+#[derive(Debug)]
+pub struct Call {
+    pub scope: ScopeId,
+    pub func: Expr,
+    pub args: Vec<Expr>,
+    pub keywords: Vec<Keyword>,
+    /// The whole call, from the callee to the closing parenthesis.
+    pub span: Span,
+    /// Just the callee expression, for quoting what the user wrote.
+    pub func_span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Keyword {
+    /// `None` for `**mapping`.
+    pub name: Option<String>,
+    pub value: Expr,
+}
+
+#[derive(Debug, Clone)]
+pub enum Expr {
+    Name {
+        id: String,
+        offset: u32,
+    },
+    Attribute {
+        value: Box<Expr>,
+        attr: String,
+    },
+    Call(CallId),
+    /// A string literal. `verbatim` is true when the source spells the value
+    /// exactly (one literal, no escapes, no implicit concatenation): only
+    /// such strings may name a module or attribute (see `prefilter`).
+    Str {
+        value: String,
+        verbatim: bool,
+    },
+    /// A string whose beginning is known: f-strings, `"git " + x`,
+    /// `"rm %s" % x`, `"ls {}".format(x)`.
+    StrPrefix(String),
+    Int(i64),
+    /// A number that is not a small integer (float, complex, big int):
+    /// known, and truthy unless zero.
+    Number {
+        is_zero: bool,
+    },
+    Bool(bool),
+    None,
+    /// List, tuple or set display.
+    List(Vec<Expr>),
+    /// Dict display; a `None` key is a `**mapping` entry.
+    Dict(Vec<(Option<Expr>, Expr)>),
+    Starred(Box<Expr>),
+    Other,
+}

@@ -1,0 +1,115 @@
+//! Python source analysis: every call that runs a shell or a program the
+//! base image does not ship, resolved through imports and aliases, judged
+//! against the base, and explained.
+//!
+//! The orchestrator calls [`analyse_file`] once per file, from many threads;
+//! [`may_match`] first lets it skip files that cannot hold a finding. Inside,
+//! the steps are: decode the bytes as Python would ([`source`]), parse into a
+//! small IR ([`parse`], the only module that knows the parsers), resolve
+//! names ([`resolve`]), and apply the data-driven rules ([`rules`], from
+//! `rules/*.toml`) to each call ([`check`]).
+//!
+//! A file is never skipped silently: one that cannot be decoded is a DL903
+//! finding, one that neither parser reads cleanly is a DL904 finding beside
+//! whatever findings the recovered parts give.
+
+mod check;
+pub mod ir;
+pub mod parse;
+pub mod prefilter;
+pub mod resolve;
+pub mod rules;
+pub mod source;
+
+use std::path::Path;
+
+pub use rules::{RuleError, RuleSet};
+
+use crate::base::BaseImage;
+use crate::finding::{Distribution, Family, Finding, Severity};
+
+/// Code for a file whose bytes are not text in its declared encoding.
+pub const UNDECODABLE: &str = "DL903";
+/// Code for a file neither parser can read completely.
+pub const UNPARSABLE: &str = "DL904";
+
+/// What [`analyse_file`] needs besides the file.
+#[derive(Debug, Clone)]
+pub struct PythonContext<'a> {
+    pub base: &'a BaseImage,
+    /// The installed distribution the file belongs to; `None` for the
+    /// application's own code.
+    pub distribution: Option<Distribution>,
+    pub rules: &'a RuleSet,
+    /// The file's dotted module name when known (`pkg.sub.mod`), for
+    /// relative imports.
+    pub module_path: Option<String>,
+}
+
+/// Analyses one Python file. Never panics on any input; a file that cannot
+/// be read as Python yields a diagnostic finding instead.
+pub fn analyse_file(path: &Path, bytes: &[u8], ctx: &PythonContext<'_>) -> Vec<Finding> {
+    let source = match source::Source::decode(bytes) {
+        Ok(source) => source,
+        Err(error) => {
+            let mut finding = Finding::new(
+                UNDECODABLE,
+                Severity::Warning,
+                Family::Scan,
+                path,
+                format!("cannot decode this file as Python source: {error}; it was not analysed, and Python cannot import it either"),
+                "save the file as UTF-8, or declare its encoding on line 1 or 2 with a PEP 263 comment such as `# -*- coding: latin-1 -*-`",
+            )
+            .with_field("family", Family::Scan.as_str());
+            finding.distribution = ctx.distribution.clone();
+            return vec![finding];
+        }
+    };
+    let parsed = parse::parse(&source.text);
+    let is_package = path.file_stem().is_some_and(|s| s == "__init__");
+    let resolver = resolve::Resolver::new(&parsed.module, ctx.module_path.as_deref(), is_package);
+    let mut findings = check::check_module(&parsed.module, &source, path, ctx, &resolver);
+    if let Some(finding) = parse_diagnostic(path, &source, &parsed.status, ctx) {
+        findings.push(finding);
+    }
+    findings
+}
+
+/// Whether `bytes` may hold a finding under `rules`; `false` means
+/// [`analyse_file`] would report nothing but diagnostics about decoding or
+/// parsing, so the file may be skipped.
+pub fn may_match(bytes: &[u8], rules: &RuleSet) -> bool {
+    rules.prefilter().may_match(bytes)
+}
+
+fn parse_diagnostic(
+    path: &Path,
+    source: &source::Source<'_>,
+    status: &parse::Status,
+    ctx: &PythonContext<'_>,
+) -> Option<Finding> {
+    let (message, offset) = match status {
+        parse::Status::Clean | parse::Status::FallbackClean { .. } => return None,
+        parse::Status::Broken { error, offset } => (
+            format!("neither ruff's parser nor tree-sitter-python can read this file completely (first error: {error}); findings below the error may be missing"),
+            *offset,
+        ),
+        parse::Status::TooDeep { offset } => (
+            format!("expressions here are nested more than {} levels deep; CPython refuses to compile such code, and distrolint did not analyse below that depth", parse::MAX_NESTING),
+            *offset,
+        ),
+    };
+    let location = source.location(offset as usize, offset as usize);
+    let mut finding = Finding::new(
+        UNPARSABLE,
+        Severity::Warning,
+        Family::Scan,
+        path,
+        message,
+        "fix the syntax error (run `python -m py_compile FILE` with the base's Python), or exclude the file if it is not meant to be imported",
+    )
+    .with_location(location)
+    .with_field("family", Family::Scan.as_str());
+    finding.distribution = ctx.distribution.clone();
+    Some(finding)
+}

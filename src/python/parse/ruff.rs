@@ -1,0 +1,713 @@
+//! Lowering ruff's AST into the IR.
+
+use std::cell::RefCell;
+
+use ruff_python_ast::visitor::transformer::{self, Transformer};
+use ruff_python_ast::visitor::{self, Visitor};
+use ruff_python_ast::{self as ast, Expr as AstExpr, Stmt};
+use ruff_text_size::Ranged;
+
+use super::common::{concat, keep, percent_prefix, spells};
+use super::{with_stack, Lowered, MAX_NESTING};
+use crate::python::ir::{
+    Binding, BindingKind, Call, CallId, Expr, Import, Keyword, Module, Scope, ScopeId, ScopeKind,
+    Span,
+};
+
+/// Trees deeper than this are taken apart iteratively instead of dropped.
+const DISMANTLE_DEPTH: usize = 400;
+
+pub(super) fn lower(text: &str) -> Lowered {
+    let parsed = ruff_python_parser::parse_unchecked_source(text, ast::PySourceType::Python);
+    let first_error = parsed
+        .errors()
+        .first()
+        .map(|e| (e.error.to_string(), u32::from(e.location.start())));
+    let clean = parsed.errors().is_empty();
+    let mut lowering = Lowering::new(text);
+    with_stack(|| lowering.body(parsed.suite()));
+    let deepest = lowering.deepest;
+    let too_deep_at = lowering.too_deep_at;
+    let module = lowering.module;
+    if deepest > DISMANTLE_DEPTH {
+        dismantle(parsed.into_syntax().body);
+    }
+    Lowered {
+        module,
+        first_error,
+        clean,
+        too_deep_at,
+    }
+}
+
+struct Lowering<'s> {
+    text: &'s str,
+    module: Module,
+    scope: ScopeId,
+    /// Inside how many `except` handlers the current statement is.
+    handlers: usize,
+    depth: usize,
+    deepest: usize,
+    too_deep_at: Option<u32>,
+}
+
+fn span(range: ruff_text_size::TextRange) -> Span {
+    Span {
+        start: range.start().into(),
+        end: range.end().into(),
+    }
+}
+
+impl<'s> Lowering<'s> {
+    fn new(text: &'s str) -> Self {
+        Lowering {
+            text,
+            module: Module {
+                scopes: vec![Scope::new(ScopeKind::Module, None)],
+                calls: Vec::new(),
+            },
+            scope: 0,
+            handlers: 0,
+            depth: 0,
+            deepest: 0,
+            too_deep_at: None,
+        }
+    }
+
+    /// Runs `f` one level deeper, on a grown stack when needed; returns
+    /// `None` past [`MAX_NESTING`].
+    fn nested<T>(&mut self, offset: u32, f: impl FnOnce(&mut Self) -> T) -> Option<T> {
+        if self.depth >= MAX_NESTING {
+            self.too_deep_at.get_or_insert(offset);
+            return None;
+        }
+        self.depth += 1;
+        self.deepest = self.deepest.max(self.depth);
+        let result = with_stack(|| f(self));
+        self.depth -= 1;
+        Some(result)
+    }
+
+    fn bind(&mut self, name: &str, kind: BindingKind, offset: u32) {
+        let mut scope = self.scope;
+        if self.module.scopes[scope].globals.iter().any(|g| g == name) {
+            scope = 0;
+        }
+        self.module.scopes[scope].bindings.push(Binding {
+            name: name.to_string(),
+            kind,
+            offset,
+            in_handler: self.handlers > 0,
+        });
+    }
+
+    fn push_scope(&mut self, kind: ScopeKind) -> ScopeId {
+        self.module.scopes.push(Scope::new(kind, Some(self.scope)));
+        let id = self.module.scopes.len() - 1;
+        std::mem::replace(&mut self.scope, id)
+    }
+
+    fn body(&mut self, body: &[Stmt]) {
+        for stmt in body {
+            let offset = stmt.range().start().into();
+            self.nested(offset, |this| this.stmt(stmt));
+        }
+    }
+
+    fn stmt(&mut self, stmt: &Stmt) {
+        let offset: u32 = stmt.range().start().into();
+        match stmt {
+            Stmt::FunctionDef(def) => {
+                for decorator in &def.decorator_list {
+                    self.expr(&decorator.expression);
+                }
+                self.parameters_outside(&def.parameters);
+                if let Some(returns) = &def.returns {
+                    self.expr(returns);
+                }
+                self.bind(&def.name.id, BindingKind::Opaque, offset);
+                let outer = self.push_scope(ScopeKind::Function);
+                self.parameters_inside(&def.parameters);
+                let handlers = std::mem::take(&mut self.handlers);
+                self.body(&def.body);
+                self.handlers = handlers;
+                self.scope = outer;
+            }
+            Stmt::ClassDef(class) => {
+                for decorator in &class.decorator_list {
+                    self.expr(&decorator.expression);
+                }
+                if let Some(arguments) = &class.arguments {
+                    for arg in &arguments.args {
+                        self.expr(arg);
+                    }
+                    for keyword in &arguments.keywords {
+                        self.expr(&keyword.value);
+                    }
+                }
+                self.bind(&class.name.id, BindingKind::Opaque, offset);
+                let outer = self.push_scope(ScopeKind::Class);
+                let handlers = std::mem::take(&mut self.handlers);
+                self.body(&class.body);
+                self.handlers = handlers;
+                self.scope = outer;
+            }
+            Stmt::Return(ret) => {
+                if let Some(value) = &ret.value {
+                    self.expr(value);
+                }
+            }
+            Stmt::Delete(del) => {
+                for target in &del.targets {
+                    self.target(target, None);
+                }
+            }
+            Stmt::TypeAlias(alias) => {
+                self.target(&alias.name, None);
+                self.expr(&alias.value);
+            }
+            Stmt::Assign(assign) => {
+                let value = self.expr(&assign.value);
+                for target in &assign.targets {
+                    self.target(target, Some(value.clone()));
+                }
+            }
+            Stmt::AugAssign(aug) => {
+                self.expr(&aug.value);
+                self.target(&aug.target, None);
+            }
+            Stmt::AnnAssign(ann) => {
+                self.expr(&ann.annotation);
+                if let Some(value) = &ann.value {
+                    let value = self.expr(value);
+                    self.target(&ann.target, Some(value));
+                } else if !matches!(&*ann.target, AstExpr::Name(_)) {
+                    self.expr(&ann.target);
+                }
+            }
+            Stmt::For(for_) => {
+                self.expr(&for_.iter);
+                self.target(&for_.target, None);
+                self.body(&for_.body);
+                self.body(&for_.orelse);
+            }
+            Stmt::While(while_) => {
+                self.expr(&while_.test);
+                self.body(&while_.body);
+                self.body(&while_.orelse);
+            }
+            Stmt::If(if_) => {
+                self.expr(&if_.test);
+                self.body(&if_.body);
+                for clause in &if_.elif_else_clauses {
+                    if let Some(test) = &clause.test {
+                        self.expr(test);
+                    }
+                    self.body(&clause.body);
+                }
+            }
+            Stmt::With(with) => {
+                for item in &with.items {
+                    self.expr(&item.context_expr);
+                    if let Some(vars) = &item.optional_vars {
+                        self.target(vars, None);
+                    }
+                }
+                self.body(&with.body);
+            }
+            Stmt::Match(match_) => {
+                self.expr(&match_.subject);
+                for case in &match_.cases {
+                    let mut captures = PatternCaptures::default();
+                    captures.visit_pattern(&case.pattern);
+                    for (name, at) in captures.names {
+                        self.bind(&name, BindingKind::Opaque, at);
+                    }
+                    for value in captures.values {
+                        self.expr(value);
+                    }
+                    if let Some(guard) = &case.guard {
+                        self.expr(guard);
+                    }
+                    self.body(&case.body);
+                }
+            }
+            Stmt::Raise(raise) => {
+                if let Some(exc) = &raise.exc {
+                    self.expr(exc);
+                }
+                if let Some(cause) = &raise.cause {
+                    self.expr(cause);
+                }
+            }
+            Stmt::Try(try_) => {
+                self.body(&try_.body);
+                for handler in &try_.handlers {
+                    let ast::ExceptHandler::ExceptHandler(handler) = handler;
+                    if let Some(type_) = &handler.type_ {
+                        self.expr(type_);
+                    }
+                    self.handlers += 1;
+                    if let Some(name) = &handler.name {
+                        self.bind(&name.id, BindingKind::Opaque, name.range.start().into());
+                    }
+                    self.body(&handler.body);
+                    self.handlers -= 1;
+                }
+                self.body(&try_.orelse);
+                self.body(&try_.finalbody);
+            }
+            Stmt::Assert(assert) => {
+                self.expr(&assert.test);
+                if let Some(msg) = &assert.msg {
+                    self.expr(msg);
+                }
+            }
+            Stmt::Import(import) => {
+                for alias in &import.names {
+                    let dotted = alias.name.id.to_string();
+                    match &alias.asname {
+                        Some(asname) => self.bind(
+                            &asname.id,
+                            BindingKind::Module(Import {
+                                level: 0,
+                                module: dotted,
+                            }),
+                            offset,
+                        ),
+                        None => {
+                            let first = dotted.split('.').next().unwrap_or_default().to_string();
+                            self.bind(
+                                &first.clone(),
+                                BindingKind::Module(Import {
+                                    level: 0,
+                                    module: first,
+                                }),
+                                offset,
+                            );
+                        }
+                    }
+                }
+            }
+            Stmt::ImportFrom(from) => {
+                let import = Import {
+                    level: from.level,
+                    module: from
+                        .module
+                        .as_ref()
+                        .map(|m| m.id.to_string())
+                        .unwrap_or_default(),
+                };
+                for alias in &from.names {
+                    if alias.name.id.as_str() == "*" {
+                        self.module.scopes[self.scope]
+                            .star_imports
+                            .push((import.clone(), offset));
+                        continue;
+                    }
+                    let bound = alias.asname.as_ref().unwrap_or(&alias.name);
+                    self.bind(
+                        &bound.id,
+                        BindingKind::FromImport {
+                            from: import.clone(),
+                            name: alias.name.id.to_string(),
+                        },
+                        offset,
+                    );
+                }
+            }
+            Stmt::Global(global) => {
+                let names = global.names.iter().map(|n| n.id.to_string());
+                self.module.scopes[self.scope].globals.extend(names);
+            }
+            Stmt::Expr(expr) => {
+                self.expr(&expr.value);
+            }
+            Stmt::Nonlocal(_)
+            | Stmt::Pass(_)
+            | Stmt::Break(_)
+            | Stmt::Continue(_)
+            | Stmt::IpyEscapeCommand(_) => {}
+        }
+    }
+
+    /// Defaults and annotations are evaluated where the `def` is.
+    fn parameters_outside(&mut self, params: &ast::Parameters) {
+        for param in params.iter() {
+            if let Some(default) = param.default() {
+                self.expr(default);
+            }
+            if let Some(annotation) = param.annotation() {
+                self.expr(annotation);
+            }
+        }
+    }
+
+    fn parameters_inside(&mut self, params: &ast::Parameters) {
+        for param in params.iter() {
+            let name = param.name();
+            self.bind(name, BindingKind::Opaque, name.range.start().into());
+        }
+    }
+
+    /// Binds an assignment target; `value` is the assigned value when the
+    /// target is a single name.
+    fn target(&mut self, target: &AstExpr, value: Option<Expr>) {
+        match target {
+            AstExpr::Name(name) => {
+                let kind = match value {
+                    Some(value) => BindingKind::Assign(value),
+                    None => BindingKind::Opaque,
+                };
+                self.bind(&name.id, kind, name.range.start().into());
+            }
+            AstExpr::Tuple(ast::ExprTuple { elts, .. })
+            | AstExpr::List(ast::ExprList { elts, .. }) => {
+                for elt in elts {
+                    self.target(elt, None);
+                }
+            }
+            AstExpr::Starred(starred) => self.target(&starred.value, None),
+            other => {
+                // `obj.attr = ...`, `d[k] = ...`: no binding, but the
+                // sub-expressions are evaluated.
+                self.expr(other);
+            }
+        }
+    }
+
+    /// Lowers an expression, recording every call inside it.
+    fn expr(&mut self, expr: &AstExpr) -> Expr {
+        let offset: u32 = expr.range().start().into();
+        self.nested(offset, |this| this.expr_inner(expr))
+            .unwrap_or(Expr::Other)
+    }
+
+    fn exprs(&mut self, exprs: &[AstExpr]) -> Vec<Expr> {
+        exprs.iter().map(|e| self.expr(e)).collect()
+    }
+
+    fn expr_inner(&mut self, expr: &AstExpr) -> Expr {
+        let depth = self.depth;
+        let lowered = match expr {
+            AstExpr::BoolOp(op) => {
+                self.exprs(&op.values);
+                Expr::Other
+            }
+            AstExpr::Named(named) => {
+                let value = self.expr(&named.value);
+                self.target(&named.target, Some(value.clone()));
+                value
+            }
+            AstExpr::BinOp(bin) => {
+                let left = self.expr(&bin.left);
+                let right = self.expr(&bin.right);
+                match bin.op {
+                    ast::Operator::Add => concat(left, right),
+                    ast::Operator::Mod => match left {
+                        Expr::Str { value, .. } | Expr::StrPrefix(value) => {
+                            Expr::StrPrefix(percent_prefix(&value))
+                        }
+                        _ => Expr::Other,
+                    },
+                    _ => Expr::Other,
+                }
+            }
+            AstExpr::UnaryOp(unary) => {
+                let operand = self.expr(&unary.operand);
+                match (unary.op, operand) {
+                    (ast::UnaryOp::Not, Expr::Bool(b)) => Expr::Bool(!b),
+                    (ast::UnaryOp::USub, Expr::Int(i)) => Expr::Int(i.wrapping_neg()),
+                    _ => Expr::Other,
+                }
+            }
+            AstExpr::Lambda(lambda) => {
+                if let Some(params) = &lambda.parameters {
+                    self.parameters_outside(params);
+                }
+                let outer = self.push_scope(ScopeKind::Nested);
+                if let Some(params) = &lambda.parameters {
+                    self.parameters_inside(params);
+                }
+                self.expr(&lambda.body);
+                self.scope = outer;
+                Expr::Other
+            }
+            AstExpr::If(if_) => {
+                self.expr(&if_.test);
+                self.expr(&if_.body);
+                self.expr(&if_.orelse);
+                Expr::Other
+            }
+            AstExpr::Dict(dict) => {
+                let items: Vec<(Option<Expr>, Expr)> = dict
+                    .items
+                    .iter()
+                    .map(|item| {
+                        let key = item.key.as_ref().map(|k| self.expr(k));
+                        (key, self.expr(&item.value))
+                    })
+                    .collect();
+                Expr::Dict(items)
+            }
+            AstExpr::Set(set) => Expr::List(self.exprs(&set.elts)),
+            AstExpr::ListComp(comp) => {
+                self.comprehension(&comp.generators, &[&comp.elt]);
+                Expr::Other
+            }
+            AstExpr::SetComp(comp) => {
+                self.comprehension(&comp.generators, &[&comp.elt]);
+                Expr::Other
+            }
+            AstExpr::Generator(comp) => {
+                self.comprehension(&comp.generators, &[&comp.elt]);
+                Expr::Other
+            }
+            AstExpr::DictComp(comp) => {
+                let mut elts: Vec<&AstExpr> = vec![&comp.value];
+                if let Some(key) = &comp.key {
+                    elts.push(key);
+                }
+                self.comprehension(&comp.generators, &elts);
+                Expr::Other
+            }
+            AstExpr::Await(e) => {
+                self.expr(&e.value);
+                Expr::Other
+            }
+            AstExpr::Yield(e) => {
+                if let Some(value) = &e.value {
+                    self.expr(value);
+                }
+                Expr::Other
+            }
+            AstExpr::YieldFrom(e) => {
+                self.expr(&e.value);
+                Expr::Other
+            }
+            AstExpr::Compare(cmp) => {
+                self.expr(&cmp.left);
+                self.exprs(&cmp.comparators);
+                Expr::Other
+            }
+            AstExpr::Call(call) => self.call(call),
+            AstExpr::FString(fstring) => {
+                let mut prefix = String::new();
+                let mut complete = true;
+                for element in fstring.value.elements() {
+                    match element {
+                        ast::InterpolatedStringElement::Literal(lit) if complete => {
+                            prefix.push_str(&lit.value);
+                        }
+                        ast::InterpolatedStringElement::Literal(_) => {}
+                        ast::InterpolatedStringElement::Interpolation(interp) => {
+                            complete = false;
+                            self.expr(&interp.expression);
+                        }
+                    }
+                }
+                // Literal parts between f-strings of an implicit
+                // concatenation are not in `elements()`; only trust the
+                // prefix when there are none.
+                let only_fstrings = fstring
+                    .value
+                    .as_slice()
+                    .iter()
+                    .all(|part| matches!(part, ast::FStringPart::FString(_)));
+                match (complete, only_fstrings) {
+                    (true, true) => Expr::Str {
+                        value: prefix,
+                        verbatim: false,
+                    },
+                    (false, true) => Expr::StrPrefix(prefix),
+                    _ => Expr::Other,
+                }
+            }
+            AstExpr::TString(tstring) => {
+                for element in tstring.value.elements() {
+                    if let ast::InterpolatedStringElement::Interpolation(interp) = element {
+                        self.expr(&interp.expression);
+                    }
+                }
+                Expr::Other
+            }
+            AstExpr::StringLiteral(lit) => {
+                let value = lit.value.to_str().to_string();
+                let source = &self.text[lit.range()];
+                let verbatim = !lit.value.is_implicit_concatenated() && spells(source, &value);
+                Expr::Str { value, verbatim }
+            }
+            AstExpr::BytesLiteral(lit) => {
+                let bytes: Vec<u8> = lit.value.bytes().collect();
+                Expr::Str {
+                    value: String::from_utf8_lossy(&bytes).into_owned(),
+                    verbatim: false,
+                }
+            }
+            AstExpr::NumberLiteral(num) => match &num.value {
+                ast::Number::Int(int) => match int.as_i64() {
+                    Some(i) => Expr::Int(i),
+                    None => Expr::Number { is_zero: false },
+                },
+                ast::Number::Float(f) => Expr::Number { is_zero: *f == 0.0 },
+                ast::Number::Complex { real, imag } => Expr::Number {
+                    is_zero: *real == 0.0 && *imag == 0.0,
+                },
+            },
+            AstExpr::BooleanLiteral(b) => Expr::Bool(b.value),
+            AstExpr::NoneLiteral(_) => Expr::None,
+            AstExpr::EllipsisLiteral(_) => Expr::Other,
+            AstExpr::Attribute(attr) => {
+                let value = self.expr(&attr.value);
+                Expr::Attribute {
+                    value: Box::new(value),
+                    attr: attr.attr.id.to_string(),
+                }
+            }
+            AstExpr::Subscript(sub) => {
+                self.expr(&sub.value);
+                self.expr(&sub.slice);
+                Expr::Other
+            }
+            AstExpr::Starred(starred) => Expr::Starred(Box::new(self.expr(&starred.value))),
+            AstExpr::Name(name) => Expr::Name {
+                id: name.id.to_string(),
+                offset: name.range.start().into(),
+            },
+            AstExpr::List(list) => Expr::List(self.exprs(&list.elts)),
+            AstExpr::Tuple(tuple) => Expr::List(self.exprs(&tuple.elts)),
+            AstExpr::Slice(slice) => {
+                for part in [&slice.lower, &slice.upper, &slice.step]
+                    .into_iter()
+                    .flatten()
+                {
+                    self.expr(part);
+                }
+                Expr::Other
+            }
+            AstExpr::IpyEscapeCommand(_) => Expr::Other,
+        };
+        if keep(depth) {
+            lowered
+        } else {
+            Expr::Other
+        }
+    }
+
+    fn comprehension(&mut self, generators: &[ast::Comprehension], elts: &[&AstExpr]) {
+        // The first iterable is evaluated in the enclosing scope.
+        if let Some(first) = generators.first() {
+            self.expr(&first.iter);
+        }
+        let outer = self.push_scope(ScopeKind::Nested);
+        for (i, generator) in generators.iter().enumerate() {
+            if i > 0 {
+                self.expr(&generator.iter);
+            }
+            self.target(&generator.target, None);
+            for cond in &generator.ifs {
+                self.expr(cond);
+            }
+        }
+        for elt in elts {
+            self.expr(elt);
+        }
+        self.scope = outer;
+    }
+
+    fn call(&mut self, call: &ast::ExprCall) -> Expr {
+        let func = self.expr(&call.func);
+        let args = self.exprs(&call.arguments.args);
+        let keywords = call
+            .arguments
+            .keywords
+            .iter()
+            .map(|k| Keyword {
+                name: k.arg.as_ref().map(|a| a.id.to_string()),
+                value: self.expr(&k.value),
+            })
+            .collect();
+        let id: CallId = self.module.calls.len();
+        self.module.calls.push(Call {
+            scope: self.scope,
+            func,
+            args,
+            keywords,
+            span: span(call.range()),
+            func_span: span(call.func.range()),
+        });
+        Expr::Call(id)
+    }
+}
+
+/// Names a `match` pattern binds, and the value expressions inside it.
+#[derive(Default)]
+struct PatternCaptures<'a> {
+    names: Vec<(String, u32)>,
+    values: Vec<&'a AstExpr>,
+}
+
+impl<'a> Visitor<'a> for PatternCaptures<'a> {
+    fn visit_pattern(&mut self, pattern: &'a ast::Pattern) {
+        match pattern {
+            ast::Pattern::MatchAs(p) => {
+                if let Some(name) = &p.name {
+                    self.names
+                        .push((name.id.to_string(), name.range.start().into()));
+                }
+            }
+            ast::Pattern::MatchStar(p) => {
+                if let Some(name) = &p.name {
+                    self.names
+                        .push((name.id.to_string(), name.range.start().into()));
+                }
+            }
+            ast::Pattern::MatchMapping(p) => {
+                if let Some(name) = &p.rest {
+                    self.names
+                        .push((name.id.to_string(), name.range.start().into()));
+                }
+            }
+            _ => {}
+        }
+        visitor::walk_pattern(self, pattern);
+    }
+
+    fn visit_expr(&mut self, expr: &'a AstExpr) {
+        self.values.push(expr);
+    }
+}
+
+/// Takes a deep tree apart without recursing once per level: each
+/// expression's children are moved onto a work list before it is dropped.
+fn dismantle(body: impl IntoIterator<Item = Stmt>) {
+    let collector = Dismantle::default();
+    for mut stmt in body {
+        collector.visit_stmt(&mut stmt);
+        drop(stmt);
+    }
+    loop {
+        let next = collector.pending.borrow_mut().pop();
+        let Some(mut expr) = next else { break };
+        transformer::walk_expr(&collector, &mut expr);
+        drop(expr);
+    }
+}
+
+#[derive(Default)]
+struct Dismantle {
+    pending: RefCell<Vec<AstExpr>>,
+}
+
+impl Transformer for Dismantle {
+    fn visit_stmt(&self, stmt: &mut Stmt) {
+        with_stack(|| transformer::walk_stmt(self, stmt));
+    }
+
+    fn visit_expr(&self, expr: &mut AstExpr) {
+        let placeholder = AstExpr::NoneLiteral(ast::ExprNoneLiteral::default());
+        self.pending
+            .borrow_mut()
+            .push(std::mem::replace(expr, placeholder));
+    }
+}

@@ -1,0 +1,902 @@
+//! Lowering a tree-sitter-python tree into the IR: the fallback for files
+//! ruff cannot read, mostly Python 2 (`print "x"`, `exec "..."`,
+//! `except E, e:`). It covers the same forms as the ruff lowering for
+//! imports, assignments, scopes and calls; node kinds it does not know are
+//! walked for the calls inside them and their value is unknown.
+
+use tree_sitter::{Node, Parser};
+
+use super::common::{concat, keep, percent_prefix};
+use super::{with_stack, Lowered, MAX_NESTING};
+use crate::python::ir::{
+    Binding, BindingKind, Call, Expr, Import, Keyword, Module, Scope, ScopeId, ScopeKind, Span,
+};
+
+pub(super) fn lower(text: &str) -> Lowered {
+    let mut parser = Parser::new();
+    let language: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
+    let empty = || Lowered {
+        module: Module {
+            scopes: vec![Scope::new(ScopeKind::Module, None)],
+            calls: Vec::new(),
+        },
+        first_error: Some(("tree-sitter could not parse the file".into(), 0)),
+        clean: false,
+        too_deep_at: None,
+    };
+    if parser.set_language(&language).is_err() {
+        return empty();
+    }
+    let Some(tree) = parser.parse(text, None) else {
+        return empty();
+    };
+    let root = tree.root_node();
+    let mut lowering = Lowering {
+        text,
+        module: empty().module,
+        scope: 0,
+        handlers: 0,
+        depth: 0,
+        too_deep_at: None,
+        backquote_at: None,
+    };
+    with_stack(|| lowering.block(root));
+    let first_error = if root.has_error() {
+        let at = first_error_node(root);
+        Some((
+            "tree-sitter-python could not parse it either".to_string(),
+            at.map(|n| n.start_byte() as u32).unwrap_or(0),
+        ))
+    } else {
+        // The grammar reads Python 2 backquotes as a string; the expression
+        // inside them is not analysed, so the file is not clean.
+        lowering.backquote_at.map(|at| {
+            (
+                "a Python 2 backquote expression (`...`) was not analysed".to_string(),
+                at,
+            )
+        })
+    };
+    Lowered {
+        module: lowering.module,
+        clean: first_error.is_none(),
+        first_error,
+        too_deep_at: lowering.too_deep_at,
+    }
+}
+
+fn first_error_node(root: Node<'_>) -> Option<Node<'_>> {
+    let mut cursor = root.walk();
+    loop {
+        let node = cursor.node();
+        if node.is_error() || node.is_missing() {
+            return Some(node);
+        }
+        if node.has_error() && cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return None;
+            }
+        }
+    }
+}
+
+struct Lowering<'s> {
+    text: &'s str,
+    module: Module,
+    scope: ScopeId,
+    handlers: usize,
+    depth: usize,
+    too_deep_at: Option<u32>,
+    backquote_at: Option<u32>,
+}
+
+fn span(node: Node<'_>) -> Span {
+    Span {
+        start: node.start_byte() as u32,
+        end: node.end_byte() as u32,
+    }
+}
+
+fn named_children(node: Node<'_>) -> Vec<Node<'_>> {
+    let mut cursor = node.walk();
+    node.named_children(&mut cursor).collect()
+}
+
+fn field_children<'t>(node: Node<'t>, field: &str) -> Vec<Node<'t>> {
+    let mut cursor = node.walk();
+    node.children_by_field_name(field, &mut cursor).collect()
+}
+
+impl<'s> Lowering<'s> {
+    fn text(&self, node: Node<'_>) -> &'s str {
+        self.text.get(node.byte_range()).unwrap_or("")
+    }
+
+    fn nested<T>(&mut self, node: Node<'_>, f: impl FnOnce(&mut Self) -> T) -> Option<T> {
+        if self.depth >= MAX_NESTING {
+            self.too_deep_at.get_or_insert(node.start_byte() as u32);
+            return None;
+        }
+        self.depth += 1;
+        let result = with_stack(|| f(self));
+        self.depth -= 1;
+        Some(result)
+    }
+
+    fn bind(&mut self, name: &str, kind: BindingKind, offset: u32) {
+        let mut scope = self.scope;
+        if self.module.scopes[scope].globals.iter().any(|g| g == name) {
+            scope = 0;
+        }
+        self.module.scopes[scope].bindings.push(Binding {
+            name: name.to_string(),
+            kind,
+            offset,
+            in_handler: self.handlers > 0,
+        });
+    }
+
+    fn push_scope(&mut self, kind: ScopeKind) -> ScopeId {
+        self.module.scopes.push(Scope::new(kind, Some(self.scope)));
+        let id = self.module.scopes.len() - 1;
+        std::mem::replace(&mut self.scope, id)
+    }
+
+    /// A module or block: every named child is a statement (or an ERROR
+    /// node, walked like one).
+    fn block(&mut self, node: Node<'_>) {
+        for child in named_children(node) {
+            self.nested(child, |this| this.stmt(child));
+        }
+    }
+
+    fn stmt(&mut self, node: Node<'_>) {
+        let offset = node.start_byte() as u32;
+        match node.kind() {
+            "import_statement" => {
+                for name in field_children(node, "name") {
+                    self.import_name(name, offset);
+                }
+            }
+            "import_from_statement" => {
+                let Some(module) = node.child_by_field_name("module_name") else {
+                    return;
+                };
+                let from = self.import_source(module);
+                for child in named_children(node) {
+                    if child.kind() == "wildcard_import" {
+                        self.module.scopes[self.scope]
+                            .star_imports
+                            .push((from.clone(), offset));
+                    }
+                }
+                for name in field_children(node, "name") {
+                    let (imported, bound) = match name.kind() {
+                        "aliased_import" => (
+                            name.child_by_field_name("name").map(|n| self.text(n)),
+                            name.child_by_field_name("alias").map(|n| self.text(n)),
+                        ),
+                        _ => (Some(self.text(name)), Some(self.text(name))),
+                    };
+                    if let (Some(imported), Some(bound)) = (imported, bound) {
+                        let kind = BindingKind::FromImport {
+                            from: from.clone(),
+                            name: imported.to_string(),
+                        };
+                        self.bind(bound, kind, offset);
+                    }
+                }
+            }
+            "future_import_statement"
+            | "pass_statement"
+            | "break_statement"
+            | "continue_statement"
+            | "comment" => {}
+            "decorated_definition" => {
+                for child in named_children(node) {
+                    if child.kind() == "decorator" {
+                        self.children_exprs(child);
+                    }
+                }
+                if let Some(def) = node.child_by_field_name("definition") {
+                    self.stmt(def);
+                }
+            }
+            "function_definition" => {
+                let params = node.child_by_field_name("parameters");
+                if let Some(params) = params {
+                    self.parameter_defaults(params);
+                }
+                if let Some(ret) = node.child_by_field_name("return_type") {
+                    self.expr(ret);
+                }
+                if let Some(name) = node.child_by_field_name("name") {
+                    self.bind(self.text(name), BindingKind::Opaque, offset);
+                }
+                let outer = self.push_scope(ScopeKind::Function);
+                if let Some(params) = params {
+                    self.parameter_names(params);
+                }
+                let handlers = std::mem::take(&mut self.handlers);
+                if let Some(body) = node.child_by_field_name("body") {
+                    self.block(body);
+                }
+                self.handlers = handlers;
+                self.scope = outer;
+            }
+            "class_definition" => {
+                if let Some(bases) = node.child_by_field_name("superclasses") {
+                    self.children_exprs(bases);
+                }
+                if let Some(name) = node.child_by_field_name("name") {
+                    self.bind(self.text(name), BindingKind::Opaque, offset);
+                }
+                let outer = self.push_scope(ScopeKind::Class);
+                let handlers = std::mem::take(&mut self.handlers);
+                if let Some(body) = node.child_by_field_name("body") {
+                    self.block(body);
+                }
+                self.handlers = handlers;
+                self.scope = outer;
+            }
+            "global_statement" => {
+                for child in named_children(node) {
+                    let name = self.text(child).to_string();
+                    self.module.scopes[self.scope].globals.push(name);
+                }
+            }
+            "expression_statement" => {
+                for child in named_children(node) {
+                    self.expr(child);
+                }
+            }
+            "for_statement" => {
+                if let Some(right) = node.child_by_field_name("right") {
+                    self.expr(right);
+                }
+                if let Some(left) = node.child_by_field_name("left") {
+                    self.target(left, None);
+                }
+                self.blocks_of(node);
+            }
+            "with_statement" => {
+                for child in named_children(node) {
+                    if child.kind() == "with_clause" {
+                        for item in named_children(child) {
+                            self.with_item(item);
+                        }
+                    }
+                }
+                self.blocks_of(node);
+            }
+            "try_statement" => {
+                for child in named_children(node) {
+                    match child.kind() {
+                        "block" => self.block(child),
+                        "except_clause" | "except_group_clause" => self.except_clause(child),
+                        _ => self.stmt(child),
+                    }
+                }
+            }
+            "block" => self.block(node),
+            "if_statement" | "while_statement" | "elif_clause" | "else_clause"
+            | "finally_clause" | "match_statement" | "case_clause" => {
+                for child in named_children(node) {
+                    match child.kind() {
+                        "block" => self.block(child),
+                        "elif_clause" | "else_clause" | "case_clause" => self.stmt(child),
+                        _ if child.kind().ends_with("_statement") => self.stmt(child),
+                        _ => {
+                            self.expr(child);
+                        }
+                    }
+                }
+            }
+            "delete_statement" => {
+                for child in named_children(node) {
+                    self.target(child, None);
+                }
+            }
+            // print, exec, return, raise, assert, ERROR and anything new:
+            // walk for calls.
+            _ => {
+                for child in named_children(node) {
+                    if child.kind() == "block" || child.kind().ends_with("_statement") {
+                        self.stmt(child);
+                    } else {
+                        self.expr(child);
+                    }
+                }
+            }
+        }
+    }
+
+    fn blocks_of(&mut self, node: Node<'_>) {
+        for child in named_children(node) {
+            match child.kind() {
+                "block" => self.block(child),
+                "else_clause" => self.stmt(child),
+                _ => {}
+            }
+        }
+    }
+
+    fn with_item(&mut self, item: Node<'_>) {
+        let Some(value) = item.child_by_field_name("value") else {
+            self.children_exprs(item);
+            return;
+        };
+        if value.kind() == "as_pattern" {
+            let children = named_children(value);
+            if let Some(first) = children.first() {
+                self.expr(*first);
+            }
+            if let Some(alias) = value.child_by_field_name("alias") {
+                self.target(alias, None);
+            }
+        } else {
+            self.expr(value);
+        }
+    }
+
+    fn except_clause(&mut self, node: Node<'_>) {
+        let alias = node.child_by_field_name("alias");
+        for child in named_children(node) {
+            if child.kind() == "block" {
+                continue;
+            }
+            if Some(child) == alias {
+                continue;
+            }
+            if child.kind() == "as_pattern" {
+                // Python 3 spelling: `except E as e`.
+                if let Some(first) = named_children(child).first() {
+                    self.expr(*first);
+                }
+                if let Some(target) = child.child_by_field_name("alias") {
+                    self.handlers += 1;
+                    self.target(target, None);
+                    self.handlers -= 1;
+                }
+                continue;
+            }
+            self.expr(child);
+        }
+        self.handlers += 1;
+        if let Some(alias) = alias {
+            // Python 2 spelling: `except E, e`.
+            self.target(alias, None);
+        }
+        for child in named_children(node) {
+            if child.kind() == "block" {
+                self.block(child);
+            }
+        }
+        self.handlers -= 1;
+    }
+
+    fn import_name(&mut self, name: Node<'_>, offset: u32) {
+        match name.kind() {
+            "aliased_import" => {
+                let dotted = name
+                    .child_by_field_name("name")
+                    .map(|n| self.text(n).to_string())
+                    .unwrap_or_default();
+                if let Some(alias) = name.child_by_field_name("alias") {
+                    let kind = BindingKind::Module(Import {
+                        level: 0,
+                        module: compact(&dotted),
+                    });
+                    self.bind(self.text(alias), kind, offset);
+                }
+            }
+            _ => {
+                let dotted = compact(self.text(name));
+                let first = dotted.split('.').next().unwrap_or_default().to_string();
+                let kind = BindingKind::Module(Import {
+                    level: 0,
+                    module: first.clone(),
+                });
+                self.bind(&first, kind, offset);
+            }
+        }
+    }
+
+    fn import_source(&self, module: Node<'_>) -> Import {
+        if module.kind() == "relative_import" {
+            let mut level = 0;
+            let mut dotted = String::new();
+            for child in named_children(module) {
+                match child.kind() {
+                    "import_prefix" => level = self.text(child).matches('.').count() as u32,
+                    _ => dotted = compact(self.text(child)),
+                }
+            }
+            Import {
+                level,
+                module: dotted,
+            }
+        } else {
+            Import {
+                level: 0,
+                module: compact(self.text(module)),
+            }
+        }
+    }
+
+    fn parameter_defaults(&mut self, params: Node<'_>) {
+        for param in named_children(params) {
+            if let Some(value) = param.child_by_field_name("value") {
+                self.expr(value);
+            }
+            if let Some(type_) = param.child_by_field_name("type") {
+                self.expr(type_);
+            }
+        }
+    }
+
+    fn parameter_names(&mut self, params: Node<'_>) {
+        for param in named_children(params) {
+            let name = match param.kind() {
+                "identifier" => Some(param),
+                "default_parameter" | "typed_default_parameter" => {
+                    param.child_by_field_name("name")
+                }
+                _ => None,
+            };
+            match name {
+                Some(name) => self.bind(
+                    self.text(name),
+                    BindingKind::Opaque,
+                    name.start_byte() as u32,
+                ),
+                None => self.bind_identifiers(param),
+            }
+        }
+    }
+
+    /// Binds every identifier under `node` to something unknown (tuple
+    /// parameters, splats, unpacking targets).
+    fn bind_identifiers(&mut self, node: Node<'_>) {
+        if node.kind() == "identifier" {
+            self.bind(
+                self.text(node),
+                BindingKind::Opaque,
+                node.start_byte() as u32,
+            );
+            return;
+        }
+        if node.kind() == "type" {
+            return;
+        }
+        for child in named_children(node) {
+            self.nested(child, |this| this.bind_identifiers(child));
+        }
+    }
+
+    fn target(&mut self, target: Node<'_>, value: Option<Expr>) {
+        match target.kind() {
+            "identifier" => {
+                let kind = match value {
+                    Some(value) => BindingKind::Assign(value),
+                    None => BindingKind::Opaque,
+                };
+                self.bind(self.text(target), kind, target.start_byte() as u32);
+            }
+            "pattern_list"
+            | "tuple_pattern"
+            | "list_pattern"
+            | "tuple"
+            | "list"
+            | "list_splat_pattern"
+            | "parenthesized_expression"
+            | "expression_list" => {
+                for child in named_children(target) {
+                    self.target(child, None);
+                }
+            }
+            _ => {
+                self.expr(target);
+            }
+        }
+    }
+
+    fn children_exprs(&mut self, node: Node<'_>) {
+        for child in named_children(node) {
+            self.expr(child);
+        }
+    }
+
+    fn expr(&mut self, node: Node<'_>) -> Expr {
+        self.nested(node, |this| this.expr_inner(node))
+            .unwrap_or(Expr::Other)
+    }
+
+    fn expr_inner(&mut self, node: Node<'_>) -> Expr {
+        let depth = self.depth;
+        let lowered = match node.kind() {
+            "identifier" => Expr::Name {
+                id: self.text(node).to_string(),
+                offset: node.start_byte() as u32,
+            },
+            "attribute" => {
+                let object = node
+                    .child_by_field_name("object")
+                    .map(|o| self.expr(o))
+                    .unwrap_or(Expr::Other);
+                match node.child_by_field_name("attribute") {
+                    Some(attr) => Expr::Attribute {
+                        value: Box::new(object),
+                        attr: self.text(attr).to_string(),
+                    },
+                    None => Expr::Other,
+                }
+            }
+            "call" => self.call(node),
+            "string" => self.string(node),
+            "concatenated_string" => {
+                let mut parts = named_children(node).into_iter().map(|c| self.expr(c));
+                let first = parts.next().unwrap_or(Expr::Other);
+                let joined = parts.fold(first, concat);
+                match joined {
+                    Expr::Str { value, .. } => Expr::Str {
+                        value,
+                        verbatim: false,
+                    },
+                    other => other,
+                }
+            }
+            "integer" => match parse_int(self.text(node)) {
+                Some(i) => Expr::Int(i),
+                None => Expr::Number { is_zero: false },
+            },
+            "float" => Expr::Number {
+                is_zero: self
+                    .text(node)
+                    .trim_end_matches(['j', 'J'])
+                    .parse::<f64>()
+                    .is_ok_and(|f| f == 0.0),
+            },
+            "true" => Expr::Bool(true),
+            "false" => Expr::Bool(false),
+            "none" => Expr::None,
+            "list" | "tuple" | "set" | "expression_list" => Expr::List(
+                named_children(node)
+                    .into_iter()
+                    .map(|c| self.expr(c))
+                    .collect(),
+            ),
+            "dictionary" => {
+                let mut items = Vec::new();
+                for child in named_children(node) {
+                    match child.kind() {
+                        "pair" => {
+                            let key = child.child_by_field_name("key").map(|k| self.expr(k));
+                            let value = child
+                                .child_by_field_name("value")
+                                .map(|v| self.expr(v))
+                                .unwrap_or(Expr::Other);
+                            items.push((key, value));
+                        }
+                        "dictionary_splat" => {
+                            let inner = named_children(child)
+                                .first()
+                                .map(|c| self.expr(*c))
+                                .unwrap_or(Expr::Other);
+                            items.push((None, inner));
+                        }
+                        _ => {
+                            self.expr(child);
+                        }
+                    }
+                }
+                Expr::Dict(items)
+            }
+            "parenthesized_expression" => {
+                let children = named_children(node);
+                match children.as_slice() {
+                    [only] => self.expr(*only),
+                    _ => {
+                        self.children_exprs(node);
+                        Expr::Other
+                    }
+                }
+            }
+            "binary_operator" => {
+                let left = node
+                    .child_by_field_name("left")
+                    .map(|l| self.expr(l))
+                    .unwrap_or(Expr::Other);
+                let right = node
+                    .child_by_field_name("right")
+                    .map(|r| self.expr(r))
+                    .unwrap_or(Expr::Other);
+                let op = node
+                    .child_by_field_name("operator")
+                    .map(|o| self.text(o))
+                    .unwrap_or("");
+                match op {
+                    "+" => concat(left, right),
+                    "%" => match left {
+                        Expr::Str { value, .. } | Expr::StrPrefix(value) => {
+                            Expr::StrPrefix(percent_prefix(&value))
+                        }
+                        _ => Expr::Other,
+                    },
+                    _ => Expr::Other,
+                }
+            }
+            "not_operator" => match node.child_by_field_name("argument").map(|a| self.expr(a)) {
+                Some(Expr::Bool(b)) => Expr::Bool(!b),
+                _ => Expr::Other,
+            },
+            "unary_operator" => {
+                let operand = node.child_by_field_name("argument").map(|a| self.expr(a));
+                let op = node.child_by_field_name("operator").map(|o| self.text(o));
+                match (op, operand) {
+                    (Some("-"), Some(Expr::Int(i))) => Expr::Int(i.wrapping_neg()),
+                    _ => Expr::Other,
+                }
+            }
+            "list_splat" => {
+                let inner = named_children(node)
+                    .first()
+                    .map(|c| self.expr(*c))
+                    .unwrap_or(Expr::Other);
+                Expr::Starred(Box::new(inner))
+            }
+            "named_expression" => {
+                let value = node
+                    .child_by_field_name("value")
+                    .map(|v| self.expr(v))
+                    .unwrap_or(Expr::Other);
+                if let Some(name) = node.child_by_field_name("name") {
+                    self.target(name, Some(value.clone()));
+                }
+                value
+            }
+            "assignment" => {
+                // `a = b = value` nests assignments on the right.
+                let value = node
+                    .child_by_field_name("right")
+                    .map(|r| self.expr(r))
+                    .unwrap_or(Expr::Other);
+                if let Some(type_) = node.child_by_field_name("type") {
+                    self.expr(type_);
+                }
+                if let Some(left) = node.child_by_field_name("left") {
+                    let value = node.child_by_field_name("right").map(|_| value.clone());
+                    self.target(left, value);
+                }
+                value
+            }
+            "augmented_assignment" => {
+                if let Some(right) = node.child_by_field_name("right") {
+                    self.expr(right);
+                }
+                if let Some(left) = node.child_by_field_name("left") {
+                    self.target(left, None);
+                }
+                Expr::Other
+            }
+            "lambda" => {
+                let params = node.child_by_field_name("parameters");
+                if let Some(params) = params {
+                    self.parameter_defaults(params);
+                }
+                let outer = self.push_scope(ScopeKind::Nested);
+                if let Some(params) = params {
+                    self.parameter_names(params);
+                }
+                if let Some(body) = node.child_by_field_name("body") {
+                    self.expr(body);
+                }
+                self.scope = outer;
+                Expr::Other
+            }
+            "list_comprehension"
+            | "set_comprehension"
+            | "dictionary_comprehension"
+            | "generator_expression" => {
+                self.comprehension(node);
+                Expr::Other
+            }
+            _ => {
+                for child in named_children(node) {
+                    if child.kind() == "block" || child.kind().ends_with("_statement") {
+                        self.stmt(child);
+                    } else {
+                        self.expr(child);
+                    }
+                }
+                Expr::Other
+            }
+        };
+        if keep(depth) {
+            lowered
+        } else {
+            Expr::Other
+        }
+    }
+
+    fn comprehension(&mut self, node: Node<'_>) {
+        let clauses: Vec<Node<'_>> = named_children(node)
+            .into_iter()
+            .filter(|c| c.kind() == "for_in_clause" || c.kind() == "if_clause")
+            .collect();
+        let first_iter = clauses.first().and_then(|c| c.child_by_field_name("right"));
+        if let Some(iter) = first_iter {
+            self.expr(iter);
+        }
+        let outer = self.push_scope(ScopeKind::Nested);
+        for clause in &clauses {
+            if clause.kind() == "for_in_clause" {
+                if let Some(left) = clause.child_by_field_name("left") {
+                    self.target(left, None);
+                }
+                for right in field_children(*clause, "right") {
+                    if Some(right) != first_iter {
+                        self.expr(right);
+                    }
+                }
+            } else {
+                self.children_exprs(*clause);
+            }
+        }
+        for child in named_children(node) {
+            if child.kind() != "for_in_clause" && child.kind() != "if_clause" {
+                self.expr(child);
+            }
+        }
+        self.scope = outer;
+    }
+
+    fn call(&mut self, node: Node<'_>) -> Expr {
+        let Some(function) = node.child_by_field_name("function") else {
+            self.children_exprs(node);
+            return Expr::Other;
+        };
+        let func = self.expr(function);
+        let mut args = Vec::new();
+        let mut keywords = Vec::new();
+        if let Some(arguments) = node.child_by_field_name("arguments") {
+            if arguments.kind() == "generator_expression" {
+                args.push(self.expr(arguments));
+            } else {
+                for arg in named_children(arguments) {
+                    match arg.kind() {
+                        "keyword_argument" => {
+                            let name = arg
+                                .child_by_field_name("name")
+                                .map(|n| self.text(n).to_string());
+                            let value = arg
+                                .child_by_field_name("value")
+                                .map(|v| self.expr(v))
+                                .unwrap_or(Expr::Other);
+                            keywords.push(Keyword { name, value });
+                        }
+                        "dictionary_splat" => {
+                            let value = named_children(arg)
+                                .first()
+                                .map(|c| self.expr(*c))
+                                .unwrap_or(Expr::Other);
+                            keywords.push(Keyword { name: None, value });
+                        }
+                        "comment" => {}
+                        _ => args.push(self.expr(arg)),
+                    }
+                }
+            }
+        }
+        let id = self.module.calls.len();
+        self.module.calls.push(Call {
+            scope: self.scope,
+            func,
+            args,
+            keywords,
+            span: span(node),
+            func_span: span(function),
+        });
+        Expr::Call(id)
+    }
+
+    fn string(&mut self, node: Node<'_>) -> Expr {
+        let mut value = String::new();
+        // After an interpolation only a prefix of the value is known.
+        let mut prefix_only = false;
+        let mut escapes = false;
+        for child in named_children(node) {
+            match child.kind() {
+                "string_start" => {
+                    let start = self.text(child).to_ascii_lowercase();
+                    if start.contains('`') {
+                        self.backquote_at.get_or_insert(child.start_byte() as u32);
+                    }
+                    escapes |= start.contains('f') || start.contains('b');
+                }
+                "string_content" => {
+                    // Escape sequences are children of the content.
+                    let mut last = child.start_byte();
+                    for inner in named_children(child) {
+                        if inner.kind() == "escape_sequence" {
+                            if !prefix_only {
+                                value.push_str(
+                                    self.text.get(last..inner.start_byte()).unwrap_or(""),
+                                );
+                                value.push_str(&unescape(self.text(inner)));
+                            }
+                            last = inner.end_byte();
+                            escapes = true;
+                        }
+                    }
+                    if !prefix_only {
+                        value.push_str(self.text.get(last..child.end_byte()).unwrap_or(""));
+                    }
+                }
+                "interpolation" => {
+                    prefix_only = true;
+                    self.children_exprs(child);
+                }
+                "escape_sequence" => {
+                    if !prefix_only {
+                        value.push_str(&unescape(self.text(child)));
+                    }
+                    escapes = true;
+                }
+                _ => {}
+            }
+        }
+        if prefix_only {
+            Expr::StrPrefix(value)
+        } else {
+            Expr::Str {
+                value,
+                verbatim: !escapes,
+            }
+        }
+    }
+}
+
+/// `a . b` as written in a dotted name, without spaces or comments.
+fn compact(dotted: &str) -> String {
+    dotted.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+fn parse_int(text: &str) -> Option<i64> {
+    let t = text.replace('_', "").to_ascii_lowercase();
+    let t = t.trim_end_matches('l');
+    if let Some(hex) = t.strip_prefix("0x") {
+        i64::from_str_radix(hex, 16).ok()
+    } else if let Some(oct) = t.strip_prefix("0o") {
+        i64::from_str_radix(oct, 8).ok()
+    } else if let Some(bin) = t.strip_prefix("0b") {
+        i64::from_str_radix(bin, 2).ok()
+    } else {
+        t.parse().ok()
+    }
+}
+
+fn unescape(escape: &str) -> String {
+    match escape {
+        "\\n" => "\n".into(),
+        "\\t" => "\t".into(),
+        "\\r" => "\r".into(),
+        "\\\\" => "\\".into(),
+        "\\'" => "'".into(),
+        "\\\"" => "\"".into(),
+        "\\0" => "\0".into(),
+        other => match other
+            .strip_prefix("\\x")
+            .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            Some(b) => char::from(b).to_string(),
+            None => other.to_string(),
+        },
+    }
+}

@@ -1,0 +1,518 @@
+//! Name resolution over the IR, in the manner of ruff's semantic model:
+//! what a callee expression refers to (`sp.run` → `subprocess.run`), and what
+//! an argument's value is when it can be known statically.
+//!
+//! Lookup follows Python's scoping: a name bound anywhere in a function is
+//! local to it; class bodies are invisible to the functions inside them;
+//! `global` sends a name to the module. Within the scope of the use, the
+//! latest binding before the use wins; from a nested function, the scope's
+//! last binding (the function runs later). A binding made in an `except`
+//! handler is a fallback (`try: import x` / `except ImportError: x = None`),
+//! so the binding it replaces is tried too.
+//!
+//! Values are only known for names bound exactly once in their scope, to an
+//! expression that is itself known; anything else is [`Val::Unknown`], which
+//! the rules treat as "cannot tell", never as "safe".
+//!
+//! Names that come from strings (`getattr(os, "system")`,
+//! `importlib.import_module("os")`, `__import__("subprocess")`) are only
+//! resolved from string literals that spell them verbatim. That keeps the
+//! prefilter's promise: every name we resolve is written in the file.
+
+use super::ir::{Binding, BindingKind, CallId, Expr, Import, Module, ScopeId, ScopeKind};
+
+const MAX_RESOLUTION_DEPTH: usize = 24;
+
+/// Builtin functions that matter for resolution.
+const BUILTINS: &[&str] = &["getattr", "__import__"];
+
+/// What a callee expression refers to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Callee {
+    /// A module or something in one, by its dotted name.
+    Qualified(String),
+    /// The result of `functools.partial(target, ...)` made by `call`.
+    Partial {
+        target: Box<Callee>,
+        call: CallId,
+    },
+    /// An attribute on a receiver we cannot resolve (`loop.subprocess_shell`).
+    Method(String),
+    Unknown,
+}
+
+/// A statically known value, or not.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Val {
+    Str {
+        value: String,
+        verbatim: bool,
+    },
+    StrPrefix(String),
+    Int(i64),
+    Number {
+        is_zero: bool,
+    },
+    Bool(bool),
+    None,
+    List(Vec<Val>),
+    Dict(Vec<(Option<Val>, Val)>),
+    Starred(Box<Val>),
+    /// `sys.executable`: the base's own Python.
+    Interpreter,
+    Unknown,
+}
+
+impl Val {
+    /// Python truthiness; `None` when it cannot be known.
+    pub fn truthy(&self) -> Option<bool> {
+        match self {
+            Val::Str { value, .. } => Some(!value.is_empty()),
+            Val::StrPrefix(prefix) if !prefix.is_empty() => Some(true),
+            Val::Int(i) => Some(*i != 0),
+            Val::Number { is_zero } => Some(!is_zero),
+            Val::Bool(b) => Some(*b),
+            Val::None => Some(false),
+            Val::List(items) if items.iter().all(|i| !matches!(i, Val::Starred(_))) => {
+                Some(!items.is_empty())
+            }
+            Val::List(items) if !items.is_empty() => Some(true),
+            Val::Dict(items) if items.iter().any(|(k, _)| k.is_some()) => Some(true),
+            Val::Dict(items) if items.is_empty() => Some(false),
+            Val::Interpreter => Some(true),
+            _ => None,
+        }
+    }
+}
+
+pub struct Resolver<'m> {
+    module: &'m Module,
+    /// The package relative imports are relative to, when known.
+    package: Option<String>,
+}
+
+impl<'m> Resolver<'m> {
+    /// `module_path` is the file's dotted module name; `is_package` says the
+    /// file is a package's `__init__.py` (its own name is then the package).
+    pub fn new(module: &'m Module, module_path: Option<&str>, is_package: bool) -> Self {
+        let package = module_path.and_then(|m| {
+            if is_package {
+                Some(m.to_string())
+            } else {
+                m.rsplit_once('.').map(|(parent, _)| parent.to_string())
+            }
+        });
+        Resolver { module, package }
+    }
+
+    pub fn module(&self) -> &'m Module {
+        self.module
+    }
+
+    /// The absolute dotted name an import refers to.
+    pub fn absolute(&self, import: &Import) -> Option<String> {
+        if import.level == 0 {
+            return Some(import.module.clone());
+        }
+        let package = self.package.as_deref()?;
+        let mut parts: Vec<&str> = package.split('.').collect();
+        for _ in 1..import.level {
+            parts.pop()?;
+        }
+        if parts.is_empty() {
+            return None;
+        }
+        let mut name = parts.join(".");
+        if !import.module.is_empty() {
+            name.push('.');
+            name.push_str(&import.module);
+        }
+        Some(name)
+    }
+
+    /// Candidate bindings for `name` used at `offset` in `scope`, most likely
+    /// first; empty when the name is not bound in any enclosing scope.
+    fn lookup(&self, name: &str, scope: ScopeId, offset: u32) -> Vec<(ScopeId, &'m Binding)> {
+        let scopes = &self.module.scopes;
+        let mut current = Some(scope);
+        let mut same_scope = true;
+        if scopes[scope].globals.iter().any(|g| g == name) {
+            current = Some(0);
+            same_scope = false;
+        }
+        while let Some(s) = current {
+            let this = &scopes[s];
+            let visible = same_scope || this.kind != ScopeKind::Class;
+            if visible {
+                let bindings: Vec<&Binding> =
+                    this.bindings.iter().filter(|b| b.name == name).collect();
+                if !bindings.is_empty() {
+                    let before: Vec<&Binding> = if same_scope {
+                        bindings
+                            .iter()
+                            .copied()
+                            .filter(|b| b.offset < offset)
+                            .collect()
+                    } else {
+                        Vec::new()
+                    };
+                    let pool = if before.is_empty() { bindings } else { before };
+                    return candidates(&pool).into_iter().map(|b| (s, b)).collect();
+                }
+            }
+            current = this.parent;
+            same_scope = false;
+        }
+        Vec::new()
+    }
+
+    /// Star imports visible from `scope` (only the module may have them in
+    /// Python 3; Python 2 allowed them in functions), latest first.
+    fn star_imports(&self, scope: ScopeId) -> Vec<String> {
+        let mut found = Vec::new();
+        let mut current = Some(scope);
+        while let Some(s) = current {
+            let this = &self.module.scopes[s];
+            for (import, _) in this.star_imports.iter().rev() {
+                if let Some(module) = self.absolute(import) {
+                    found.push(module);
+                }
+            }
+            current = this.parent;
+        }
+        found
+    }
+
+    /// What `expr`, evaluated in `scope`, refers to as a callee.
+    pub fn callee(&self, expr: &Expr, scope: ScopeId) -> Callee {
+        self.callee_at(expr, scope, 0)
+    }
+
+    fn callee_at(&self, expr: &Expr, scope: ScopeId, depth: usize) -> Callee {
+        if depth > MAX_RESOLUTION_DEPTH {
+            return Callee::Unknown;
+        }
+        match expr {
+            Expr::Name { id, offset } => self.name_callee(id, scope, *offset, depth),
+            Expr::Attribute { value, attr } => match self.callee_at(value, scope, depth + 1) {
+                Callee::Qualified(q) => Callee::Qualified(format!("{q}.{attr}")),
+                _ => Callee::Method(attr.clone()),
+            },
+            Expr::Call(id) => self.call_result(*id, depth),
+            _ => Callee::Unknown,
+        }
+    }
+
+    fn name_callee(&self, id: &str, scope: ScopeId, offset: u32, depth: usize) -> Callee {
+        let candidates = self.lookup(id, scope, offset);
+        if candidates.is_empty() {
+            // Unbound here: one of the builtins we model (no module we care
+            // about star-exports those names), else a star import.
+            if BUILTINS.contains(&id) {
+                return Callee::Qualified(format!("builtins.{id}"));
+            }
+            if let Some(module) = self.star_imports(scope).into_iter().next() {
+                return Callee::Qualified(format!("{module}.{id}"));
+            }
+            return Callee::Unknown;
+        }
+        for (binding_scope, binding) in candidates {
+            let callee = match &binding.kind {
+                BindingKind::Module(import) => match self.absolute(import) {
+                    Some(name) => Callee::Qualified(name),
+                    None => Callee::Unknown,
+                },
+                BindingKind::FromImport { from, name } => match self.absolute(from) {
+                    Some(module) if !module.is_empty() => {
+                        Callee::Qualified(format!("{module}.{name}"))
+                    }
+                    _ => Callee::Unknown,
+                },
+                BindingKind::Assign(value) => self.callee_at(value, binding_scope, depth + 1),
+                BindingKind::Opaque => Callee::Unknown,
+            };
+            if callee != Callee::Unknown {
+                return callee;
+            }
+        }
+        Callee::Unknown
+    }
+
+    /// What calling `id` returns, when that is a module, an attribute or a
+    /// partial we can name.
+    fn call_result(&self, id: CallId, depth: usize) -> Callee {
+        let Some(call) = self.module.calls.get(id) else {
+            return Callee::Unknown;
+        };
+        let Callee::Qualified(func) = self.callee_at(&call.func, call.scope, depth + 1) else {
+            return Callee::Unknown;
+        };
+        let arg = |i: usize| call.args.get(i);
+        let keyword = |name: &str| {
+            call.keywords
+                .iter()
+                .find(|k| k.name.as_deref() == Some(name))
+                .map(|k| &k.value)
+        };
+        let literal_name =
+            |expr: Option<&Expr>| match expr.map(|e| self.value_at(e, call.scope, depth + 1)) {
+                Some(Val::Str {
+                    value,
+                    verbatim: true,
+                }) if is_dotted_name(&value) => Some(value),
+                _ => None,
+            };
+        match func.as_str() {
+            "importlib.import_module" => match literal_name(arg(0).or(keyword("name"))) {
+                Some(name) => Callee::Qualified(name),
+                None => Callee::Unknown,
+            },
+            "builtins.__import__" | "importlib.__import__" => {
+                let Some(name) = literal_name(arg(0).or(keyword("name"))) else {
+                    return Callee::Unknown;
+                };
+                let fromlist = arg(3)
+                    .or(keyword("fromlist"))
+                    .map(|e| self.value_at(e, call.scope, depth + 1).truthy());
+                match fromlist {
+                    // `__import__("os.path")` returns `os`.
+                    None | Some(Some(false)) => {
+                        Callee::Qualified(name.split('.').next().unwrap_or_default().to_string())
+                    }
+                    Some(Some(true)) => Callee::Qualified(name),
+                    Some(None) => Callee::Unknown,
+                }
+            }
+            "builtins.getattr" => {
+                let Some(object) = arg(0) else {
+                    return Callee::Unknown;
+                };
+                let Some(attr) = literal_name(arg(1)) else {
+                    return Callee::Unknown;
+                };
+                match self.callee_at(object, call.scope, depth + 1) {
+                    Callee::Qualified(q) => Callee::Qualified(format!("{q}.{attr}")),
+                    _ => Callee::Method(attr),
+                }
+            }
+            "functools.partial" => match arg(0) {
+                Some(target) => Callee::Partial {
+                    target: Box::new(self.callee_at(target, call.scope, depth + 1)),
+                    call: id,
+                },
+                None => Callee::Unknown,
+            },
+            _ => Callee::Unknown,
+        }
+    }
+
+    /// The value of `expr` in `scope`, as far as it can be known.
+    pub fn value(&self, expr: &Expr, scope: ScopeId) -> Val {
+        self.value_at(expr, scope, 0)
+    }
+
+    fn value_at(&self, expr: &Expr, scope: ScopeId, depth: usize) -> Val {
+        if depth > MAX_RESOLUTION_DEPTH {
+            return Val::Unknown;
+        }
+        match expr {
+            Expr::Str { value, verbatim } => Val::Str {
+                value: value.clone(),
+                verbatim: *verbatim,
+            },
+            Expr::StrPrefix(prefix) => Val::StrPrefix(prefix.clone()),
+            Expr::Int(i) => Val::Int(*i),
+            Expr::Number { is_zero } => Val::Number { is_zero: *is_zero },
+            Expr::Bool(b) => Val::Bool(*b),
+            Expr::None => Val::None,
+            Expr::List(items) => Val::List(
+                items
+                    .iter()
+                    .map(|i| self.value_at(i, scope, depth + 1))
+                    .collect(),
+            ),
+            Expr::Dict(items) => Val::Dict(
+                items
+                    .iter()
+                    .map(|(k, v)| {
+                        (
+                            k.as_ref().map(|k| self.value_at(k, scope, depth + 1)),
+                            self.value_at(v, scope, depth + 1),
+                        )
+                    })
+                    .collect(),
+            ),
+            Expr::Starred(inner) => Val::Starred(Box::new(self.value_at(inner, scope, depth + 1))),
+            Expr::Name { id, offset } => {
+                let candidates = self.lookup(id, scope, *offset);
+                // Only a name bound once in its scope has one static value.
+                let [(binding_scope, binding)] = candidates.as_slice() else {
+                    return Val::Unknown;
+                };
+                let bound_once = self.module.scopes[*binding_scope]
+                    .bindings
+                    .iter()
+                    .filter(|b| b.name == *id)
+                    .count()
+                    == 1;
+                match &binding.kind {
+                    BindingKind::Assign(value) if bound_once => {
+                        self.value_at(value, *binding_scope, depth + 1)
+                    }
+                    BindingKind::FromImport { .. } => {
+                        match self.name_callee(id, scope, *offset, depth + 1) {
+                            Callee::Qualified(q) if q == "sys.executable" => Val::Interpreter,
+                            _ => Val::Unknown,
+                        }
+                    }
+                    _ => Val::Unknown,
+                }
+            }
+            Expr::Attribute { .. } => match self.callee_at(expr, scope, depth + 1) {
+                Callee::Qualified(q) if q == "sys.executable" => Val::Interpreter,
+                _ => Val::Unknown,
+            },
+            Expr::Call(id) => self.call_value(*id, depth),
+            Expr::Other => Val::Unknown,
+        }
+    }
+
+    /// Values of calls we can evaluate: `shlex.split("literal")`, and
+    /// `shutil.which("prog")`, which stands for the program it looks up.
+    fn call_value(&self, id: CallId, depth: usize) -> Val {
+        let Some(call) = self.module.calls.get(id) else {
+            return Val::Unknown;
+        };
+        let Callee::Qualified(func) = self.callee_at(&call.func, call.scope, depth + 1) else {
+            return Val::Unknown;
+        };
+        let first = call
+            .args
+            .first()
+            .map(|a| self.value_at(a, call.scope, depth + 1));
+        match (func.as_str(), first) {
+            ("shlex.split", Some(Val::Str { value, .. })) => match shell_words(&value) {
+                Some(words) => Val::List(
+                    words
+                        .into_iter()
+                        .map(|w| Val::Str {
+                            value: w,
+                            verbatim: false,
+                        })
+                        .collect(),
+                ),
+                None => Val::Unknown,
+            },
+            ("shutil.which", Some(program @ (Val::Str { .. } | Val::Interpreter))) => program,
+            ("os.fspath" | "str", Some(Val::Interpreter)) => Val::Interpreter,
+            _ => Val::Unknown,
+        }
+    }
+}
+
+/// The binding that applies, then the ones it may be a fallback for.
+fn candidates<'b>(pool: &[&'b Binding]) -> Vec<&'b Binding> {
+    let Some(&last) = pool.last() else {
+        return Vec::new();
+    };
+    let mut out = vec![last];
+    if last.in_handler {
+        out.extend(
+            pool.iter()
+                .rev()
+                .skip(1)
+                .filter(|b| !b.in_handler)
+                .take(1)
+                .copied(),
+        );
+    }
+    out
+}
+
+fn is_dotted_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('.').all(|part| {
+            !part.is_empty()
+                && part.chars().all(|c| c.is_alphanumeric() || c == '_')
+                && !part.starts_with(|c: char| c.is_ascii_digit())
+        })
+}
+
+/// POSIX-shell-like word splitting as `shlex.split` does it: whitespace,
+/// single and double quotes, backslashes. `None` for unbalanced quotes.
+pub fn shell_words(s: &str) -> Option<Vec<String>> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                in_word = true;
+                loop {
+                    match chars.next()? {
+                        '\'' => break,
+                        ch => word.push(ch),
+                    }
+                }
+            }
+            '"' => {
+                in_word = true;
+                loop {
+                    match chars.next()? {
+                        '"' => break,
+                        '\\' => {
+                            let next = chars.next()?;
+                            if !matches!(next, '"' | '\\' | '$' | '`') {
+                                word.push('\\');
+                            }
+                            word.push(next);
+                        }
+                        ch => word.push(ch),
+                    }
+                }
+            }
+            '\\' => {
+                in_word = true;
+                if let Some(next) = chars.next() {
+                    word.push(next);
+                }
+            }
+            c if c.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            c => {
+                in_word = true;
+                word.push(c);
+            }
+        }
+    }
+    if in_word {
+        words.push(word);
+    }
+    Some(words)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shlex_split_like_python() {
+        assert_eq!(
+            shell_words("git commit -m 'a b' \"c\\\"d\"").unwrap(),
+            vec!["git", "commit", "-m", "a b", "c\"d"]
+        );
+        assert_eq!(shell_words("'unbalanced"), None);
+    }
+
+    #[test]
+    fn dotted_names_only() {
+        assert!(is_dotted_name("os.path"));
+        assert!(!is_dotted_name("os..path"));
+        assert!(!is_dotted_name("rm -rf"));
+    }
+}
