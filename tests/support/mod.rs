@@ -8,17 +8,9 @@ use std::path::Path;
 use distrolint::base::BaseImage;
 use distrolint::finding::Finding;
 
-/// A built-in base by name. Until the generated manifests exist in
-/// `rules/bases/`, a hand-written stand-in from `tests/support/bases/` is
-/// used instead, so the loader tests do not wait on the importer.
+/// A built-in base by name (the generated manifests of `rules/bases/`).
 pub fn base(name: &str) -> BaseImage {
-    if let Ok(base) = distrolint::base::find(name) {
-        return base;
-    }
-    let file = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/support/bases")
-        .join(format!("{name}.toml"));
-    distrolint::base::from_file(&file).unwrap_or_else(|e| panic!("no base {name}: {e:?}"))
+    distrolint::base::find(name).unwrap_or_else(|e| panic!("no built-in base {name}: {e:?}"))
 }
 
 /// The findings with `code` on the file at `path`.
