@@ -232,8 +232,10 @@ unpack() {
 }
 
 mkdir -p "$outdir/var/lib/dpkg/status.d"
-ctl=$(mktemp -d)
-trap 'rm -rf "$ctl"' EXIT
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+ctl=$scratch/control
+mkdir -p "$ctl"
 for i in "${!packages[@]}"; do
     pkg=${packages[$i]}
     deb=${debs[$i]}
@@ -313,13 +315,12 @@ fi
 
 # The CA bundle: the ca-certificates package's certificates, concatenated.
 # The package itself is not installed (no status.d entry).
-certs=$(mktemp -d)
+certs=$scratch/ca-certificates
 dpkg-deb -x "$ca_deb" "$certs"
 mkdir -p "$outdir/etc/ssl/certs"
 find "$certs/usr/share/ca-certificates" -name '*.crt' -type f -print0 |
     LC_ALL=C sort -z | xargs -0 cat > "$outdir/etc/ssl/certs/ca-certificates.crt"
 chmod 0644 "$outdir/etc/ssl/certs/ca-certificates.crt"
-rm -rf "$certs"
 
 if [[ $flavour == python3 ]]; then
     [[ -e $outdir/usr/bin/python$python ]] || die "python$python is missing from $image"
@@ -330,7 +331,8 @@ fi
 # python3-debian13 ships a cache made by the image's own ldconfig.
 if [[ $image == python3-debian13 ]]; then
     chroot "$outdir" /sbin/ldconfig
-    rm -rf "$outdir/var/cache/ldconfig"
+    # Keep the directory libc-bin ships, not ldconfig's own bookkeeping.
+    rm -f "$outdir/var/cache/ldconfig/aux-cache"
 fi
 
 log "$image: ${#packages[@]} packages unpacked into $outdir"

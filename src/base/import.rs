@@ -17,6 +17,8 @@
 
 mod ldcache;
 mod packages;
+mod programs;
+mod python;
 mod rootfs;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -293,112 +295,6 @@ impl<'a> Importer<'a> {
         libraries
     }
 
-    /// The canonical directories of `PATH`, each once, in `PATH` order.
-    fn path_dirs(&self) -> Vec<String> {
-        let mut dirs: Vec<String> = Vec::new();
-        for dir in &self.path {
-            if let Some((canonical, Node::Dir)) = self.fs.lookup(dir) {
-                if !dirs.contains(&canonical) {
-                    dirs.push(canonical);
-                }
-            }
-        }
-        dirs
-    }
-
-    fn executables(&self) -> Vec<Executable> {
-        let mut out = Vec::new();
-        for dir in self.path_dirs() {
-            for (path, node) in self.fs.children(&dir) {
-                let package = self.packages.owners.get(path).cloned();
-                let executable = match node {
-                    Node::Dir => continue,
-                    Node::Symlink(target) => Executable {
-                        path: path.to_string(),
-                        link_target: Some(target.clone()),
-                        kind: ExecutableKind::Symlink,
-                        interpreter: None,
-                        runnable: self.runnable(path, 0),
-                        package,
-                    },
-                    Node::File { mode, content } => {
-                        if mode & 0o111 == 0 {
-                            continue;
-                        }
-                        let (kind, interpreter) = match content {
-                            Content::Elf(_) => (ExecutableKind::Elf, None),
-                            Content::Script(line) => (ExecutableKind::Script, Some(line.clone())),
-                            _ => (ExecutableKind::Script, None),
-                        };
-                        Executable {
-                            path: path.to_string(),
-                            link_target: None,
-                            kind,
-                            interpreter,
-                            runnable: self.runnable(path, 0),
-                            package,
-                        }
-                    }
-                };
-                out.push(executable);
-            }
-        }
-        out
-    }
-
-    /// Whether `execve(path)` would start a program: an ELF file whose
-    /// loader is there (or that needs none), or a script whose interpreter
-    /// is runnable in turn (the kernel allows a few levels of that).
-    fn runnable(&self, path: &str, depth: usize) -> bool {
-        if depth > 4 {
-            return false;
-        }
-        let Some((_, Node::File { mode, content })) = self.fs.lookup(path) else {
-            return false;
-        };
-        if mode & 0o111 == 0 {
-            return false;
-        }
-        match content {
-            Content::Elf(elf) => match &elf.info.interpreter {
-                None => true,
-                Some(interpreter) => self.fs.is_file(interpreter),
-            },
-            Content::Script(line) => self.script_runnable(line, depth),
-            _ => false,
-        }
-    }
-
-    /// `#!/usr/bin/env X` needs both env and an X on `PATH`.
-    fn script_runnable(&self, line: &str, depth: usize) -> bool {
-        let mut words = line.split_whitespace();
-        let Some(interpreter) = words.next() else {
-            return false;
-        };
-        if !self.runnable(interpreter, depth + 1) {
-            return false;
-        }
-        if file_name(interpreter) != "env" {
-            return true;
-        }
-        let Some(program) = words.find(|w| !w.starts_with('-') && !w.contains('=')) else {
-            return false;
-        };
-        self.find_on_path(program)
-            .is_some_and(|found| self.runnable(&found, depth + 1))
-    }
-
-    /// Where `execvp` finds `program`, as spelled on `PATH`.
-    fn find_on_path(&self, program: &str) -> Option<String> {
-        if program.contains('/') {
-            return self.fs.is_file(program).then(|| program.to_string());
-        }
-        self.path
-            .iter()
-            .map(|dir| format!("{}/{program}", dir.trim_end_matches('/')))
-            .find(|candidate| self.fs.is_file(candidate))
-    }
-
     fn libc(&mut self, libraries: &[Library]) -> Libc {
         let glibc = self
             .elf_files()
@@ -448,106 +344,6 @@ impl<'a> Importer<'a> {
             version,
             newest_versions,
         }
-    }
-
-    /// The interpreter `python3` (or `python`) finds on `PATH`, else any
-    /// `pythonX.Y` program in a `PATH` directory.
-    fn python(&mut self, architecture: &str) -> Option<Python> {
-        let by_name = ["python3", "python"]
-            .iter()
-            .filter_map(|name| self.find_on_path(name))
-            .filter_map(|found| self.fs.resolve(&found, true));
-        let in_dirs = self.path_dirs().into_iter().flat_map(|dir| {
-            let mut found: Vec<String> = self
-                .fs
-                .children(&dir)
-                .map(|(path, _)| path.to_string())
-                .filter(|path| python_version_of(file_name(path)).is_some())
-                .collect();
-            found.sort_by(|a, b| {
-                compare_versions(
-                    python_version_of(file_name(b)).unwrap_or_default(),
-                    python_version_of(file_name(a)).unwrap_or_default(),
-                )
-            });
-            found
-        });
-        let executable = by_name
-            .chain(in_dirs)
-            .filter_map(|path| self.fs.resolve(&path, true))
-            .find(|path| {
-                python_version_of(file_name(path)).is_some() && self.elf_at(path).is_some()
-            })?;
-        let short = python_version_of(file_name(&executable))?.to_string();
-
-        let version = [
-            format!("python{short}-minimal"),
-            format!("libpython{short}-minimal"),
-            format!("python{short}"),
-            format!("python-{short}"),
-            "python3".to_string(),
-        ]
-        .iter()
-        .filter_map(|p| self.packages.version_of(p))
-        .map(upstream_version)
-        .find(|v| v.starts_with(&format!("{short}.")))
-        .map(str::to_string)
-        .unwrap_or_else(|| short.clone());
-
-        let prefix = executable
-            .rsplit_once('/')
-            .and_then(|(bin, _)| bin.rsplit_once('/'))
-            .map(|(prefix, _)| prefix.to_string())
-            .unwrap_or_default();
-        let nodot = short.replace('.', "");
-        let mut tags: BTreeMap<String, usize> = BTreeMap::new();
-        if let Some(dynload) = self
-            .fs
-            .resolve(&format!("{prefix}/lib/python{short}/lib-dynload"), true)
-        {
-            for (path, _) in self.fs.children(&dynload) {
-                if let Some(tag) = extension_tag(file_name(path)) {
-                    if tag.starts_with(&format!("cpython-{nodot}")) {
-                        *tags.entry(tag.to_string()).or_default() += 1;
-                    }
-                }
-            }
-        }
-        let soabi = match tags.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))) {
-            Some((tag, _)) => tag.clone(),
-            None => {
-                let tag = format!("cpython-{nodot}-{architecture}-linux-gnu");
-                self.notes.push(format!(
-                    "python.soabi `{tag}` is inferred: no extension module in lib-dynload carries the tag"
-                ));
-                tag
-            }
-        };
-
-        let debian = self
-            .packages
-            .version_of(&format!("python{short}-minimal"))
-            .is_some()
-            || self
-                .packages
-                .version_of(&format!("libpython{short}-minimal"))
-                .is_some()
-            || self.fs.is_dir("/usr/lib/python3/dist-packages");
-        let package_dirs = if debian && prefix == "/usr" {
-            // Debian's site.py: dist-packages, never site-packages.
-            vec![
-                format!("/usr/local/lib/python{short}/dist-packages"),
-                "/usr/lib/python3/dist-packages".to_string(),
-            ]
-        } else {
-            vec![format!("{prefix}/lib/python{short}/site-packages")]
-        };
-        Some(Python {
-            version,
-            soabi,
-            executable,
-            package_dirs,
-        })
     }
 
     fn loader(&mut self, architecture: &str, kind: LibcKind, python: Option<&Python>) -> Loader {
@@ -716,21 +512,6 @@ fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
-/// `python3.11` → `3.11`; anything else (`python3`, `python3.11-config`) → None.
-fn python_version_of(name: &str) -> Option<&str> {
-    let version = name.strip_prefix("python")?;
-    let (major, minor) = version.split_once('.')?;
-    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
-    (digits(major) && digits(minor)).then_some(version)
-}
-
-/// `_ssl.cpython-311-x86_64-linux-gnu.so` → `cpython-311-x86_64-linux-gnu`.
-fn extension_tag(name: &str) -> Option<&str> {
-    let stem = name.strip_suffix(".so")?;
-    let (_, tag) = stem.split_once('.')?;
-    tag.starts_with("cpython-").then_some(tag)
-}
-
 /// The newest `FAMILY_x.y` among `versions`, as `x.y`.
 fn newest_in_family<'v>(
     versions: impl Iterator<Item = &'v String>,
@@ -815,17 +596,5 @@ mod tests {
         assert_eq!(civil_from_days(19_723), (2024, 1, 1));
         assert_eq!(civil_from_days(20_513), (2026, 3, 1));
         assert_eq!(civil_from_days(-1), (1969, 12, 31));
-    }
-
-    #[test]
-    fn names_and_tags_parse() {
-        assert_eq!(python_version_of("python3.11"), Some("3.11"));
-        assert_eq!(python_version_of("python3"), None);
-        assert_eq!(python_version_of("python3.11-config"), None);
-        assert_eq!(
-            extension_tag("_ssl.cpython-311-x86_64-linux-gnu.so"),
-            Some("cpython-311-x86_64-linux-gnu")
-        );
-        assert_eq!(extension_tag("libfoo.so"), None);
     }
 }
