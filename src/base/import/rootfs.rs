@@ -9,7 +9,9 @@
 //!
 //! Symlinks are resolved here, inside the tree only: an absolute target
 //! starts again at the tree's root and `..` at the root stays at the root, as
-//! under `chroot`. Nothing on the host is ever followed.
+//! under `chroot`. Nothing on the host is ever followed. An archive member
+//! is kept at the path the archive gives it, even if an earlier member made
+//! one of its directories a symlink (`docker export` never writes that).
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -280,7 +282,7 @@ impl Rootfs {
                     }
                     pending.extend(components(target).rev());
                 }
-                Node::File { .. } | Node::Symlink(_) if !pending.is_empty() => return None,
+                Node::File { .. } if !pending.is_empty() => return None,
                 _ => resolved.push(part),
             }
         }
