@@ -387,3 +387,37 @@ fn an_extension_gets_the_c_library_python_already_loaded_not_a_copy_in_the_tree(
         too_new[0].message
     );
 }
+
+#[test]
+fn a_library_in_the_tree_but_off_the_search_path_is_named_with_a_runpath_that_reaches_it() {
+    let t = tree(
+        "/scan/site",
+        &[
+            ext(
+                "pkg/sub/_ext.cpython-313-x86_64-linux-gnu.so",
+                &["libnear.so.1"],
+            ),
+            Obj {
+                path: "pkg.libs/libnear.so.1.4",
+                soname: Some("libnear.so.1"),
+                ..LIB
+            },
+        ],
+        &[],
+    );
+    let findings = check_tree(&t, &base("python3-debian13"));
+    assert_eq!(findings.len(), 1, "{}", dump(&findings));
+    let finding = &findings[0];
+    assert_eq!(finding.code, "DL101");
+    assert_eq!(
+        finding.fields["in_tree"],
+        serde_json::json!(["/scan/site/pkg.libs/libnear.so.1.4"])
+    );
+    assert!(
+        finding
+            .help
+            .contains("patchelf --set-rpath '$ORIGIN/../../pkg.libs'"),
+        "{}",
+        finding.help
+    );
+}

@@ -194,6 +194,9 @@ pub struct MissingLibrary {
     pub rejected: Vec<Rejected>,
     /// Where the first requester's search looked, for the report.
     pub searched: Vec<String>,
+    /// Tree objects with that name that the search did not reach: the file
+    /// is there, but not on the requester's search path.
+    pub off_path: Vec<usize>,
 }
 
 /// A symbol version that the object providing a file does not define.
@@ -269,6 +272,9 @@ pub struct Resolver<'a> {
     paths: Vec<ObjectSearchPath>,
     lists: HashMap<Vec<Location>, u32>,
     memo: HashMap<(Target, u32, String), Lookup<'a>>,
+    /// Tree objects by every name a request could use for them: DT_SONAME,
+    /// file name, and the names of links to them.
+    by_name: HashMap<String, Vec<usize>>,
 }
 
 impl<'a> Resolver<'a> {
@@ -293,6 +299,28 @@ impl<'a> Resolver<'a> {
                 }
             })
             .collect();
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut add = |name: &str, index: usize| {
+            let entry = by_name.entry(name.to_string()).or_default();
+            if !entry.contains(&index) {
+                entry.push(index);
+            }
+        };
+        for (index, object) in tree.objects.iter().enumerate() {
+            if let Some(soname) = &object.info.soname {
+                add(soname, index);
+            }
+            if let Some(file) = object.path.file_name() {
+                add(&file.to_string_lossy(), index);
+            }
+        }
+        for link in &tree.symlinks {
+            if let (Some(file), Some(TreeHit::Object(index))) =
+                (link.path.file_name(), fs.lookup(link.root, &link.path))
+            {
+                add(&file.to_string_lossy(), index);
+            }
+        }
         Resolver {
             tree,
             base,
@@ -301,7 +329,24 @@ impl<'a> Resolver<'a> {
             paths,
             lists: HashMap::new(),
             memo: HashMap::new(),
+            by_name,
         }
+    }
+
+    /// Tree objects a request for `name` would accept if the search reached
+    /// their directory: same soname or file name, and a kind of file the
+    /// target loads.
+    pub fn tree_candidates(&self, name: &str, target: Target) -> Vec<usize> {
+        self.by_name
+            .get(name)
+            .map(|found| {
+                found
+                    .iter()
+                    .copied()
+                    .filter(|&i| target.refuses(&self.tree.objects[i].info).is_none())
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     pub fn tree(&self) -> &'a ElfTree {
@@ -380,11 +425,13 @@ impl<'a> Resolver<'a> {
                         Some(missing) => missing.requested_by.push(current),
                         None => {
                             let searched = self.searched(&load, current, name);
+                            let file = name.rsplit('/').next().unwrap_or(name);
                             load.missing.push(MissingLibrary {
                                 name: name.clone(),
                                 requested_by: vec![current],
                                 rejected: lookup.rejected,
                                 searched,
+                                off_path: self.tree_candidates(file, options.target),
                             })
                         }
                     },

@@ -172,6 +172,22 @@ pub fn is_inside(path: &Path, root: &Path) -> bool {
     path.starts_with(root)
 }
 
+/// The path from directory `from` to `to` (both normalised, in the same
+/// tree), as a RUNPATH relative to `$ORIGIN` would spell it: `../pkg.libs`.
+pub fn relative_path(from: &Path, to: &Path) -> PathBuf {
+    let from: Vec<Component> = from.components().collect();
+    let to: Vec<Component> = to.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut relative = PathBuf::new();
+    for _ in common..from.len() {
+        relative.push("..");
+    }
+    for component in &to[common..] {
+        relative.push(component.as_os_str());
+    }
+    relative
+}
+
 /// An image path as the base manifest spells it (forward slashes, absolute).
 fn image_path_string(path: &Path) -> String {
     crate::base::normalize(&path.to_string_lossy())
@@ -261,6 +277,16 @@ mod tests {
         assert_eq!(
             fs.lookup(0, Path::new("/scan/site/sys/libz.so.1")),
             Some(TreeHit::Image("/usr/lib/x86_64-linux-gnu/libz.so.1".into()))
+        );
+    }
+
+    #[test]
+    fn a_relative_path_climbs_to_the_common_directory() {
+        let rel = relative_path(Path::new("/s/site/pkg/sub"), Path::new("/s/site/pkg.libs"));
+        assert_eq!(rel, PathBuf::from("../../pkg.libs"));
+        assert_eq!(
+            relative_path(Path::new("/s/a"), Path::new("/s/a")),
+            PathBuf::new()
         );
     }
 

@@ -1,5 +1,7 @@
 //! DL101: a needed library that neither the image nor the scanned tree has.
 
+use std::path::Path;
+
 use serde_json::Value;
 
 use super::{chain_clause, describe, LoadView, Subject};
@@ -9,6 +11,7 @@ use crate::elf::inspect::machine_name;
 use crate::elf::library_hints::LibraryHints;
 use crate::elf::resolve::{Incompatibility, MissingLibrary};
 use crate::elf::search_path::DirIssue;
+use crate::elf::tree_fs::{normalize_path, relative_path};
 use crate::elf::ElfObject;
 use crate::finding::{Finding, Severity};
 
@@ -74,8 +77,22 @@ pub fn finding(view: &LoadView<'_, '_>, missing: &MissingLibrary, first_missing:
     } else {
         needed_by.clone()
     };
+    let off_path: Vec<&ElfObject> = missing.off_path.iter().map(|&i| &tree.objects[i]).collect();
+    let whereabouts = if off_path.is_empty() {
+        "which is in neither the image nor the scanned tree".to_string()
+    } else {
+        let paths: Vec<String> = off_path
+            .iter()
+            .map(|o| o.path.display().to_string())
+            .collect();
+        format!(
+            "which the image lacks; the scanned tree has it at {}, but no RPATH/RUNPATH of {} leads there",
+            paths.join(" and "),
+            if requester == 0 { "it".to_string() } else { needed_by.clone() }
+        )
+    };
     let mut message = format!(
-        "{}: {who} needs {}, which is in neither the image nor the scanned tree{}.",
+        "{}: {who} needs {}, {whereabouts}{}.",
         view.headline(),
         missing.name,
         chain_clause(&chain)
@@ -118,7 +135,13 @@ pub fn finding(view: &LoadView<'_, '_>, missing: &MissingLibrary, first_missing:
             root,
             view.subject.severity(RULE.severity),
             message,
-            help(base, &missing.name, root, requester_object),
+            help(
+                base,
+                &missing.name,
+                root,
+                requester_object,
+                off_path.first().copied(),
+            ),
         )
         .with_field("library", missing.name.clone())
         .with_field("chain", chain)
@@ -126,6 +149,13 @@ pub fn finding(view: &LoadView<'_, '_>, missing: &MissingLibrary, first_missing:
         .with_field("first_missing", first_missing)
         .with_field("error", error)
         .with_field("searched", missing.searched.clone());
+    if !off_path.is_empty() {
+        let paths: Vec<Value> = off_path
+            .iter()
+            .map(|o| Value::from(o.path.display().to_string()))
+            .collect();
+        finding = finding.with_field("in_tree", paths);
+    }
     if missing.requested_by.len() > 1 {
         let others: Vec<Value> = missing.requested_by[1..]
             .iter()
@@ -136,7 +166,13 @@ pub fn finding(view: &LoadView<'_, '_>, missing: &MissingLibrary, first_missing:
     finding
 }
 
-fn help(base: &BaseImage, name: &str, root: &ElfObject, requester: Option<&ElfObject>) -> String {
+fn help(
+    base: &BaseImage,
+    name: &str,
+    root: &ElfObject,
+    requester: Option<&ElfObject>,
+    in_tree: Option<&ElfObject>,
+) -> String {
     let hints = LibraryHints::get();
     let lib_dir = base
         .loader
@@ -146,29 +182,54 @@ fn help(base: &BaseImage, name: &str, root: &ElfObject, requester: Option<&ElfOb
         .or_else(|| base.loader.default_search_path.first())
         .cloned()
         .unwrap_or_else(|| "/usr/lib".into());
-    let mut help = String::new();
-    if let Some(package) = hints.package(name) {
-        help.push_str(&format!("Debian ships {name} in the package {package}. "));
-    }
     let requester_file = requester
         .and_then(|o| o.path.file_name())
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "the object that needs it".into());
-    help.push_str(&format!(
-        "Copy {name} and the libraries it needs from the build stage into {lib_dir}, which the loader searches (`COPY --from=build {lib_dir}/{name}* {lib_dir}/`); or place it beside the package and give {requester_file} a RUNPATH of `$ORIGIN` (`auditwheel repair` vendors libraries this way into `<package>.libs/`)"
-    ));
+    let mut fixes = Vec::new();
+    match (requester, in_tree) {
+        (Some(requester), Some(found)) if requester.root == found.root => {
+            let from = normalize_path(requester.path.parent().unwrap_or(Path::new("")));
+            let to = normalize_path(found.path.parent().unwrap_or(Path::new("")));
+            let relative = relative_path(&from, &to);
+            let runpath = if relative.as_os_str().is_empty() {
+                "$ORIGIN".to_string()
+            } else {
+                format!("$ORIGIN/{}", relative.display())
+            };
+            fixes.push(format!(
+                "point the RUNPATH of {requester_file} at the copy in the tree (`patchelf --set-rpath '{runpath}' {requester_file}`)"
+            ));
+            fixes.push(format!("copy it into {lib_dir}, which the loader searches"));
+        }
+        _ => {
+            fixes.push(format!(
+                "copy {name} and the libraries it needs from the build stage into {lib_dir}, which the loader searches (`COPY --from=build {lib_dir}/{name}* {lib_dir}/`)"
+            ));
+            fixes.push(format!(
+                "place it beside the package and give {requester_file} a RUNPATH of `$ORIGIN` (`auditwheel repair` vendors libraries this way into `<package>.libs/`)"
+            ));
+        }
+    }
     if let Some(dist) = &root.distribution {
-        help.push_str(&format!(
-            "; or install a manylinux wheel of {} that vendors its libraries (`pip install --only-binary :all: {}`; some projects publish it as a separate package, such as psycopg2-binary)",
-            dist.name, dist.name
+        fixes.push(format!(
+            "install a manylinux wheel of {0} that vendors its libraries (`pip install --only-binary :all: {0}`; some projects publish it as a separate package, such as psycopg2-binary)",
+            dist.name
         ));
     }
     let bases = hints.bases_providing(name, base);
     if !bases.is_empty() {
-        help.push_str(&format!(
-            "; or choose a base that ships it: {}",
-            bases.join(", ")
-        ));
+        fixes.push(format!("choose a base that ships it: {}", bases.join(", ")));
+    }
+    let mut help = String::new();
+    if let Some(package) = hints.package(name) {
+        help.push_str(&format!("Debian ships {name} in the package {package}. "));
+    }
+    let fixes = fixes.join("; or ");
+    let mut chars = fixes.chars();
+    if let Some(first) = chars.next() {
+        help.extend(first.to_uppercase());
+        help.push_str(chars.as_str());
     }
     help.push('.');
     help
