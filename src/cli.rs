@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::report::Format;
+use crate::scan::Scope;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -67,6 +68,11 @@ pub struct CheckArgs {
     /// The lowest severity that makes the exit status 1.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
+
+    /// Which code to report on: the application's own (`app`), the
+    /// installed distributions (`deps`), or both.
+    #[arg(long, value_enum, default_value_t = Scope::All)]
+    pub scope: Scope,
 
     /// Number of threads for the analysis (default: one per core). Output is
     /// the same for any number.

@@ -45,6 +45,8 @@ pub fn check(settings: &CheckSettings) -> miette::Result<Outcome> {
     let request = scan::ScanRequest {
         paths: settings.paths.clone(),
         base: settings.base.clone(),
+        rules: settings.rules.clone(),
+        scope: settings.scope,
     };
     let outcome = match settings.threads {
         Some(threads) => rayon::ThreadPoolBuilder::new()

@@ -7,23 +7,48 @@
 //! that file and the scan goes on. Results are sorted at the end, so the
 //! output does not depend on the number of threads or their scheduling.
 
+use std::collections::HashMap;
 use std::io::Read;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
 use crate::base::BaseImage;
-use crate::discovery::{self, DiscoveredFile, Discovery};
+use crate::discovery::{self, DiscoveredFile, Discovery, Origin};
 use crate::elf::{self, inspect, ElfObject, ElfTree};
 use crate::finding::{self, Family, Finding, Severity};
+use crate::python::{self, PythonContext, RuleSet};
+
+/// Which code to report on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Scope {
+    /// The application's own code only.
+    App,
+    /// Installed distributions only.
+    Deps,
+    /// Both.
+    All,
+}
+
+impl Scope {
+    fn includes(self, origin: Origin) -> bool {
+        matches!(
+            (self, origin),
+            (Scope::All, _) | (Scope::App, Origin::Application) | (Scope::Deps, Origin::Package)
+        )
+    }
+}
 
 /// What the user asked to check.
 #[derive(Debug, Clone)]
 pub struct ScanRequest {
     pub paths: Vec<PathBuf>,
     pub base: BaseImage,
+    pub rules: Arc<RuleSet>,
+    pub scope: Scope,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -57,7 +82,7 @@ pub fn run(request: &ScanRequest) -> ScanOutcome {
     let results: Vec<FileResult> = discovery
         .files
         .par_iter()
-        .map(|file| analyse_isolated(file, &discovery))
+        .map(|file| analyse_isolated(file, &discovery, request))
         .collect();
 
     let mut findings = discovery.problems.clone();
@@ -97,6 +122,27 @@ pub fn run(request: &ScanRequest) -> ScanOutcome {
         )),
     }
 
+    if request.scope != Scope::All {
+        // ELF resolution needed every object; the report shows only the
+        // chosen side. Paths not in the walk (a root itself) count as app.
+        let origins: HashMap<&Path, Origin> = discovery
+            .files
+            .iter()
+            .map(|f| (f.path.as_path(), f.origin))
+            .collect();
+        findings.retain(|f| {
+            let origin =
+                origins
+                    .get(f.path.as_path())
+                    .copied()
+                    .unwrap_or(if f.distribution.is_some() {
+                        Origin::Package
+                    } else {
+                        Origin::Application
+                    });
+            request.scope.includes(origin)
+        });
+    }
     finding::sort_and_dedup(&mut findings);
     ScanOutcome {
         findings,
@@ -105,8 +151,12 @@ pub fn run(request: &ScanRequest) -> ScanOutcome {
     }
 }
 
-fn analyse_isolated(file: &DiscoveredFile, discovery: &Discovery) -> FileResult {
-    match catch_unwind(AssertUnwindSafe(|| analyse_file(file, discovery))) {
+fn analyse_isolated(
+    file: &DiscoveredFile,
+    discovery: &Discovery,
+    request: &ScanRequest,
+) -> FileResult {
+    match catch_unwind(AssertUnwindSafe(|| analyse_file(file, discovery, request))) {
         Ok(result) => result,
         Err(panic) => FileResult {
             findings: vec![internal_error(&file.path, "analysis", &panic)],
@@ -155,8 +205,19 @@ fn looks_like_shared_object(path: &Path) -> bool {
     name.ends_with(".so") || name.contains(".so.")
 }
 
-fn analyse_file(file: &DiscoveredFile, discovery: &Discovery) -> FileResult {
+fn is_python_source(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "py" || e == "pyw")
+}
+
+fn analyse_file(file: &DiscoveredFile, discovery: &Discovery, request: &ScanRequest) -> FileResult {
     let mut result = FileResult::default();
+    if is_python_source(&file.path) {
+        if request.scope.includes(file.origin) {
+            result.is_python = true;
+            result.findings = analyse_python(file, discovery, request);
+        }
+        return result;
+    }
     // The magic number decides what a file is; names can lie.
     let mut handle = match std::fs::File::open(&file.path) {
         Ok(handle) => handle,
@@ -225,6 +286,37 @@ fn analyse_file(file: &DiscoveredFile, discovery: &Discovery) -> FileResult {
     }
     with_distribution(&mut result.findings, file, discovery);
     result
+}
+
+/// Reads and analyses one Python file. Files that mention none of the
+/// names the rules look for cannot hold a finding and are not parsed — the
+/// main speed lever — unless they are not plain UTF-8 text, in which case
+/// the full analysis runs so that an undecodable file is still reported.
+fn analyse_python(
+    file: &DiscoveredFile,
+    discovery: &Discovery,
+    request: &ScanRequest,
+) -> Vec<Finding> {
+    let bytes = match std::fs::read(&file.path) {
+        Ok(bytes) => bytes,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
+        Err(err) => {
+            let mut problem = read_problem(&file.path, &err);
+            problem.distribution = discovery.distribution_of(file);
+            return vec![problem];
+        }
+    };
+    let plain_text = !bytes.contains(&0) && std::str::from_utf8(&bytes).is_ok();
+    if plain_text && !python::may_match(&bytes, &request.rules) {
+        return Vec::new();
+    }
+    let context = PythonContext {
+        base: &request.base,
+        distribution: discovery.distribution_of(file),
+        rules: &request.rules,
+        module_path: discovery.module_path(file),
+    };
+    python::analyse_file(&file.path, &bytes, &context)
 }
 
 fn with_distribution(findings: &mut [Finding], file: &DiscoveredFile, discovery: &Discovery) {

@@ -7,7 +7,10 @@ use std::path::PathBuf;
 
 use crate::base::{self, BaseImage};
 use crate::cli::{CheckArgs, FailOn};
+use crate::python::RuleSet;
 use crate::report::Format;
+use crate::scan::Scope;
+use std::sync::Arc;
 
 #[derive(Debug, Clone)]
 pub struct CheckSettings {
@@ -19,6 +22,8 @@ pub struct CheckSettings {
     pub fail_on: FailOn,
     pub threads: Option<usize>,
     pub color: bool,
+    pub rules: Arc<RuleSet>,
+    pub scope: Scope,
 }
 
 impl CheckSettings {
@@ -53,7 +58,11 @@ impl CheckSettings {
         if args.threads == Some(0) {
             return Err(miette::miette!("--threads must be at least 1"));
         }
+        let rules = RuleSet::builtin()
+            .map_err(|e| miette::miette!("the built-in rules do not load: {e}"))?;
         Ok(CheckSettings {
+            rules: Arc::new(rules),
+            scope: args.scope,
             paths,
             base,
             base_source,

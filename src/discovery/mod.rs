@@ -71,9 +71,53 @@ pub struct Discovery {
 }
 
 impl Discovery {
+    /// Who owns a file: the distribution whose metadata claims it, or, for a
+    /// file in a package tree that no metadata claims, a distribution named
+    /// after its top-level directory with an unknown version — never the
+    /// application, which would put a dependency's finding under "your code".
     pub fn distribution_of(&self, file: &DiscoveredFile) -> Option<Distribution> {
-        file.distribution
-            .map(|i| self.distributions.get(i).distribution.clone())
+        if let Some(index) = file.distribution {
+            return Some(self.distributions.get(index).distribution.clone());
+        }
+        let tree = file.package_tree.as_deref()?;
+        let relative = file.path.strip_prefix(tree).ok()?;
+        let first = relative.components().next()?.as_os_str().to_string_lossy();
+        let name = first
+            .split('.')
+            .next()
+            .filter(|n| !n.is_empty())
+            .unwrap_or(&first)
+            .to_string();
+        Some(Distribution {
+            name,
+            version: "unknown".to_string(),
+        })
+    }
+
+    /// The dotted module name of a Python file, for relative imports: its
+    /// path below its package tree, or below the scanned root for the
+    /// application. `None` when a component is not an identifier.
+    pub fn module_path(&self, file: &DiscoveredFile) -> Option<String> {
+        let base = file
+            .package_tree
+            .as_deref()
+            .or_else(|| self.roots.get(file.root).map(PathBuf::as_path))?;
+        let relative = file.path.strip_prefix(base).ok()?;
+        let mut parts: Vec<String> = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let last = parts.pop()?;
+        let stem = last.strip_suffix(".py")?;
+        if stem != "__init__" {
+            parts.push(stem.to_string());
+        }
+        let identifier = |p: &String| {
+            !p.is_empty()
+                && !p.starts_with(|c: char| c.is_ascii_digit())
+                && p.chars().all(|c| c == '_' || c.is_alphanumeric())
+        };
+        (!parts.is_empty() && parts.iter().all(identifier)).then(|| parts.join("."))
     }
 }
 

@@ -34,7 +34,8 @@ impl fmt::Debug for FindingDiagnostic<'_> {
 
 impl fmt::Display for FindingDiagnostic<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.source.is_some() {
+        let path = self.finding.path.to_string_lossy();
+        if self.source.is_some() || self.finding.message.contains(path.as_ref()) {
             f.write_str(&self.finding.message)
         } else {
             write!(
