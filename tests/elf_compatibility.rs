@@ -44,7 +44,7 @@ fn an_extension_built_on_a_newer_glibc_fails_on_python3_debian12_with_the_loader
     let finding = too_new[0];
     assert_eq!(finding.severity, Severity::Error);
     assert_eq!(field(finding, "library"), "libc.so.6");
-    assert_eq!(field(finding, "version"), "GLIBC_2.38");
+    assert_eq!(field(finding, "version_needed"), "GLIBC_2.38");
     assert_eq!(field(finding, "provided"), "GLIBC_2.36");
     assert_eq!(
         field(finding, "error"),

@@ -5,6 +5,13 @@
 //! with the symlinks of the scanned roots; this module simulates the dynamic
 //! loader of the *target image* over them. It never reads the host's
 //! libraries, `/etc/ld.so.conf` or `LD_LIBRARY_PATH`.
+//!
+//! The pieces, in the order data flows through them: `inspect` reads one
+//! file; `tree_fs` is the scanned tree as an in-memory file system;
+//! `search_path` turns RPATH/RUNPATH entries into places to look; `resolve`
+//! is the loader simulation; `check` picks the roots and turns their loads
+//! into findings through `rules` (one file per code, listed in `codes`);
+//! `python_abi` is what Python makes of an extension's file name.
 
 pub mod check;
 pub mod codes;

@@ -29,6 +29,9 @@ install manylinux wheels whose glibc tag the base satisfies, or choose a base \
 with a newer C library.",
 };
 
+/// DL102 for one version a root's load needs and does not get. The version
+/// goes in `version_needed`: `version` is the distribution's in the JSON
+/// output (`docs/json-output.md`).
 pub fn finding(view: &LoadView<'_, '_>, failure: &VersionFailure) -> Finding {
     let base = view.resolver.base();
     let tree = view.resolver.tree();
@@ -69,7 +72,7 @@ pub fn finding(view: &LoadView<'_, '_>, failure: &VersionFailure) -> Finding {
             help(base, failure, provided.as_deref(), from_tree),
         )
         .with_field("library", failure.library.clone())
-        .with_field("version", version.clone())
+        .with_field("version_needed", version.clone())
         .with_field("needed_by", requester)
         .with_field("chain", chain)
         .with_field("error", error);
