@@ -421,3 +421,24 @@ fn a_library_in_the_tree_but_off_the_search_path_is_named_with_a_runpath_that_re
         finding.help
     );
 }
+
+#[test]
+fn a_glibc_extension_on_a_musl_image_is_reported_for_its_c_library() {
+    // No built-in base uses musl; an Alpine-like manifest is what
+    // `--base-file` would bring.
+    let mut alpine = base("python3-debian13");
+    alpine.name = "alpine-python".into();
+    alpine.libc.kind = distrolint::base::LibcKind::Musl;
+    let t = tree(
+        "/scan/site",
+        &[ext(
+            "pkg/_ext.cpython-313-x86_64-linux-gnu.so",
+            &["libstdc++.so.6", "libc.so.6"],
+        )],
+        &[],
+    );
+    let findings = check_tree(&t, &alpine);
+    let codes: Vec<&str> = findings.iter().map(|f| f.code.as_str()).collect();
+    assert_eq!(codes, ["DL103"], "{}", dump(&findings));
+    assert_eq!(field(&findings[0], "libc"), "glibc");
+}
