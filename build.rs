@@ -9,8 +9,18 @@ use std::path::Path;
 fn main() {
     let out_dir = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     let root = env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
-    embed(&root, "rules/bases", "toml", &Path::new(&out_dir).join("embedded_bases.rs"));
-    embed(&root, "rules", "toml", &Path::new(&out_dir).join("embedded_rules.rs"));
+    embed(
+        &root,
+        "rules/bases",
+        "toml",
+        &Path::new(&out_dir).join("embedded_bases.rs"),
+    );
+    embed(
+        &root,
+        "rules",
+        "toml",
+        &Path::new(&out_dir).join("embedded_rules.rs"),
+    );
 }
 
 /// Writes `&[(file name, contents)]` for every `*.EXT` directly in `dir`,
@@ -33,7 +43,13 @@ fn embed(root: &str, dir: &str, ext: &str, out: &Path) {
     for name in &names {
         let path = dir_path.join(name);
         println!("cargo:rerun-if-changed={}", path.display());
-        writeln!(code, "    ({:?}, include_str!({:?})),", name, path.display().to_string()).unwrap();
+        writeln!(
+            code,
+            "    ({:?}, include_str!({:?})),",
+            name,
+            path.display().to_string()
+        )
+        .unwrap();
     }
     code.push_str("]\n");
     fs::write(out, code).expect("write embedded file list");

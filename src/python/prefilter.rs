@@ -16,7 +16,7 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use unicode_normalization::UnicodeNormalization;
 
 #[derive(Debug, Clone, Default)]
@@ -59,8 +59,13 @@ impl Prefilter {
             let w = filter.word(method);
             filter.singles.push(w);
         }
+        // Every pattern is a whole identifier, so leftmost-longest matching
+        // loses nothing: a shorter word starting at the same place ends
+        // inside an identifier, and one starting inside a match is preceded
+        // by an identifier character; neither could pass the boundary check.
         filter.matcher = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
+            .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&filter.words)
             .ok();
         filter
@@ -83,7 +88,7 @@ impl Prefilter {
         };
         let mut present = vec![false; self.words.len()];
         let mut relative_import = false;
-        for m in matcher.find_overlapping_iter(bytes) {
+        for m in matcher.find_iter(bytes) {
             let (start, end) = (m.start(), m.end());
             if !is_boundary(bytes, start.checked_sub(1)) || !is_boundary(bytes, Some(end)) {
                 continue;

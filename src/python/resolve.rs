@@ -19,6 +19,8 @@
 //! resolved from string literals that spell them verbatim. That keeps the
 //! prefilter's promise: every name we resolve is written in the file.
 
+use std::collections::HashMap;
+
 use super::ir::{Binding, BindingKind, CallId, Expr, Import, Module, ScopeId, ScopeKind};
 
 const MAX_RESOLUTION_DEPTH: usize = 24;
@@ -87,6 +89,8 @@ impl Val {
 
 pub struct Resolver<'m> {
     module: &'m Module,
+    /// Per scope: each name's bindings in source order.
+    by_name: Vec<HashMap<&'m str, Vec<&'m Binding>>>,
     /// The package relative imports are relative to, when known.
     package: Option<String>,
 }
@@ -102,7 +106,33 @@ impl<'m> Resolver<'m> {
                 m.rsplit_once('.').map(|(parent, _)| parent.to_string())
             }
         });
-        Resolver { module, package }
+        let by_name = module
+            .scopes
+            .iter()
+            .map(|scope| {
+                let mut names: HashMap<&str, Vec<&Binding>> = HashMap::new();
+                for binding in &scope.bindings {
+                    names
+                        .entry(binding.name.as_str())
+                        .or_default()
+                        .push(binding);
+                }
+                names
+            })
+            .collect();
+        Resolver {
+            module,
+            by_name,
+            package,
+        }
+    }
+
+    /// The bindings of `name` in `scope`, in source order.
+    fn bindings(&self, scope: ScopeId, name: &str) -> &[&'m Binding] {
+        self.by_name[scope]
+            .get(name)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
     pub fn module(&self) -> &'m Module {
@@ -144,8 +174,7 @@ impl<'m> Resolver<'m> {
             let this = &scopes[s];
             let visible = same_scope || this.kind != ScopeKind::Class;
             if visible {
-                let bindings: Vec<&Binding> =
-                    this.bindings.iter().filter(|b| b.name == name).collect();
+                let bindings = self.bindings(s, name).to_vec();
                 if !bindings.is_empty() {
                     let before: Vec<&Binding> = if same_scope {
                         bindings
@@ -349,12 +378,7 @@ impl<'m> Resolver<'m> {
                 let [(binding_scope, binding)] = candidates.as_slice() else {
                     return Val::Unknown;
                 };
-                let bound_once = self.module.scopes[*binding_scope]
-                    .bindings
-                    .iter()
-                    .filter(|b| b.name == *id)
-                    .count()
-                    == 1;
+                let bound_once = self.bindings(*binding_scope, id).len() == 1;
                 match &binding.kind {
                     BindingKind::Assign(value) if bound_once => {
                         self.value_at(value, *binding_scope, depth + 1)

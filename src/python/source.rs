@@ -52,7 +52,8 @@ pub struct Source<'a> {
     /// The codec used, in Python's spelling.
     pub encoding: String,
     offsets: OffsetMap,
-    line_starts: Vec<usize>,
+    /// Computed on first use: most files produce no location at all.
+    line_starts: std::cell::OnceCell<Vec<usize>>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -143,12 +144,11 @@ impl<'a> Source<'a> {
                 )
             }
         };
-        let line_starts = line_starts(&text);
         Ok(Source {
             text,
             encoding,
             offsets,
-            line_starts,
+            line_starts: std::cell::OnceCell::new(),
         })
     }
 
@@ -156,8 +156,9 @@ impl<'a> Source<'a> {
     pub fn location(&self, start: usize, end: usize) -> Location {
         let start = start.min(self.text.len());
         let end = end.clamp(start, self.text.len());
-        let line = self.line_starts.partition_point(|&s| s <= start).max(1);
-        let line_start = self.line_starts[line - 1];
+        let line_starts = self.line_starts.get_or_init(|| line_starts(&self.text));
+        let line = line_starts.partition_point(|&s| s <= start).max(1);
+        let line_start = line_starts[line - 1];
         let column = self.text[line_start..floor_char(&self.text, start)]
             .chars()
             .count()

@@ -119,11 +119,11 @@ impl<'s> Lowering<'s> {
         match stmt {
             Stmt::FunctionDef(def) => {
                 for decorator in &def.decorator_list {
-                    self.expr(&decorator.expression);
+                    self.visit(&decorator.expression);
                 }
                 self.parameters_outside(&def.parameters);
                 if let Some(returns) = &def.returns {
-                    self.expr(returns);
+                    self.visit(returns);
                 }
                 self.bind(&def.name.id, BindingKind::Opaque, offset);
                 let outer = self.push_scope(ScopeKind::Function);
@@ -135,14 +135,14 @@ impl<'s> Lowering<'s> {
             }
             Stmt::ClassDef(class) => {
                 for decorator in &class.decorator_list {
-                    self.expr(&decorator.expression);
+                    self.visit(&decorator.expression);
                 }
                 if let Some(arguments) = &class.arguments {
                     for arg in &arguments.args {
-                        self.expr(arg);
+                        self.visit(arg);
                     }
                     for keyword in &arguments.keywords {
-                        self.expr(&keyword.value);
+                        self.visit(&keyword.value);
                     }
                 }
                 self.bind(&class.name.id, BindingKind::Opaque, offset);
@@ -154,7 +154,7 @@ impl<'s> Lowering<'s> {
             }
             Stmt::Return(ret) => {
                 if let Some(value) = &ret.value {
-                    self.expr(value);
+                    self.visit(value);
                 }
             }
             Stmt::Delete(del) => {
@@ -164,51 +164,51 @@ impl<'s> Lowering<'s> {
             }
             Stmt::TypeAlias(alias) => {
                 self.target(&alias.name, None);
-                self.expr(&alias.value);
+                self.visit(&alias.value);
             }
             Stmt::Assign(assign) => {
-                let value = self.expr(&assign.value);
+                let value = self.value(&assign.value);
                 for target in &assign.targets {
                     self.target(target, Some(value.clone()));
                 }
             }
             Stmt::AugAssign(aug) => {
-                self.expr(&aug.value);
+                self.visit(&aug.value);
                 self.target(&aug.target, None);
             }
             Stmt::AnnAssign(ann) => {
-                self.expr(&ann.annotation);
+                self.visit(&ann.annotation);
                 if let Some(value) = &ann.value {
-                    let value = self.expr(value);
+                    let value = self.value(value);
                     self.target(&ann.target, Some(value));
                 } else if !matches!(&*ann.target, AstExpr::Name(_)) {
-                    self.expr(&ann.target);
+                    self.visit(&ann.target);
                 }
             }
             Stmt::For(for_) => {
-                self.expr(&for_.iter);
+                self.visit(&for_.iter);
                 self.target(&for_.target, None);
                 self.body(&for_.body);
                 self.body(&for_.orelse);
             }
             Stmt::While(while_) => {
-                self.expr(&while_.test);
+                self.visit(&while_.test);
                 self.body(&while_.body);
                 self.body(&while_.orelse);
             }
             Stmt::If(if_) => {
-                self.expr(&if_.test);
+                self.visit(&if_.test);
                 self.body(&if_.body);
                 for clause in &if_.elif_else_clauses {
                     if let Some(test) = &clause.test {
-                        self.expr(test);
+                        self.visit(test);
                     }
                     self.body(&clause.body);
                 }
             }
             Stmt::With(with) => {
                 for item in &with.items {
-                    self.expr(&item.context_expr);
+                    self.visit(&item.context_expr);
                     if let Some(vars) = &item.optional_vars {
                         self.target(vars, None);
                     }
@@ -216,7 +216,7 @@ impl<'s> Lowering<'s> {
                 self.body(&with.body);
             }
             Stmt::Match(match_) => {
-                self.expr(&match_.subject);
+                self.visit(&match_.subject);
                 for case in &match_.cases {
                     let mut captures = PatternCaptures::default();
                     captures.visit_pattern(&case.pattern);
@@ -224,20 +224,20 @@ impl<'s> Lowering<'s> {
                         self.bind(&name, BindingKind::Opaque, at);
                     }
                     for value in captures.values {
-                        self.expr(value);
+                        self.visit(value);
                     }
                     if let Some(guard) = &case.guard {
-                        self.expr(guard);
+                        self.visit(guard);
                     }
                     self.body(&case.body);
                 }
             }
             Stmt::Raise(raise) => {
                 if let Some(exc) = &raise.exc {
-                    self.expr(exc);
+                    self.visit(exc);
                 }
                 if let Some(cause) = &raise.cause {
-                    self.expr(cause);
+                    self.visit(cause);
                 }
             }
             Stmt::Try(try_) => {
@@ -245,7 +245,7 @@ impl<'s> Lowering<'s> {
                 for handler in &try_.handlers {
                     let ast::ExceptHandler::ExceptHandler(handler) = handler;
                     if let Some(type_) = &handler.type_ {
-                        self.expr(type_);
+                        self.visit(type_);
                     }
                     self.handlers += 1;
                     if let Some(name) = &handler.name {
@@ -258,9 +258,9 @@ impl<'s> Lowering<'s> {
                 self.body(&try_.finalbody);
             }
             Stmt::Assert(assert) => {
-                self.expr(&assert.test);
+                self.visit(&assert.test);
                 if let Some(msg) = &assert.msg {
-                    self.expr(msg);
+                    self.visit(msg);
                 }
             }
             Stmt::Import(import) => {
@@ -321,7 +321,7 @@ impl<'s> Lowering<'s> {
                 self.module.scopes[self.scope].globals.extend(names);
             }
             Stmt::Expr(expr) => {
-                self.expr(&expr.value);
+                self.visit(&expr.value);
             }
             Stmt::Nonlocal(_)
             | Stmt::Pass(_)
@@ -335,10 +335,10 @@ impl<'s> Lowering<'s> {
     fn parameters_outside(&mut self, params: &ast::Parameters) {
         for param in params.iter() {
             if let Some(default) = param.default() {
-                self.expr(default);
+                self.visit(default);
             }
             if let Some(annotation) = param.annotation() {
-                self.expr(annotation);
+                self.visit(annotation);
             }
         }
     }
@@ -371,37 +371,67 @@ impl<'s> Lowering<'s> {
             other => {
                 // `obj.attr = ...`, `d[k] = ...`: no binding, but the
                 // sub-expressions are evaluated.
-                self.expr(other);
+                self.visit(other);
             }
         }
     }
 
-    /// Lowers an expression, recording every call inside it.
-    fn expr(&mut self, expr: &AstExpr) -> Expr {
+    /// Lowers an expression whose value is needed, recording every call
+    /// inside it.
+    fn value(&mut self, expr: &AstExpr) -> Expr {
+        self.expr(expr, true)
+    }
+
+    /// Walks an expression only for the calls and bindings inside it; its
+    /// value is not built (no allocation for names and literals).
+    fn visit(&mut self, expr: &AstExpr) {
+        self.expr(expr, false);
+    }
+
+    fn expr(&mut self, expr: &AstExpr, want: bool) -> Expr {
         let offset: u32 = expr.range().start().into();
-        self.nested(offset, |this| this.expr_inner(expr))
+        self.nested(offset, |this| this.expr_inner(expr, want))
             .unwrap_or(Expr::Other)
     }
 
-    fn exprs(&mut self, exprs: &[AstExpr]) -> Vec<Expr> {
-        exprs.iter().map(|e| self.expr(e)).collect()
+    fn exprs(&mut self, exprs: &[AstExpr], want: bool) -> Vec<Expr> {
+        let lowered = exprs.iter().map(|e| self.expr(e, want));
+        if want {
+            lowered.collect()
+        } else {
+            lowered.for_each(drop);
+            Vec::new()
+        }
     }
 
-    fn expr_inner(&mut self, expr: &AstExpr) -> Expr {
+    fn expr_inner(&mut self, expr: &AstExpr, want: bool) -> Expr {
         let depth = self.depth;
+        let leaf = matches!(
+            expr,
+            AstExpr::Name(_)
+                | AstExpr::StringLiteral(_)
+                | AstExpr::BytesLiteral(_)
+                | AstExpr::NumberLiteral(_)
+                | AstExpr::BooleanLiteral(_)
+                | AstExpr::NoneLiteral(_)
+                | AstExpr::EllipsisLiteral(_)
+        );
+        if leaf && !want {
+            return Expr::Other;
+        }
         let lowered = match expr {
             AstExpr::BoolOp(op) => {
-                self.exprs(&op.values);
+                self.exprs(&op.values, false);
                 Expr::Other
             }
             AstExpr::Named(named) => {
-                let value = self.expr(&named.value);
+                let value = self.value(&named.value);
                 self.target(&named.target, Some(value.clone()));
                 value
             }
             AstExpr::BinOp(bin) => {
-                let left = self.expr(&bin.left);
-                let right = self.expr(&bin.right);
+                let left = self.expr(&bin.left, want);
+                let right = self.expr(&bin.right, want);
                 match bin.op {
                     ast::Operator::Add => concat(left, right),
                     ast::Operator::Mod => match left {
@@ -414,7 +444,7 @@ impl<'s> Lowering<'s> {
                 }
             }
             AstExpr::UnaryOp(unary) => {
-                let operand = self.expr(&unary.operand);
+                let operand = self.expr(&unary.operand, want);
                 match (unary.op, operand) {
                     (ast::UnaryOp::Not, Expr::Bool(b)) => Expr::Bool(!b),
                     (ast::UnaryOp::USub, Expr::Int(i)) => Expr::Int(i.wrapping_neg()),
@@ -429,14 +459,14 @@ impl<'s> Lowering<'s> {
                 if let Some(params) = &lambda.parameters {
                     self.parameters_inside(params);
                 }
-                self.expr(&lambda.body);
+                self.visit(&lambda.body);
                 self.scope = outer;
                 Expr::Other
             }
             AstExpr::If(if_) => {
-                self.expr(&if_.test);
-                self.expr(&if_.body);
-                self.expr(&if_.orelse);
+                self.visit(&if_.test);
+                self.visit(&if_.body);
+                self.visit(&if_.orelse);
                 Expr::Other
             }
             AstExpr::Dict(dict) => {
@@ -444,13 +474,13 @@ impl<'s> Lowering<'s> {
                     .items
                     .iter()
                     .map(|item| {
-                        let key = item.key.as_ref().map(|k| self.expr(k));
-                        (key, self.expr(&item.value))
+                        let key = item.key.as_ref().map(|k| self.expr(k, want));
+                        (key, self.expr(&item.value, want))
                     })
                     .collect();
                 Expr::Dict(items)
             }
-            AstExpr::Set(set) => Expr::List(self.exprs(&set.elts)),
+            AstExpr::Set(set) => Expr::List(self.exprs(&set.elts, want)),
             AstExpr::ListComp(comp) => {
                 self.comprehension(&comp.generators, &[&comp.elt]);
                 Expr::Other
@@ -472,22 +502,22 @@ impl<'s> Lowering<'s> {
                 Expr::Other
             }
             AstExpr::Await(e) => {
-                self.expr(&e.value);
+                self.visit(&e.value);
                 Expr::Other
             }
             AstExpr::Yield(e) => {
                 if let Some(value) = &e.value {
-                    self.expr(value);
+                    self.visit(value);
                 }
                 Expr::Other
             }
             AstExpr::YieldFrom(e) => {
-                self.expr(&e.value);
+                self.visit(&e.value);
                 Expr::Other
             }
             AstExpr::Compare(cmp) => {
-                self.expr(&cmp.left);
-                self.exprs(&cmp.comparators);
+                self.visit(&cmp.left);
+                self.exprs(&cmp.comparators, false);
                 Expr::Other
             }
             AstExpr::Call(call) => self.call(call),
@@ -502,7 +532,7 @@ impl<'s> Lowering<'s> {
                         ast::InterpolatedStringElement::Literal(_) => {}
                         ast::InterpolatedStringElement::Interpolation(interp) => {
                             complete = false;
-                            self.expr(&interp.expression);
+                            self.visit(&interp.expression);
                         }
                     }
                 }
@@ -526,7 +556,7 @@ impl<'s> Lowering<'s> {
             AstExpr::TString(tstring) => {
                 for element in tstring.value.elements() {
                     if let ast::InterpolatedStringElement::Interpolation(interp) = element {
-                        self.expr(&interp.expression);
+                        self.visit(&interp.expression);
                     }
                 }
                 Expr::Other
@@ -558,30 +588,33 @@ impl<'s> Lowering<'s> {
             AstExpr::NoneLiteral(_) => Expr::None,
             AstExpr::EllipsisLiteral(_) => Expr::Other,
             AstExpr::Attribute(attr) => {
-                let value = self.expr(&attr.value);
+                let value = self.expr(&attr.value, want);
+                if !want {
+                    return Expr::Other;
+                }
                 Expr::Attribute {
                     value: Box::new(value),
                     attr: attr.attr.id.to_string(),
                 }
             }
             AstExpr::Subscript(sub) => {
-                self.expr(&sub.value);
-                self.expr(&sub.slice);
+                self.visit(&sub.value);
+                self.visit(&sub.slice);
                 Expr::Other
             }
-            AstExpr::Starred(starred) => Expr::Starred(Box::new(self.expr(&starred.value))),
+            AstExpr::Starred(starred) => Expr::Starred(Box::new(self.expr(&starred.value, want))),
             AstExpr::Name(name) => Expr::Name {
                 id: name.id.to_string(),
                 offset: name.range.start().into(),
             },
-            AstExpr::List(list) => Expr::List(self.exprs(&list.elts)),
-            AstExpr::Tuple(tuple) => Expr::List(self.exprs(&tuple.elts)),
+            AstExpr::List(list) => Expr::List(self.exprs(&list.elts, want)),
+            AstExpr::Tuple(tuple) => Expr::List(self.exprs(&tuple.elts, want)),
             AstExpr::Slice(slice) => {
                 for part in [&slice.lower, &slice.upper, &slice.step]
                     .into_iter()
                     .flatten()
                 {
-                    self.expr(part);
+                    self.visit(part);
                 }
                 Expr::Other
             }
@@ -597,34 +630,34 @@ impl<'s> Lowering<'s> {
     fn comprehension(&mut self, generators: &[ast::Comprehension], elts: &[&AstExpr]) {
         // The first iterable is evaluated in the enclosing scope.
         if let Some(first) = generators.first() {
-            self.expr(&first.iter);
+            self.visit(&first.iter);
         }
         let outer = self.push_scope(ScopeKind::Nested);
         for (i, generator) in generators.iter().enumerate() {
             if i > 0 {
-                self.expr(&generator.iter);
+                self.visit(&generator.iter);
             }
             self.target(&generator.target, None);
             for cond in &generator.ifs {
-                self.expr(cond);
+                self.visit(cond);
             }
         }
         for elt in elts {
-            self.expr(elt);
+            self.visit(elt);
         }
         self.scope = outer;
     }
 
     fn call(&mut self, call: &ast::ExprCall) -> Expr {
-        let func = self.expr(&call.func);
-        let args = self.exprs(&call.arguments.args);
+        let func = self.value(&call.func);
+        let args = call.arguments.args.iter().map(|a| self.value(a)).collect();
         let keywords = call
             .arguments
             .keywords
             .iter()
             .map(|k| Keyword {
                 name: k.arg.as_ref().map(|a| a.id.to_string()),
-                value: self.expr(&k.value),
+                value: self.value(&k.value),
             })
             .collect();
         let id: CallId = self.module.calls.len();
