@@ -113,3 +113,15 @@ fn parse_diagnostic(
     finding.distribution = ctx.distribution.clone();
     Some(finding)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rule_set_can_be_shared_across_worker_threads() {
+        fn shared<T: Send + Sync>() {}
+        shared::<RuleSet>();
+        shared::<PythonContext<'static>>();
+    }
+}
