@@ -106,3 +106,14 @@ def quiet(path):
     os.path.join("/usr/bin", "git")  # ok: not a process call
     shlex.split("git status")  # ok: splitting runs nothing
     os.getpid()  # ok
+
+
+def built_argvs(args, extra):
+    subprocess.check_call(["git", "clone"] + args)  # expect: DL301
+    subprocess.run(["python3", "-m", "build"] + extra)  # ok: python3 ships, the tail is unknown
+    subprocess.run("git status".split())  # expect: DL301
+    subprocess.run("python3 -V".split())  # ok: python3 ships
+    cmd = "npm ci"
+    subprocess.run(cmd.split())  # expect: DL301
+    subprocess.run(["./manage.py", "migrate"])  # expect: DL302
+    subprocess.run([str(sys.executable), "-V"])  # ok: sys.executable through str()

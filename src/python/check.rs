@@ -595,6 +595,11 @@ fn program_state(program: &Program, base: &BaseImage) -> ProgramState {
             Some(py) => executable_state(base, &py.executable),
             None => ProgramState::Missing,
         },
+        // `./run.sh`, `bin/tool`: relative to the working directory at run
+        // time, most likely the application's own file, not the base's.
+        Program::Named(name) if name.contains('/') && !name.starts_with('/') => {
+            ProgramState::Unknown
+        }
         Program::Named(name) => executable_state(base, name),
     }
 }

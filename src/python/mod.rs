@@ -118,6 +118,58 @@ fn parse_diagnostic(
 mod tests {
     use super::*;
 
+    /// Both parsers must find the same things in the corpus, so a file that
+    /// only tree-sitter can read loses nothing.
+    #[test]
+    fn the_fallback_parser_finds_what_the_primary_finds_in_the_corpus() {
+        let Ok(base) = crate::base::find("python3-debian13") else {
+            return;
+        };
+        let rules = RuleSet::builtin().unwrap();
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/python");
+        let mut entries: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "py"))
+            .collect();
+        entries.sort();
+        let mut differences = Vec::new();
+        for path in entries {
+            let bytes = std::fs::read(&path).unwrap();
+            let source = source::Source::decode(&bytes).unwrap();
+            let primary = parse::parse(&source.text);
+            if primary.status != parse::Status::Clean {
+                continue;
+            }
+            let fallback = parse::parse_with_fallback_only(&source.text);
+            let ctx = PythonContext {
+                base: &base,
+                distribution: None,
+                rules: &rules,
+                module_path: Some("asyncio.corpus_helper".into()),
+            };
+            let run = |module: &ir::Module| -> Vec<(u32, String, String)> {
+                let resolver = resolve::Resolver::new(module, ctx.module_path.as_deref(), false);
+                let mut found: Vec<_> =
+                    check::check_module(module, &source, &path, &ctx, &resolver)
+                        .into_iter()
+                        .map(|f| (f.location.map(|l| l.line).unwrap_or(0), f.code, f.message))
+                        .collect();
+                found.sort();
+                found
+            };
+            let (a, b) = (run(&primary.module), run(&fallback));
+            for item in a.iter().filter(|x| !b.contains(x)) {
+                differences.push(format!("{}: only ruff: {item:?}", path.display()));
+            }
+            for item in b.iter().filter(|x| !a.contains(x)) {
+                differences.push(format!("{}: only tree-sitter: {item:?}", path.display()));
+            }
+        }
+        assert!(differences.is_empty(), "{}", differences.join("\n"));
+    }
+
     #[test]
     fn the_rule_set_can_be_shared_across_worker_threads() {
         fn shared<T: Send + Sync>() {}

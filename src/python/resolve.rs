@@ -26,7 +26,7 @@ use super::ir::{Binding, BindingKind, CallId, Expr, Import, Module, ScopeId, Sco
 const MAX_RESOLUTION_DEPTH: usize = 24;
 
 /// Builtin functions that matter for resolution.
-const BUILTINS: &[&str] = &["getattr", "__import__"];
+const BUILTINS: &[&str] = &["getattr", "__import__", "str"];
 
 /// What a callee expression refers to.
 #[derive(Debug, Clone, PartialEq)]
@@ -407,6 +407,22 @@ impl<'m> Resolver<'m> {
         let Some(call) = self.module.calls.get(id) else {
             return Val::Unknown;
         };
+        // `"git status".split()`: whitespace splitting of a known string.
+        if let Expr::Attribute { value, attr } = &call.func {
+            if attr == "split" && call.args.is_empty() && call.keywords.is_empty() {
+                if let Val::Str { value, .. } = self.value_at(value, call.scope, depth + 1) {
+                    return Val::List(
+                        value
+                            .split_whitespace()
+                            .map(|w| Val::Str {
+                                value: w.to_string(),
+                                verbatim: false,
+                            })
+                            .collect(),
+                    );
+                }
+            }
+        }
         let Callee::Qualified(func) = self.callee_at(&call.func, call.scope, depth + 1) else {
             return Val::Unknown;
         };
@@ -428,7 +444,7 @@ impl<'m> Resolver<'m> {
                 None => Val::Unknown,
             },
             ("shutil.which", Some(program @ (Val::Str { .. } | Val::Interpreter))) => program,
-            ("os.fspath" | "str", Some(Val::Interpreter)) => Val::Interpreter,
+            ("os.fspath" | "builtins.str", Some(Val::Interpreter)) => Val::Interpreter,
             _ => Val::Unknown,
         }
     }

@@ -89,6 +89,13 @@ pub fn parse(text: &str) -> Parsed {
     }
 }
 
+/// The IR from tree-sitter alone, for tests that hold the fallback to the
+/// primary's results.
+#[cfg(test)]
+pub(crate) fn parse_with_fallback_only(text: &str) -> Module {
+    tree_sitter::lower(text).module
+}
+
 /// What one parser produced.
 struct Lowered {
     module: Module,
@@ -126,9 +133,19 @@ mod common {
         }
     }
 
-    /// `left + right` when the left side is a known string.
+    /// `left + right` when the left side is a known string or list (a
+    /// list's later items may be unknown; its first one still names the
+    /// program).
     pub fn concat(left: Expr, right: Expr) -> Expr {
         match (left, right) {
+            (Expr::List(mut a), Expr::List(b)) => {
+                a.extend(b);
+                Expr::List(a)
+            }
+            (Expr::List(mut a), _) => {
+                a.push(Expr::Starred(Box::new(Expr::Other)));
+                Expr::List(a)
+            }
             (Expr::Str { value: a, .. }, Expr::Str { value: b, .. }) => Expr::Str {
                 value: a + &b,
                 verbatim: false,

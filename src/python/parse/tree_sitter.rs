@@ -496,7 +496,8 @@ impl<'s> Lowering<'s> {
             | "list"
             | "list_splat_pattern"
             | "parenthesized_expression"
-            | "expression_list" => {
+            | "expression_list"
+            | "as_pattern_target" => {
                 for child in named_children(target) {
                     self.target(child, None);
                 }
