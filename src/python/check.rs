@@ -8,7 +8,7 @@
 //! suppress others on the same call (a shell program is DL203, not also
 //! DL301).
 
-use super::ir::{Call, CallId, Expr, Module, ScopeId};
+use super::ir::{Call, Expr, Module, ScopeId};
 use super::resolve::{shell_words, Callee, Resolver, Val};
 use super::rules::{render, ArgSpec, BaseFact, Callable, Case, ProgramState, RuleSet, ShellState};
 use super::source::Source;
@@ -78,11 +78,11 @@ pub(super) fn check_module(
             source,
             path,
         };
-        if let Some(site) = checker.call_site(id, call, &callees[id]) {
+        if let Some(site) = checker.call_site(call, &callees[id]) {
             findings.extend(checker.findings(&site));
         }
         if !partials_called[id] {
-            if let Some(site) = checker.partial_creation(id, call, &callees[id]) {
+            if let Some(site) = checker.partial_creation(call, &callees[id]) {
                 findings.extend(checker.findings(&site));
             }
         }
@@ -129,11 +129,10 @@ impl<'c, 'm> CallChecker<'c, 'm> {
         }
     }
 
-    fn call_site(&self, id: CallId, call: &'m Call, callee: &Callee) -> Option<Site<'m, 'c>> {
+    fn call_site(&self, call: &'m Call, callee: &Callee) -> Option<Site<'m, 'c>> {
         let rules = self.ctx.rules;
-        let mut positional: Vec<(ScopeId, &'m Expr)> = Vec::new();
-        let mut keywords: Vec<(ScopeId, Option<&'m str>, &'m Expr)> = Vec::new();
-        // Unwrap partials, outermost last: their bound arguments come first.
+        // Unwrap partials, outermost first; their bound arguments come before
+        // the call's own, innermost first.
         let mut layers = Vec::new();
         let mut target = callee;
         while let Callee::Partial {
@@ -144,6 +143,22 @@ impl<'c, 'm> CallChecker<'c, 'm> {
             layers.push(*call);
             target = inner;
         }
+        let (callable, name) = match target {
+            Callee::Qualified(q) => match rules.callable_named(q) {
+                Some(c) => (c, q.clone()),
+                None => {
+                    // `mylib.loop.subprocess_exec`: a method name on
+                    // something we resolved but do not know.
+                    let method = q.rsplit('.').next().unwrap_or(q);
+                    let c = rules.callable_method(method).filter(|_| q.contains('.'))?;
+                    (c, self.written(call))
+                }
+            },
+            Callee::Method(method) => (rules.callable_method(method)?, self.written(call)),
+            _ => return None,
+        };
+        let mut positional: Vec<(ScopeId, &'m Expr)> = Vec::new();
+        let mut keywords: Vec<(ScopeId, Option<&'m str>, &'m Expr)> = Vec::new();
         for &partial in layers.iter().rev() {
             let made = &self.module().calls[partial];
             positional.extend(made.args.iter().skip(1).map(|a| (made.scope, a)));
@@ -159,19 +174,6 @@ impl<'c, 'm> CallChecker<'c, 'm> {
                 .iter()
                 .map(|k| (call.scope, k.name.as_deref(), &k.value)),
         );
-        let (callable, name) = match target {
-            Callee::Qualified(q) => match rules.callable_named(q) {
-                Some(c) => (c, q.clone()),
-                None => {
-                    let method = q.rsplit('.').next().unwrap_or(q);
-                    let c = rules.callable_method(method).filter(|_| q.contains('.'))?;
-                    (c, self.written(call))
-                }
-            },
-            Callee::Method(method) => (rules.callable_method(method)?, self.written(call)),
-            _ => return None,
-        };
-        let _ = id;
         let written = self.written(call);
         Some(Site {
             call,
@@ -186,12 +188,7 @@ impl<'c, 'm> CallChecker<'c, 'm> {
         })
     }
 
-    fn partial_creation(
-        &self,
-        id: CallId,
-        call: &'m Call,
-        callee: &Callee,
-    ) -> Option<Site<'m, 'c>> {
+    fn partial_creation(&self, call: &'m Call, callee: &Callee) -> Option<Site<'m, 'c>> {
         let Callee::Qualified(q) = callee else {
             return None;
         };
@@ -203,7 +200,6 @@ impl<'c, 'm> CallChecker<'c, 'm> {
             return None;
         };
         let callable = self.ctx.rules.callable_named(&name)?;
-        let _ = id;
         Some(Site {
             call,
             callable,
