@@ -18,8 +18,8 @@ use crate::scan::Scope;
                   and reports what will fail on the chosen distroless base image: native extensions \
                   whose libraries the image lacks, symbol versions newer than its C library, Python \
                   ABI mismatches, and (as rules grow) shell and program use.\n\n\
-                  Exit status: 0 when nothing at or above --fail-on was found, 1 when something was, \
-                  2 on a usage or tool error."
+                  Exit status: 0 when nothing at or above --fail-on was found (or with --exit-zero), \
+                  1 when something was, 2 on a usage or tool error."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -40,6 +40,8 @@ pub enum FailOn {
     Error,
     /// Fail on warnings and errors.
     Warning,
+    /// Fail on any finding, notes included.
+    Info,
     /// Never fail because of findings.
     Never,
 }
@@ -53,7 +55,7 @@ pub struct CheckArgs {
 
     /// The base image: a name (`python3-debian12`), an alias, or an image
     /// reference (`gcr.io/distroless/python3-debian12:nonroot`). See
-    /// `distrolint bases`. Default: python3-debian13.
+    /// `distrolint bases`. Default: the configuration's, else python3-debian13.
     #[arg(long, value_name = "NAME", conflicts_with = "base_file")]
     pub base: Option<String>,
 
@@ -61,18 +63,68 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub base_file: Option<PathBuf>,
 
-    /// Output format.
+    /// Output format: `human`, `json` (docs/json-output.md), `sarif`
+    /// (SARIF 2.1.0 for code scanning), `github` (workflow annotations) or
+    /// `gitlab` (Code Quality report).
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 
-    /// The lowest severity that makes the exit status 1.
-    #[arg(long, value_enum, default_value_t = FailOn::Error)]
-    pub fail_on: FailOn,
+    /// Write the report to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// The lowest severity that makes the exit status 1 (default: the
+    /// configuration's `fail-on`, else `error`).
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+
+    /// Exit 0 even when findings reach --fail-on (errors of distrolint
+    /// itself still exit 2).
+    #[arg(long)]
+    pub exit_zero: bool,
+
+    /// Print how many findings each code has instead of the findings
+    /// (as text, or as JSON with --format json).
+    #[arg(long)]
+    pub statistics: bool,
 
     /// Which code to report on: the application's own (`app`), the
-    /// installed distributions (`deps`), or both.
-    #[arg(long, value_enum, default_value_t = Scope::All)]
-    pub scope: Scope,
+    /// installed distributions (`deps`), or both (the default).
+    #[arg(long, value_enum)]
+    pub scope: Option<Scope>,
+
+    /// Report only these codes, prefixes (`DL2`) or families (`shell`),
+    /// comma-separated; replaces the configuration's `select`.
+    #[arg(long, value_name = "CODES", value_delimiter = ',')]
+    pub select: Option<Vec<String>>,
+
+    /// Do not report these codes, prefixes or families, comma-separated;
+    /// added to the configuration's `ignore`.
+    #[arg(long, value_name = "CODES", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+
+    /// Use this configuration file instead of looking for one
+    /// (`[tool.distrolint]` in pyproject.toml, distrolint.toml or
+    /// .distrolint.toml, from the first PATH upwards).
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore every configuration file.
+    #[arg(long)]
+    pub isolated: bool,
+
+    /// Report only findings that this baseline (written by
+    /// --write-baseline) does not account for.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record the current findings as accepted in FILE, and report nothing.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["baseline", "statistics"])]
+    pub write_baseline: Option<PathBuf>,
+
+    /// Report suppression comments that suppress nothing (DL910).
+    #[arg(long)]
+    pub report_unused_ignores: bool,
 
     /// Number of threads for the analysis (default: one per core). Output is
     /// the same for any number.

@@ -11,11 +11,13 @@ pub mod cli;
 pub mod discovery;
 pub mod elf;
 pub mod finding;
+pub mod gate;
 pub mod python;
 pub mod report;
 pub mod scan;
 pub mod settings;
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use cli::FailOn;
@@ -23,11 +25,15 @@ use finding::Severity;
 use report::{Format, ReportInput};
 use settings::CheckSettings;
 
-/// A finished check: the rendered report and the exit status it implies.
+/// A finished check: the rendered report, the exit status it implies, and
+/// notes for standard error.
 pub struct Outcome {
     pub report: Vec<u8>,
     pub status: u8,
     pub elapsed: Duration,
+    /// Short lines for the user beside the report (a written baseline,
+    /// stale baseline entries).
+    pub notes: Vec<String>,
 }
 
 /// The exit status for a set of findings: 1 when any reaches `fail_on`.
@@ -35,12 +41,14 @@ pub fn exit_status(findings: &[finding::Finding], fail_on: FailOn) -> u8 {
     let threshold = match fail_on {
         FailOn::Error => Severity::Error,
         FailOn::Warning => Severity::Warning,
+        FailOn::Info => Severity::Info,
         FailOn::Never => return 0,
     };
     u8::from(findings.iter().any(|f| f.severity >= threshold))
 }
 
-/// Runs a check and renders its report.
+/// Runs a check, passes its findings through the gate, and renders the
+/// report (or writes the baseline).
 pub fn check(settings: &CheckSettings) -> miette::Result<Outcome> {
     let request = scan::ScanRequest {
         paths: settings.paths.clone(),
@@ -56,23 +64,92 @@ pub fn check(settings: &CheckSettings) -> miette::Result<Outcome> {
             .install(|| scan::run(&request)),
         None => scan::run(&request),
     };
+    let gate = &settings.gate;
+    let python_files = if gate.report_unused_ignores {
+        python_files_in_scope(settings)
+    } else {
+        Vec::new()
+    };
+    let gated = gate.filter(outcome.findings, &python_files);
+    let mut notes = Vec::new();
+
+    if let Some(path) = &settings.write_baseline {
+        let baseline = gate.baseline_of(&gated);
+        baseline.write(path)?;
+        notes.push(format!(
+            "Wrote {} findings ({} entries) to the baseline {}.",
+            baseline.findings(),
+            baseline.entries.len(),
+            path.display()
+        ));
+        return Ok(Outcome {
+            report: Vec::new(),
+            status: 0,
+            elapsed: outcome.elapsed,
+            notes,
+        });
+    }
+
+    let gated = gate.finish(gated);
+    if let Some((path, baseline)) = &gated.summary.baseline {
+        if !baseline.stale.is_empty() {
+            let stale: usize = baseline.stale.iter().map(|e| e.count).sum();
+            notes.push(format!(
+                "{stale} findings in the baseline {} no longer occur; rewrite it with --write-baseline to shrink it.",
+                path.display()
+            ));
+        }
+    }
     let input = ReportInput {
         base: &settings.base,
         base_source: settings.base_source.clone(),
-        findings: &outcome.findings,
+        findings: &gated.findings,
+        fingerprints: &gated.fingerprints,
         stats: outcome.stats,
         elapsed: outcome.elapsed,
         color: settings.color,
+        rules: &gate.known,
+        gate: &gated.summary,
+        cwd: &gate.cwd,
     };
     let mut report = Vec::new();
-    match settings.format {
-        Format::Human => report::human::render(&input, &mut report),
-        Format::Json => report::json::render(&input, &mut report),
-    }
-    .map_err(|e| miette::miette!("cannot render the report: {e}"))?;
+    let rendered = if settings.statistics {
+        match settings.format {
+            Format::Json => report::statistics::render_json(&input, &mut report),
+            _ => report::statistics::render_text(&input, &mut report),
+        }
+    } else {
+        report::render(settings.format, &input, &mut report)
+    };
+    rendered.map_err(|e| miette::miette!("cannot render the report: {e}"))?;
+    let status = if settings.exit_zero {
+        0
+    } else {
+        exit_status(&gated.findings, settings.fail_on)
+    };
     Ok(Outcome {
         report,
-        status: exit_status(&outcome.findings, settings.fail_on),
+        status,
         elapsed: outcome.elapsed,
+        notes,
     })
+}
+
+/// The Python files the check covers, for finding suppression comments in
+/// files without findings. Discovery runs a second time (a walk, no
+/// analysis); only `--report-unused-ignores` asks for it.
+fn python_files_in_scope(settings: &CheckSettings) -> Vec<PathBuf> {
+    let discovery = discovery::discover(&settings.paths);
+    discovery
+        .files
+        .into_iter()
+        .filter(|f| f.path.extension().is_some_and(|e| e == "py" || e == "pyw"))
+        .filter(|f| match settings.scope {
+            scan::Scope::All => true,
+            scan::Scope::App => f.origin == discovery::Origin::Application,
+            scan::Scope::Deps => f.origin == discovery::Origin::Package,
+        })
+        .filter(|f| !settings.gate.is_excluded(&f.path))
+        .map(|f| f.path)
+        .collect()
 }

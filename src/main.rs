@@ -1,7 +1,8 @@
 //! The `distrolint` binary: parse the command line, run, print, exit.
 //!
-//! Only this file prints to the terminal or chooses the exit status:
-//! 0 nothing at or above `--fail-on`, 1 something is, 2 usage or tool error.
+//! Only this file prints to the terminal, writes the report, or chooses the
+//! exit status: 0 nothing at or above `--fail-on` (or `--exit-zero`), 1
+//! something is, 2 usage or tool error.
 //! A closed pipe (`distrolint check | head`) ends output quietly.
 
 use std::io::{self, IsTerminal, Write};
@@ -52,18 +53,33 @@ fn finish_write(result: io::Result<()>) -> miette::Result<()> {
 fn run(cli: Cli) -> miette::Result<u8> {
     match cli.command {
         Command::Check(args) => {
-            let color = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let to_terminal = args.output.is_none() && io::stdout().is_terminal();
+            let color = to_terminal && std::env::var_os("NO_COLOR").is_none();
             let settings = settings::CheckSettings::from_args(args, color)?;
             let Outcome {
                 report,
                 status,
                 elapsed,
+                notes,
             } = distrolint::check(&settings)?;
-            let stdout = io::stdout();
-            let mut out = stdout.lock();
-            finish_write(out.write_all(&report).and_then(|_| out.flush()))?;
-            if settings.format == distrolint::report::Format::Human {
-                let _ = writeln!(io::stderr(), "Finished in {:.2?}.", elapsed);
+            // Writing a baseline reports nothing.
+            if settings.write_baseline.is_none() {
+                match &settings.output {
+                    Some(path) => std::fs::write(path, &report)
+                        .map_err(|e| miette::miette!("cannot write {}: {e}", path.display()))?,
+                    None => {
+                        let stdout = io::stdout();
+                        let mut out = stdout.lock();
+                        finish_write(out.write_all(&report).and_then(|_| out.flush()))?;
+                    }
+                }
+            }
+            let mut stderr = io::stderr();
+            for note in notes {
+                let _ = writeln!(stderr, "{note}");
+            }
+            if settings.format == distrolint::report::Format::Human && !settings.statistics {
+                let _ = writeln!(stderr, "Finished in {:.2?}.", elapsed);
             }
             Ok(status)
         }

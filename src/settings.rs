@@ -1,16 +1,25 @@
-//! Settings: the command line turned into what a check needs.
+//! Settings: the command line and the configuration file turned into what a
+//! check needs.
 //!
-//! This is where a base name becomes a loaded manifest and where defaults
-//! are applied, so that the scan and the reporters never look at raw flags.
+//! This is where a base name becomes a loaded manifest, where the
+//! configuration is found and merged (a flag wins over the file, the file
+//! over the defaults), and where defaults are applied, so that the scan,
+//! the gate and the reporters never look at raw flags.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::base::{self, BaseImage};
 use crate::cli::{CheckArgs, FailOn};
+use crate::gate::baseline::Baseline;
+use crate::gate::catalogue::{catalogue, RuleInfo};
+use crate::gate::config::{self, BaseChoice, Config};
+use crate::gate::paths::PathPatterns;
+use crate::gate::select::{self, RuleSelection, Selector};
+use crate::gate::Gate;
 use crate::python::RuleSet;
 use crate::report::Format;
 use crate::scan::Scope;
-use std::sync::Arc;
 
 #[derive(Debug, Clone)]
 pub struct CheckSettings {
@@ -19,29 +28,43 @@ pub struct CheckSettings {
     /// How the base was chosen, shown in reports.
     pub base_source: String,
     pub format: Format,
+    /// Where the report goes; standard output when `None`.
+    pub output: Option<PathBuf>,
     pub fail_on: FailOn,
+    pub exit_zero: bool,
+    pub statistics: bool,
     pub threads: Option<usize>,
     pub color: bool,
     pub rules: Arc<RuleSet>,
     pub scope: Scope,
+    /// Suppressions, selection, baseline.
+    pub gate: Gate,
+    /// Record the findings here instead of reporting them.
+    pub write_baseline: Option<PathBuf>,
+    /// The configuration file in use.
+    pub config: Option<PathBuf>,
+    /// Extra rule directories from the configuration (`rules`); recorded
+    /// here, loaded by the rule set once user rule directories are supported.
+    pub rule_dirs: Vec<PathBuf>,
+    /// First-party paths from the configuration (`app`); recorded for
+    /// discovery to use.
+    pub app: Vec<PathBuf>,
+}
+
+fn usage_error(message: String, help: &str) -> miette::Report {
+    miette::miette!(
+        code = "distrolint::usage",
+        help = help.to_string(),
+        "{message}"
+    )
 }
 
 impl CheckSettings {
     pub fn from_args(args: CheckArgs, color: bool) -> miette::Result<Self> {
-        let (base, base_source) = if let Some(file) = &args.base_file {
-            (
-                base::from_file(file)?,
-                format!("--base-file {}", file.display()),
-            )
-        } else if let Some(name) = &args.base {
-            (base::find(name)?, format!("--base {name}"))
-        } else {
-            (base::find(base::DEFAULT_BASE)?, "default".to_string())
-        };
         let paths = if args.paths.is_empty() {
             vec![PathBuf::from(".")]
         } else {
-            args.paths
+            args.paths.clone()
         };
         for path in &paths {
             // A path that does not exist is a usage error, not a finding:
@@ -58,18 +81,138 @@ impl CheckSettings {
         if args.threads == Some(0) {
             return Err(miette::miette!("--threads must be at least 1"));
         }
+        if args.statistics && !matches!(args.format, Format::Human | Format::Json) {
+            return Err(usage_error(
+                "--statistics prints text or JSON".into(),
+                "use it with --format human or --format json",
+            ));
+        }
         let rules = RuleSet::builtin()
             .map_err(|e| miette::miette!("the built-in rules do not load: {e}"))?;
+        let known = catalogue(&rules);
+        let cwd = std::env::current_dir()
+            .map_err(|e| miette::miette!("cannot read the current directory: {e}"))?;
+
+        let config = find_config(&args, &paths[0], &cwd, &known)?;
+        let (base, base_source) = choose_base(&args, config.as_ref())?;
+
+        let select = match &args.select {
+            Some(list) => Some(parse_flag_selectors("--select", list, &known)?),
+            None => config.as_ref().and_then(|c| c.select.clone()),
+        };
+        let mut ignore = config
+            .as_ref()
+            .map(|c| c.ignore.clone())
+            .unwrap_or_default();
+        ignore.extend(parse_flag_selectors("--ignore", &args.ignore, &known)?);
+
+        let mut gate = Gate::open(known, cwd);
+        gate.selection = RuleSelection { select, ignore };
+        gate.report_unused_ignores = args.report_unused_ignores;
+        if let Some(config) = &config {
+            gate.exclude = PathPatterns::new(&config.root, &config.exclude)
+                .map_err(|(_, e)| miette::miette!("invalid exclude glob: {e}"))?;
+            for (pattern, selectors) in &config.per_file_ignores {
+                let patterns = PathPatterns::new(&config.root, std::slice::from_ref(pattern))
+                    .map_err(|(_, e)| miette::miette!("invalid glob `{pattern}`: {e}"))?;
+                gate.per_file_ignores.push((patterns, selectors.clone()));
+            }
+        }
+        if let Some(path) = &args.baseline {
+            gate.baseline = Some((path.clone(), Baseline::load(path)?));
+        }
+
         Ok(CheckSettings {
             rules: Arc::new(rules),
-            scope: args.scope,
+            scope: args
+                .scope
+                .or(config.as_ref().and_then(|c| c.scope))
+                .unwrap_or(Scope::All),
+            fail_on: args
+                .fail_on
+                .or(config.as_ref().and_then(|c| c.fail_on))
+                .unwrap_or(FailOn::Error),
             paths,
             base,
             base_source,
             format: args.format,
-            fail_on: args.fail_on,
+            output: args.output,
+            exit_zero: args.exit_zero,
+            statistics: args.statistics,
             threads: args.threads,
             color,
+            gate,
+            write_baseline: args.write_baseline,
+            rule_dirs: config.as_ref().map(|c| c.rules.clone()).unwrap_or_default(),
+            app: config.as_ref().map(|c| c.app.clone()).unwrap_or_default(),
+            config: config.map(|c| c.path),
         })
     }
+}
+
+/// `--config FILE`, or the file found from the first scanned path upwards;
+/// nothing with `--isolated`.
+fn find_config(
+    args: &CheckArgs,
+    first_path: &Path,
+    cwd: &Path,
+    known: &[RuleInfo],
+) -> miette::Result<Option<Config>> {
+    if args.isolated {
+        return Ok(None);
+    }
+    if let Some(path) = &args.config {
+        return match config::load(path, known)? {
+            Some(config) => Ok(Some(config)),
+            None => Err(usage_error(
+                format!("{} has no [tool.distrolint] table", path.display()),
+                "add the table, or name a distrolint.toml",
+            )),
+        };
+    }
+    config::discover(&crate::gate::paths::absolute(first_path, cwd), known)
+}
+
+fn choose_base(args: &CheckArgs, config: Option<&Config>) -> miette::Result<(BaseImage, String)> {
+    if let Some(file) = &args.base_file {
+        return Ok((
+            base::from_file(file)?,
+            format!("--base-file {}", file.display()),
+        ));
+    }
+    if let Some(name) = &args.base {
+        return Ok((base::find(name)?, format!("--base {name}")));
+    }
+    if let Some(config) = config {
+        let shown = std::env::current_dir()
+            .map(|cwd| crate::gate::paths::report_path(&config.path, &cwd))
+            .unwrap_or_else(|_| config.path.display().to_string());
+        match &config.base {
+            Some(BaseChoice::Name(name)) => {
+                return Ok((base::find(name)?, format!("base in {shown}")))
+            }
+            Some(BaseChoice::File(file)) => {
+                return Ok((base::from_file(file)?, format!("base-file in {shown}")))
+            }
+            None => {}
+        }
+    }
+    Ok((base::find(base::DEFAULT_BASE)?, "default".to_string()))
+}
+
+fn parse_flag_selectors(
+    flag: &str,
+    list: &[String],
+    known: &[RuleInfo],
+) -> miette::Result<Vec<Selector>> {
+    let mut out = Vec::new();
+    for item in list {
+        out.extend(select::parse_list(item, known).map_err(|reason| {
+            usage_error(
+                format!("{flag}: {reason}"),
+                "`distrolint check --statistics` shows the codes found; docs/ci.md lists the families",
+            )
+        })?);
+    }
+    Ok(out)
 }

@@ -171,6 +171,26 @@ fn write_summary(input: &ReportInput, out: &mut dyn Write) -> io::Result<()> {
         input.stats.elf_files,
         input.stats.distributions
     )?;
+    let mut hidden = Vec::new();
+    if input.gate.suppressed > 0 {
+        hidden.push(format!("{} suppressed by comments", input.gate.suppressed));
+    }
+    if input.gate.ignored > 0 {
+        hidden.push(format!(
+            "{} turned off by the configuration or flags",
+            input.gate.ignored
+        ));
+    }
+    if let Some((path, outcome)) = &input.gate.baseline {
+        hidden.push(format!(
+            "{} accepted by the baseline {}",
+            outcome.matched,
+            path.display()
+        ));
+    }
+    if !hidden.is_empty() {
+        writeln!(out, "Not shown: {}.", hidden.join(", "))?;
+    }
     if input.findings.is_empty() {
         writeln!(out, "No findings: nothing found that breaks on this base.")?;
         return Ok(());

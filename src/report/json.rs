@@ -44,8 +44,26 @@ pub fn finding_object(finding: &crate::finding::Finding) -> Value {
 }
 
 pub fn render(input: &ReportInput, out: &mut dyn Write) -> io::Result<()> {
-    let findings: Vec<Value> = input.findings.iter().map(finding_object).collect();
+    let findings: Vec<Value> = input
+        .findings_with_fingerprints()
+        .map(|(finding, fingerprint)| {
+            let mut object = finding_object(finding);
+            object["fingerprint"] = json!(fingerprint);
+            object
+        })
+        .collect();
     let summary = input.summary();
+    let mut gate = json!({
+        "suppressed": input.gate.suppressed,
+        "ignored": input.gate.ignored,
+    });
+    if let Some((path, outcome)) = &input.gate.baseline {
+        gate["baseline"] = json!({
+            "path": path.to_string_lossy(),
+            "matched": outcome.matched,
+            "stale": outcome.stale,
+        });
+    }
     let document = json!({
         "version": SCHEMA_VERSION,
         "tool": {"name": "distrolint", "version": env!("CARGO_PKG_VERSION")},
@@ -63,6 +81,7 @@ pub fn render(input: &ReportInput, out: &mut dyn Write) -> io::Result<()> {
             "by_severity": summary.by_severity,
             "by_code": summary.by_code,
             "by_distribution": summary.by_distribution,
+            "gate": gate,
         },
     });
     serde_json::to_writer_pretty(&mut *out, &document)?;

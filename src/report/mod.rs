@@ -1,21 +1,39 @@
 //! Reports: render the sorted findings for a person or a program.
 //!
-//! Reporters only format. They never scan, filter or decide the exit status.
+//! Reporters only format. They never scan, filter or decide the exit status;
+//! what they show has already passed the gate (suppressions, selection,
+//! baseline), and the rule metadata they need comes from the catalogue.
 
+pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod sarif;
+pub mod statistics;
 
 use std::collections::BTreeMap;
+use std::io::{self, Write};
+use std::path::Path;
 use std::time::Duration;
 
 use crate::base::BaseImage;
 use crate::finding::{Finding, Severity};
+use crate::gate::catalogue::RuleInfo;
+use crate::gate::GateSummary;
 use crate::scan::ScanStats;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    /// Diagnostics with the source shown, for a terminal.
     Human,
+    /// distrolint's own schema (docs/json-output.md).
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands: annotations on the pull request.
+    Github,
+    /// GitLab Code Quality report.
+    Gitlab,
 }
 
 /// Everything a reporter may show.
@@ -24,9 +42,17 @@ pub struct ReportInput<'a> {
     /// How the base was chosen (`--base`, `--base-file`, the default).
     pub base_source: String,
     pub findings: &'a [Finding],
+    /// One per finding, same order, unique within the report.
+    pub fingerprints: &'a [String],
     pub stats: ScanStats,
     pub elapsed: Duration,
     pub color: bool,
+    /// Every known rule, in code order.
+    pub rules: &'a [RuleInfo],
+    /// What the gate held back.
+    pub gate: &'a GateSummary,
+    /// Where paths in machine reports are relative to.
+    pub cwd: &'a Path,
 }
 
 /// Counts shown at the end of a report.
@@ -58,5 +84,36 @@ impl ReportInput<'_> {
             *summary.by_distribution.entry(owner).or_default() += 1;
         }
         summary
+    }
+
+    /// The catalogue entry for `code`.
+    pub fn rule(&self, code: &str) -> Option<&RuleInfo> {
+        self.rules
+            .binary_search_by(|r| r.code.as_str().cmp(code))
+            .ok()
+            .map(|i| &self.rules[i])
+    }
+
+    /// A finding's path for machine reports: relative to the directory
+    /// distrolint runs in, with `/`.
+    pub fn path(&self, finding: &Finding) -> String {
+        crate::gate::paths::report_path(&finding.path, self.cwd)
+    }
+
+    pub fn findings_with_fingerprints(&self) -> impl Iterator<Item = (&Finding, &str)> {
+        self.findings
+            .iter()
+            .zip(self.fingerprints.iter().map(String::as_str))
+    }
+}
+
+/// Renders `input` in `format`.
+pub fn render(format: Format, input: &ReportInput, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        Format::Human => human::render(input, out),
+        Format::Json => json::render(input, out),
+        Format::Sarif => sarif::render(input, out),
+        Format::Github => github::render(input, out),
+        Format::Gitlab => gitlab::render(input, out),
     }
 }

@@ -1,0 +1,418 @@
+//! The configuration file: what a repository says about how it is checked.
+//!
+//! `[tool.distrolint]` in `pyproject.toml`, or the top level of
+//! `distrolint.toml` / `.distrolint.toml`, found by walking up from the
+//! first scanned path; in one directory `.distrolint.toml` wins over
+//! `distrolint.toml`, which wins over `pyproject.toml` (a `pyproject.toml`
+//! without the table does not count, and the walk goes on). `--config FILE`
+//! replaces the walk. Relative paths and globs in the file are relative to
+//! its directory.
+//!
+//! The serde types below are the file format and nothing else: every value
+//! keeps its span, so that a mistake — an unknown key, a wrong type, a code
+//! that does not exist, a base nobody knows — is reported against the line
+//! and column in the file, with the source shown, before anything runs.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use clap::ValueEnum;
+use miette::{NamedSource, SourceSpan};
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::catalogue::RuleInfo;
+use super::paths::PathPatterns;
+use super::select::Selector;
+use crate::base;
+use crate::cli::FailOn;
+use crate::scan::Scope;
+
+/// File names tried in each directory, first wins.
+pub const FILE_NAMES: &[&str] = &[".distrolint.toml", "distrolint.toml", "pyproject.toml"];
+
+/// What the file may say.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct ConfigFile {
+    base: Option<Spanned<String>>,
+    base_file: Option<Spanned<String>>,
+    select: Option<Vec<Spanned<String>>>,
+    ignore: Option<Vec<Spanned<String>>>,
+    per_file_ignores: Option<BTreeMap<Spanned<String>, Vec<Spanned<String>>>>,
+    exclude: Option<Vec<Spanned<String>>>,
+    scope: Option<Spanned<String>>,
+    fail_on: Option<Spanned<String>>,
+    rules: Option<Vec<Spanned<String>>>,
+    app: Option<Vec<Spanned<String>>>,
+}
+
+/// `pyproject.toml`: only `[tool.distrolint]` is ours; everything else in
+/// the file is ignored.
+#[derive(Debug, Deserialize)]
+struct PyProject {
+    tool: Option<PyProjectTools>,
+}
+
+#[derive(Debug, Deserialize)]
+struct PyProjectTools {
+    distrolint: Option<ConfigFile>,
+}
+
+/// How the configuration names the base image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BaseChoice {
+    Name(String),
+    File(PathBuf),
+}
+
+/// A checked configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file it came from.
+    pub path: PathBuf,
+    /// Its directory, against which its paths and globs are resolved.
+    pub root: PathBuf,
+    pub base: Option<BaseChoice>,
+    pub select: Option<Vec<Selector>>,
+    pub ignore: Vec<Selector>,
+    /// Globs (with their patterns compiled) and the selectors they ignore.
+    pub per_file_ignores: Vec<(String, Vec<Selector>)>,
+    pub exclude: Vec<String>,
+    pub scope: Option<Scope>,
+    pub fail_on: Option<FailOn>,
+    /// Extra rule directories, resolved against `root`.
+    pub rules: Vec<PathBuf>,
+    /// What counts as first-party code, resolved against `root`.
+    pub app: Vec<PathBuf>,
+}
+
+/// A configuration mistake, shown against the file.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(distrolint::config))]
+pub struct ConfigError {
+    pub message: String,
+    #[source_code]
+    pub source_code: NamedSource<String>,
+    #[label("{label}")]
+    pub span: Option<SourceSpan>,
+    pub label: String,
+    #[help]
+    pub help: Option<String>,
+}
+
+/// A configuration file that could not be read at all.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("cannot read the configuration {path}: {source}")]
+#[diagnostic(code(distrolint::config))]
+pub struct ConfigReadError {
+    pub path: String,
+    pub source: std::io::Error,
+}
+
+/// The configuration that applies to `start` (a scanned path), if any.
+pub fn discover(start: &Path, known: &[RuleInfo]) -> miette::Result<Option<Config>> {
+    let mut dir = if start.is_dir() {
+        Some(start)
+    } else {
+        start.parent()
+    };
+    while let Some(here) = dir {
+        for name in FILE_NAMES {
+            let candidate = here.join(name);
+            if !candidate.is_file() {
+                continue;
+            }
+            if let Some(config) = load(&candidate, known)? {
+                return Ok(Some(config));
+            }
+        }
+        dir = here.parent();
+    }
+    Ok(None)
+}
+
+/// Reads one configuration file. `Ok(None)` for a `pyproject.toml` without
+/// `[tool.distrolint]`.
+pub fn load(path: &Path, known: &[RuleInfo]) -> miette::Result<Option<Config>> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigReadError {
+        path: path.display().to_string(),
+        source,
+    })?;
+    // Errors name the file as the user sees it from where they run.
+    let shown = std::env::current_dir()
+        .map(|cwd| PathBuf::from(super::paths::report_path(path, &cwd)))
+        .unwrap_or_else(|_| path.to_path_buf());
+    let file_path = path;
+    let path = shown.as_path();
+    let is_pyproject = path.file_name().is_some_and(|n| n == "pyproject.toml");
+    let file = if is_pyproject {
+        if !text.contains("distrolint") {
+            return Ok(None);
+        }
+        let parsed: PyProject = toml::from_str(&text).map_err(|e| toml_error(path, &text, &e))?;
+        match parsed.tool.and_then(|t| t.distrolint) {
+            Some(file) => file,
+            None => return Ok(None),
+        }
+    } else {
+        toml::from_str(&text).map_err(|e| toml_error(path, &text, &e))?
+    };
+    let root = file_path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let checker = Checker { path, text: &text };
+    let config = checker
+        .check(file, root, known)
+        .map_err(|e| miette::Report::new(*e))?;
+    Ok(Some(config))
+}
+
+fn toml_error(path: &Path, text: &str, error: &toml::de::Error) -> ConfigError {
+    let message = error.message().trim().to_string();
+    let help = message
+        .starts_with("unknown field")
+        .then(|| "see docs/ci.md for the configuration keys".to_string());
+    // The label under the source is short; the message has the details
+    // (serde lists every expected key).
+    let label = message
+        .split(", expected")
+        .next()
+        .unwrap_or(&message)
+        .to_string();
+    ConfigError {
+        message: format!("invalid configuration in {}: {message}", path.display()),
+        source_code: NamedSource::new(path.display().to_string(), text.to_string())
+            .with_language("toml"),
+        span: error.span().map(Into::into),
+        label,
+        help,
+    }
+}
+
+/// A check's result: boxed, as a diagnostic with its source is large.
+type Checked<T> = Result<T, Box<ConfigError>>;
+
+struct Checker<'a> {
+    path: &'a Path,
+    text: &'a str,
+}
+
+impl Checker<'_> {
+    fn error<T>(
+        &self,
+        span: std::ops::Range<usize>,
+        message: String,
+        help: Option<String>,
+    ) -> Checked<T> {
+        Err(Box::new(ConfigError {
+            message: format!(
+                "invalid configuration in {}: {message}",
+                self.path.display()
+            ),
+            source_code: NamedSource::new(self.path.display().to_string(), self.text.to_string())
+                .with_language("toml"),
+            span: Some(span.into()),
+            label: message,
+            help,
+        }))
+    }
+
+    fn selectors(&self, list: &[Spanned<String>], known: &[RuleInfo]) -> Checked<Vec<Selector>> {
+        list.iter()
+            .map(|item| {
+                Selector::parse(item.get_ref(), known).or_else(|_| {
+                    self.error(
+                        item.span(),
+                        format!("unknown rule code or family `{}`", item.get_ref()),
+                        Some(super::select::help()),
+                    )
+                })
+            })
+            .collect()
+    }
+
+    fn globs(&self, list: &[Spanned<String>], root: &Path) -> Checked<Vec<String>> {
+        let patterns: Vec<String> = list.iter().map(|s| s.get_ref().clone()).collect();
+        match PathPatterns::new(root, &patterns) {
+            Ok(_) => Ok(patterns),
+            Err((index, reason)) => self.error(
+                list[index].span(),
+                format!("invalid glob `{}`: {reason}", patterns[index]),
+                None,
+            ),
+        }
+    }
+
+    fn check(&self, file: ConfigFile, root: PathBuf, known: &[RuleInfo]) -> Checked<Config> {
+        let base = match (&file.base, &file.base_file) {
+            (Some(_), Some(base_file)) => {
+                return self.error(
+                    base_file.span(),
+                    "`base` and `base-file` are both set".into(),
+                    Some("keep one: a built-in base by name, or a manifest file".into()),
+                )
+            }
+            (Some(name), None) => {
+                if let Err(err) = base::find(name.get_ref()) {
+                    return self.error(
+                        name.span(),
+                        err.to_string(),
+                        Some("`distrolint bases` lists the built-in bases".into()),
+                    );
+                }
+                Some(BaseChoice::Name(name.get_ref().clone()))
+            }
+            (None, Some(file_name)) => {
+                let resolved = root.join(file_name.get_ref());
+                if !resolved.is_file() {
+                    return self.error(
+                        file_name.span(),
+                        format!("no such base manifest: {}", resolved.display()),
+                        Some("paths in the configuration are relative to its directory".into()),
+                    );
+                }
+                Some(BaseChoice::File(resolved))
+            }
+            (None, None) => None,
+        };
+        let select = match &file.select {
+            Some(list) => Some(self.selectors(list, known)?),
+            None => None,
+        };
+        let ignore = self.selectors(file.ignore.as_deref().unwrap_or_default(), known)?;
+        let mut per_file_ignores = Vec::new();
+        for (pattern, codes) in file.per_file_ignores.iter().flatten() {
+            self.globs(std::slice::from_ref(pattern), &root)?;
+            per_file_ignores.push((pattern.get_ref().clone(), self.selectors(codes, known)?));
+        }
+        let exclude = self.globs(file.exclude.as_deref().unwrap_or_default(), &root)?;
+        let scope = match &file.scope {
+            Some(value) => Some(self.value_enum::<Scope>(value)?),
+            None => None,
+        };
+        let fail_on = match &file.fail_on {
+            Some(value) => Some(self.value_enum::<FailOn>(value)?),
+            None => None,
+        };
+        let paths = |list: &Option<Vec<Spanned<String>>>| -> Vec<PathBuf> {
+            list.iter()
+                .flatten()
+                .map(|p| root.join(p.get_ref()))
+                .collect()
+        };
+        Ok(Config {
+            path: self.path.to_path_buf(),
+            base,
+            select,
+            ignore,
+            per_file_ignores,
+            exclude,
+            scope,
+            fail_on,
+            rules: paths(&file.rules),
+            app: paths(&file.app),
+            root,
+        })
+    }
+
+    fn value_enum<T: ValueEnum>(&self, value: &Spanned<String>) -> Checked<T> {
+        T::from_str(value.get_ref(), false).or_else(|_| {
+            let names: Vec<String> = T::value_variants()
+                .iter()
+                .filter_map(|v| v.to_possible_value().map(|p| p.get_name().to_string()))
+                .collect();
+            self.error(
+                value.span(),
+                format!("unknown value `{}`", value.get_ref()),
+                Some(format!("expected one of: {}", names.join(", "))),
+            )
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gate::catalogue::catalogue;
+    use crate::python::RuleSet;
+
+    fn load_text(name: &str, text: &str) -> miette::Result<Option<Config>> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        load(&path, &catalogue(&RuleSet::builtin().unwrap()))
+    }
+
+    fn error_at(name: &str, text: &str) -> (String, usize) {
+        let err = load_text(name, text).unwrap_err();
+        let config = err.downcast_ref::<ConfigError>().expect("a ConfigError");
+        (
+            config.message.clone(),
+            config.span.expect("a span").offset(),
+        )
+    }
+
+    #[test]
+    fn every_key_reads() {
+        let config = load_text(
+            "distrolint.toml",
+            r#"
+base = "python3-debian12"
+select = ["DL1", "shell"]
+ignore = ["DL302"]
+exclude = ["tests", "build/**"]
+scope = "app"
+fail-on = "warning"
+rules = ["ci/rules"]
+app = ["src"]
+[per-file-ignores]
+"scripts/*.py" = ["DL301"]
+"#,
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(
+            config.base,
+            Some(BaseChoice::Name("python3-debian12".into()))
+        );
+        assert_eq!(config.select.as_ref().map(Vec::len), Some(2));
+        assert_eq!(config.scope, Some(Scope::App));
+        assert_eq!(config.fail_on, Some(FailOn::Warning));
+        assert_eq!(config.per_file_ignores.len(), 1);
+        assert!(config.rules[0].ends_with("ci/rules"));
+    }
+
+    #[test]
+    fn mistakes_point_at_their_place() {
+        let text = "select = [\"DL201\"]\ncolour = true\n";
+        let (message, at) = error_at("distrolint.toml", text);
+        assert!(message.contains("unknown field `colour`"), "{message}");
+        assert_eq!(at, text.find("colour").unwrap());
+
+        let text = "select = [\"DL201\", \"DL999\"]\n";
+        let (message, at) = error_at("distrolint.toml", text);
+        assert!(message.contains("DL999"), "{message}");
+        assert_eq!(at, text.find("\"DL999\"").unwrap());
+
+        let text = "[project]\nname = \"x\"\n[tool.distrolint]\nfail-on = 3\n";
+        let (message, at) = error_at("pyproject.toml", text);
+        assert!(message.contains("invalid type"), "{message}");
+        assert_eq!(at, text.find('3').unwrap());
+
+        let text = "scope = \"everything\"\n";
+        let (_, at) = error_at(".distrolint.toml", text);
+        assert_eq!(at, text.find("\"everything\"").unwrap());
+    }
+
+    #[test]
+    fn a_pyproject_without_the_table_is_not_a_configuration() {
+        assert!(
+            load_text("pyproject.toml", "[tool.ruff]\nline-length = 100\n")
+                .unwrap()
+                .is_none()
+        );
+    }
+}

@@ -1,0 +1,169 @@
+//! Adopting distrolint on a tree that already has findings: record them in
+//! a baseline, keep working, and see only what is new.
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+fn run_in(cwd: &Path, args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_distrolint"))
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .args(args)
+        .arg("--isolated")
+        .output()
+        .expect("run distrolint");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+fn codes_and_lines(json: &str) -> Vec<(String, u64)> {
+    let doc: Value = serde_json::from_str(json).expect("JSON report");
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+const BEFORE: &str = "\
+import os
+import subprocess
+
+
+def convert(html, pdf):
+    os.system(f\"wkhtmltopdf {html} {pdf}\")
+    subprocess.run([\"git\", \"rev-parse\", \"HEAD\"], check=True)
+";
+
+/// The same module a few commits later: a docstring and an import above the
+/// accepted calls, the first call reformatted over three lines, and one new
+/// shell call.
+const AFTER: &str = "\
+\"\"\"Invoices.
+
+Rendered to PDF.
+\"\"\"
+import os
+import shutil
+import subprocess
+
+
+def convert(html, pdf):
+    os.system(
+        f'wkhtmltopdf {html} {pdf}',
+    )
+    subprocess.run(['git', 'rev-parse', 'HEAD'], check=True)
+
+
+def archive(path):
+    os.system(\"tar czf backup.tgz \" + path)
+";
+
+#[test]
+fn after_line_shifts_and_reformatting_only_the_new_finding_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path().join("app");
+    std::fs::create_dir(&app).unwrap();
+    std::fs::write(app.join("invoice.py"), BEFORE).unwrap();
+
+    let (code, stdout, stderr) = run_in(
+        dir.path(),
+        &[
+            "check",
+            "app",
+            "--write-baseline",
+            "distrolint-baseline.json",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(stderr.contains("Wrote 3 findings"), "{stderr}");
+    let baseline: Value = serde_json::from_slice(
+        &std::fs::read(dir.path().join("distrolint-baseline.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(baseline["entries"][0]["path"], "app/invoice.py");
+
+    let (code, stdout, _) = run_in(
+        dir.path(),
+        &["check", "app", "--baseline", "distrolint-baseline.json"],
+    );
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("3 accepted by the baseline"), "{stdout}");
+
+    std::fs::write(app.join("invoice.py"), AFTER).unwrap();
+    let (code, stdout, stderr) = run_in(
+        dir.path(),
+        &[
+            "check",
+            "app",
+            "--baseline",
+            "distrolint-baseline.json",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        codes_and_lines(&stdout),
+        [("DL201".to_string(), 18), ("DL301".to_string(), 18)],
+        "only the new call: {stdout}"
+    );
+    assert!(stderr.is_empty(), "nothing is stale: {stderr}");
+}
+
+#[test]
+fn fixed_findings_make_baseline_entries_stale_and_they_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path().join("app");
+    std::fs::create_dir(&app).unwrap();
+    std::fs::write(app.join("invoice.py"), BEFORE).unwrap();
+    let (code, _, _) = run_in(dir.path(), &["check", "app", "--write-baseline", "b.json"]);
+    assert_eq!(code, 0);
+
+    // The git call is gone; the os.system stays.
+    std::fs::write(
+        app.join("invoice.py"),
+        BEFORE.replace(
+            "    subprocess.run([\"git\", \"rev-parse\", \"HEAD\"], check=True)\n",
+            "",
+        ),
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run_in(
+        dir.path(),
+        &["check", "app", "--baseline", "b.json", "--format", "json"],
+    );
+    assert_eq!(code, 0, "a stale entry does not fail the check: {stderr}");
+    assert!(
+        stderr.contains("1 findings in the baseline b.json no longer occur"),
+        "{stderr}"
+    );
+    let doc: Value = serde_json::from_str(&stdout).unwrap();
+    let gate = &doc["summary"]["gate"]["baseline"];
+    assert_eq!(gate["matched"], 2);
+    assert_eq!(gate["stale"][0]["code"], "DL301");
+    assert_eq!(gate["stale"][0]["what"], "subprocess.run");
+}
+
+#[test]
+fn a_baseline_that_is_not_one_is_a_tool_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("b.json"), "{\"findings\": []}").unwrap();
+    let (code, _, stderr) = run_in(dir.path(), &["check", ".", "--baseline", "b.json"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("not a distrolint baseline"), "{stderr}");
+    let (code, _, _) = run_in(dir.path(), &["check", ".", "--baseline", "none.json"]);
+    assert_eq!(code, 2);
+}

@@ -1,0 +1,311 @@
+//! The configuration file as a repository uses it: found from the scanned
+//! path upwards, overridden by `--config` and by flags, and refused with the
+//! place of the mistake when it says something wrong.
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+fn run_in(cwd: &Path, args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_distrolint"))
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .expect("run distrolint");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// `CODE path:line` of every finding of a JSON report.
+fn found(stdout: &str) -> Vec<String> {
+    let doc: Value = serde_json::from_str(stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}:{}",
+                f["code"].as_str().unwrap(),
+                f["path"].as_str().unwrap(),
+                f["line"]
+            )
+        })
+        .collect()
+}
+
+fn write(root: &Path, name: &str, text: &str) {
+    let path = root.join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// A repository: the service's code, a script, a vendored module.
+/// `app/service/jobs.py` has a DL201 (error) and a DL302 (warning).
+fn repository() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "app/service/jobs.py",
+        "import os, subprocess\n\ndef run(cmd):\n    os.system(cmd)\n    subprocess.run(cmd)\n",
+    );
+    write(
+        root,
+        "app/scripts/release.py",
+        "import os\nos.system(\"true\")\n",
+    );
+    write(
+        root,
+        "app/vendor/sh.py",
+        "import os\nos.popen(\"true\").read()\n",
+    );
+    dir
+}
+
+fn check_json(cwd: &Path, path: &str, extra: &[&str]) -> Vec<String> {
+    let mut args = vec!["check", path, "--format", "json", "--fail-on", "never"];
+    args.extend_from_slice(extra);
+    let (code, stdout, stderr) = run_in(cwd, &args);
+    assert_eq!(code, 0, "{stderr}");
+    found(&stdout)
+}
+
+#[test]
+fn pyproject_table_is_found_from_the_scanned_path_upwards() {
+    let repo = repository();
+    write(
+        repo.path(),
+        "pyproject.toml",
+        "[project]\nname = \"svc\"\n\n[tool.ruff]\nline-length = 100\n\n[tool.distrolint]\nignore = [\"DL302\"]\nexclude = [\"vendor\"]\n\n[tool.distrolint.per-file-ignores]\n\"app/scripts/*.py\" = [\"shell\"]\n",
+    );
+    // Run from elsewhere, on a directory below the configuration.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let target = repo.path().join("app/service");
+    let findings = check_json(elsewhere.path(), target.to_str().unwrap(), &[]);
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert!(findings[0].starts_with("DL201 "), "{findings:?}");
+
+    let findings = check_json(repo.path(), "app", &[]);
+    assert_eq!(findings, ["DL201 app/service/jobs.py:4"]);
+    // --isolated ignores it.
+    let findings = check_json(repo.path(), "app", &["--isolated"]);
+    assert_eq!(findings.len(), 4, "{findings:?}");
+}
+
+#[test]
+fn in_one_directory_the_dedicated_files_win_over_pyproject() {
+    let repo = repository();
+    write(
+        repo.path(),
+        "pyproject.toml",
+        "[tool.distrolint]\nselect = [\"DL302\"]\n",
+    );
+    assert_eq!(
+        check_json(repo.path(), "app", &[]),
+        ["DL302 app/service/jobs.py:5"]
+    );
+    write(
+        repo.path(),
+        "distrolint.toml",
+        "select = [\"DL201\"]\nexclude = [\"app/scripts\", \"app/vendor\"]\n",
+    );
+    assert_eq!(
+        check_json(repo.path(), "app", &[]),
+        ["DL201 app/service/jobs.py:4"]
+    );
+    write(
+        repo.path(),
+        ".distrolint.toml",
+        "select = [\"shell\"]\nexclude = [\"vendor\"]\n",
+    );
+    assert_eq!(
+        check_json(repo.path(), "app", &[]),
+        [
+            "DL201 app/scripts/release.py:2",
+            "DL201 app/service/jobs.py:4"
+        ]
+    );
+    // --config replaces discovery.
+    write(repo.path(), "ci/strict.toml", "select = [\"DL302\"]\n");
+    assert_eq!(
+        check_json(repo.path(), "app", &["--config", "ci/strict.toml"]),
+        ["DL302 app/service/jobs.py:5"]
+    );
+}
+
+#[test]
+fn flags_override_the_file() {
+    let repo = repository();
+    write(
+        repo.path(),
+        "distrolint.toml",
+        "base = \"python3-debian12\"\nselect = [\"DL302\"]\nignore = [\"DL201\"]\nfail-on = \"warning\"\nscope = \"deps\"\n",
+    );
+    let (code, stdout, _) = run_in(
+        repo.path(),
+        &["check", "app", "--format", "json", "--scope", "app"],
+    );
+    assert_eq!(code, 1, "fail-on = warning from the file: {stdout}");
+    let doc: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(doc["base"]["name"], "python3-debian12");
+    assert_eq!(doc["base"]["chosen_by"], "base in distrolint.toml");
+    assert_eq!(found(&stdout), ["DL302 app/service/jobs.py:5"]);
+
+    let (code, stdout, _) = run_in(
+        repo.path(),
+        &[
+            "check",
+            "app",
+            "--format",
+            "json",
+            "--scope",
+            "app",
+            "--fail-on",
+            "error",
+            "--select",
+            "DL2,DL3",
+            "--base",
+            "python3-debian13",
+        ],
+    );
+    assert_eq!(
+        code, 0,
+        "--fail-on error wins, DL201 stays ignored: {stdout}"
+    );
+    let doc: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(doc["base"]["name"], "python3-debian13");
+    assert_eq!(found(&stdout), ["DL302 app/service/jobs.py:5"]);
+    // scope = "deps" from the file, when no flag says otherwise: the app is
+    // not reported.
+    let (_, stdout, _) = run_in(repo.path(), &["check", "app", "--format", "json"]);
+    assert!(found(&stdout).is_empty(), "{stdout}");
+}
+
+/// The first line of miette's source box, `[file:line:column]`.
+fn error_place(stderr: &str) -> String {
+    let start = stderr
+        .find("─[")
+        .unwrap_or_else(|| panic!("no source shown:\n{stderr}"));
+    let rest = &stderr[start + "─[".len()..];
+    let place = &rest[..rest.find(']').unwrap()];
+    place.rsplit('/').next().unwrap().to_string()
+}
+
+#[test]
+fn mistakes_are_errors_that_point_into_the_file() {
+    let repo = repository();
+    let cases: &[(&str, &str, &str, &str)] = &[
+        (
+            "distrolint.toml",
+            "select = [\"DL201\"]\nfail_on = \"warning\"\n",
+            "distrolint.toml:2:1",
+            "unknown field `fail_on`",
+        ),
+        (
+            "distrolint.toml",
+            "ignore = [\"DL201\", \"DL2O2\"]\n",
+            "distrolint.toml:1:20",
+            "unknown rule code or family `DL2O2`",
+        ),
+        (
+            "pyproject.toml",
+            "[project]\nname = \"x\"\n\n[tool.distrolint]\nexclude = \"tests\"\n",
+            "pyproject.toml:5:11",
+            "invalid type: string \"tests\"",
+        ),
+        (
+            "distrolint.toml",
+            "fail-on = \"warnings\"\n",
+            "distrolint.toml:1:11",
+            "unknown value `warnings`",
+        ),
+        (
+            "distrolint.toml",
+            "base = \"alpine\"\n",
+            "distrolint.toml:1:8",
+            "unknown base image `alpine`",
+        ),
+        (
+            "distrolint.toml",
+            "[per-file-ignores]\n\"tests/**\" = [\"DL999\"]\n",
+            "distrolint.toml:2:15",
+            "DL999",
+        ),
+    ];
+    for (name, text, place, message) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), name, text);
+        write(dir.path(), "app/x.py", "x = 1\n");
+        let (code, _, stderr) = run_in(dir.path(), &["check", "app"]);
+        assert_eq!(code, 2, "{name}: {text}\n{stderr}");
+        assert_eq!(error_place(&stderr), *place, "{stderr}");
+        assert!(stderr.contains(message), "{message} not in:\n{stderr}");
+    }
+    drop(repo);
+}
+
+#[test]
+fn fail_on_and_exit_zero_decide_the_exit_status() {
+    // An error (DL201), a warning (DL302) and a note (DL905: a RECORD row
+    // that cannot be read).
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "app/a.py",
+        "import os, subprocess\ndef f(c):\n    os.system(c)\n    subprocess.run(c)\n",
+    );
+    write(root, "site-packages/pkg/__init__.py", "");
+    write(
+        root,
+        "site-packages/pkg-1.0.dist-info/METADATA",
+        "Name: pkg\nVersion: 1.0\n",
+    );
+    write(
+        root,
+        "site-packages/pkg-1.0.dist-info/RECORD",
+        "pkg/__init__.py,,\n,,\n",
+    );
+    let status = |args: &[&str]| {
+        let mut all = vec!["check", "app", "site-packages", "--isolated"];
+        all.extend_from_slice(args);
+        run_in(root, &all).0
+    };
+    let (_, stdout, _) = run_in(
+        root,
+        &["check", "site-packages", "--isolated", "--format", "json"],
+    );
+    assert!(stdout.contains("\"DL905\""), "{stdout}");
+
+    assert_eq!(status(&[]), 1);
+    assert_eq!(status(&["--exit-zero"]), 0);
+    assert_eq!(status(&["--fail-on", "never"]), 0);
+    // Each level, with only what is below it left.
+    assert_eq!(status(&["--fail-on", "error", "--ignore", "DL201"]), 0);
+    assert_eq!(status(&["--fail-on", "warning", "--ignore", "DL201"]), 1);
+    assert_eq!(status(&["--fail-on", "warning", "--ignore", "DL2,DL3"]), 0);
+    assert_eq!(status(&["--fail-on", "info", "--ignore", "DL2,DL3"]), 1);
+    assert_eq!(
+        status(&["--fail-on", "info", "--ignore", "DL2,DL3,DL905"]),
+        0
+    );
+    // From the file, the same.
+    write(
+        root,
+        "distrolint.toml",
+        "fail-on = \"info\"\nignore = [\"DL2\", \"DL3\"]\n",
+    );
+    assert_eq!(run_in(root, &["check", "app", "site-packages"]).0, 1);
+    assert_eq!(
+        run_in(root, &["check", "app", "site-packages", "--exit-zero"]).0,
+        0
+    );
+    // A bad selector on the command line is a usage error.
+    assert_eq!(run_in(root, &["check", "app", "--select", "DL2X"]).0, 2);
+}

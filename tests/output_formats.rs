@@ -1,0 +1,140 @@
+//! The CI outputs as a pipeline meets them: GitHub annotations, a GitLab
+//! Code Quality report, `--output`, `--exit-zero` and `--statistics`.
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+/// Runs distrolint in `cwd` with no configuration file.
+fn run_in(cwd: &Path, args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_distrolint"))
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .args(args)
+        .arg("--isolated")
+        .output()
+        .expect("run distrolint");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// An application with two identical `os.system` calls (DL201 errors) in a
+/// file whose name needs escaping, and a call whose program is unknown
+/// (a DL302 warning).
+fn app() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("app")).unwrap();
+    std::fs::write(
+        dir.path().join("app/report,v2.py"),
+        "import os\nimport subprocess\n\n\ndef run(cmd):\n    os.system(cmd)\n    os.system(cmd)\n    subprocess.run(cmd)\n",
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn github_annotations_name_file_line_column_and_code_escaped() {
+    let dir = app();
+    let (code, stdout, _) = run_in(dir.path(), &["check", "app", "--format", "github"]);
+    assert_eq!(code, 1, "{stdout}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{stdout}");
+    assert!(
+        lines[0].starts_with("::error file=app/report%2Cv2.py,line=6,col=5,title=DL201::"),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[2].starts_with("::warning file=app/report%2Cv2.py,line=8,col=5,title=DL302::"));
+    // A message spans one line: its newlines are escaped.
+    assert!(lines[0].contains("%0Ahelp: "), "{}", lines[0]);
+}
+
+#[test]
+fn gitlab_code_quality_has_unique_fingerprints_and_mapped_severities() {
+    let dir = app();
+    let (_, stdout, _) = run_in(dir.path(), &["check", "app", "--format", "gitlab"]);
+    let issues: Vec<Value> = serde_json::from_str(&stdout).expect("a JSON array");
+    assert_eq!(issues.len(), 3);
+    let fingerprints: std::collections::HashSet<&str> = issues
+        .iter()
+        .map(|i| i["fingerprint"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        fingerprints.len(),
+        3,
+        "identical calls still differ: {stdout}"
+    );
+    assert_eq!(issues[0]["check_name"], "DL201");
+    assert_eq!(issues[0]["severity"], "critical");
+    assert_eq!(issues[2]["severity"], "minor");
+    assert_eq!(issues[0]["location"]["path"], "app/report,v2.py");
+    assert_eq!(issues[1]["location"]["lines"]["begin"], 7);
+    assert!(issues[0]["description"]
+        .as_str()
+        .unwrap()
+        .starts_with("DL201: "));
+}
+
+#[test]
+fn output_writes_the_report_to_a_file_and_exit_zero_keeps_the_pipeline_green() {
+    let dir = app();
+    let (code, stdout, _) = run_in(
+        dir.path(),
+        &[
+            "check",
+            "app",
+            "--format",
+            "sarif",
+            "--output",
+            "out.sarif",
+            "--exit-zero",
+        ],
+    );
+    assert_eq!(code, 0);
+    assert!(stdout.is_empty(), "{stdout}");
+    let sarif: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("out.sarif")).unwrap()).unwrap();
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 3);
+    // --exit-zero does not hide tool errors.
+    let (code, _, _) = run_in(dir.path(), &["check", "missing-dir", "--exit-zero"]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn statistics_count_findings_by_code_most_frequent_first() {
+    let dir = app();
+    let (code, stdout, _) = run_in(dir.path(), &["check", "app", "--statistics"]);
+    assert_eq!(code, 1, "statistics do not change the exit status");
+    assert_eq!(
+        stdout,
+        "2\tDL201\tshell-always\t[error]\n1\tDL302\tprogram-unknown\t[warning]\nFound 3 findings.\n"
+    );
+    let (_, stdout, _) = run_in(
+        dir.path(),
+        &["check", "app", "--statistics", "--format", "json"],
+    );
+    let rows: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(rows[0]["code"], "DL201");
+    assert_eq!(rows[0]["count"], 2);
+    let (code, _, stderr) = run_in(
+        dir.path(),
+        &["check", "app", "--statistics", "--format", "sarif"],
+    );
+    assert_eq!(code, 2, "{stderr}");
+}
+
+#[test]
+fn json_findings_carry_their_fingerprint() {
+    let dir = app();
+    let (_, stdout, _) = run_in(dir.path(), &["check", "app", "--format", "json"]);
+    let doc: Value = serde_json::from_str(&stdout).unwrap();
+    let first = doc["findings"][0]["fingerprint"].as_str().unwrap();
+    let second = doc["findings"][1]["fingerprint"].as_str().unwrap();
+    assert_eq!(first.len(), 16);
+    assert_eq!(second, format!("{first}:2"));
+    assert_eq!(doc["summary"]["gate"]["suppressed"], 0);
+}
