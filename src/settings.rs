@@ -112,6 +112,17 @@ impl CheckSettings {
         if let Some(config) = &config {
             gate.exclude = PathPatterns::new(&config.root, &config.exclude)
                 .map_err(|(_, e)| miette::miette!("invalid exclude glob: {e}"))?;
+            for accept in &config.accept {
+                let path = match &accept.path {
+                    Some(glob) => Some(
+                        PathPatterns::new(&config.root, std::slice::from_ref(glob))
+                            .map_err(|(_, e)| miette::miette!("invalid glob `{glob}`: {e}"))?,
+                    ),
+                    None => None,
+                };
+                gate.accept.push((accept.clone(), path));
+            }
+            gate.config_path = Some(config.path.clone());
             for (pattern, selectors) in &config.per_file_ignores {
                 let patterns = PathPatterns::new(&config.root, std::slice::from_ref(pattern))
                     .map_err(|(_, e)| miette::miette!("invalid glob `{pattern}`: {e}"))?;

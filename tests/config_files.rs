@@ -2,10 +2,13 @@
 //! path upwards, overridden by `--config` and by flags, and refused with the
 //! place of the mistake when it says something wrong.
 
+mod support;
+
 use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
+use support::elf_builder::{build, DistributionSpec, Kind, ObjectSpec, TreeSpec};
 
 fn run_in(cwd: &Path, args: &[&str]) -> (i32, String, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_distrolint"))
@@ -308,4 +311,81 @@ fn fail_on_and_exit_zero_decide_the_exit_status() {
     );
     // A bad selector on the command line is a usage error.
     assert_eq!(run_in(root, &["check", "app", "--select", "DL2X"]).0, 2);
+}
+
+#[test]
+fn native_library_findings_are_accepted_by_library_and_distribution() {
+    // psycopg2 built from source: it needs libpq and libldap, neither in
+    // the image. The team copies libpq in with its Dockerfile.
+    let built = build(&TreeSpec {
+        objects: vec![ObjectSpec {
+            path: "psycopg2/_psycopg.cpython-313-x86_64-linux-gnu.so".into(),
+            kind: Kind::Extension,
+            needed: vec!["libpq.so.5".into(), "libldap-2.5.so.0".into()],
+            ..Default::default()
+        }],
+        distributions: vec![DistributionSpec {
+            name: "psycopg2".into(),
+            version: "2.9.9".into(),
+            wheel_tags: vec!["cp313-cp313-linux_x86_64".into()],
+            files: vec!["psycopg2/".into()],
+        }],
+        ..Default::default()
+    });
+    let libraries = |stdout: &str| -> Vec<String> {
+        let doc: Value = serde_json::from_str(stdout).unwrap();
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {}",
+                    f["code"].as_str().unwrap(),
+                    f["library"].as_str().unwrap_or("-")
+                )
+            })
+            .collect()
+    };
+    let (_, stdout, _) = run_in(
+        &built.root,
+        &["check", ".", "--format", "json", "--isolated"],
+    );
+    assert_eq!(
+        libraries(&stdout),
+        ["DL101 libldap-2.5.so.0", "DL101 libpq.so.5"]
+    );
+
+    write(
+        &built.root,
+        "distrolint.toml",
+        "[[accept]]\nlibrary = \"libpq.so.5\"\ndistribution = \"Psycopg2\"\nreason = \"the Dockerfile copies libpq from the build stage\"\n\n[[accept]]\ndistribution = \"pillow\"\ncodes = [\"native-library\"]\n",
+    );
+    let (code, stdout, stderr) = run_in(&built.root, &["check", ".", "--format", "json"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(libraries(&stdout), ["DL101 libldap-2.5.so.0"]);
+    let doc: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(doc["summary"]["gate"]["ignored"], 1);
+
+    // The entry for a distribution that is not installed accepts nothing.
+    let (_, stdout, _) = run_in(
+        &built.root,
+        &["check", ".", "--format", "json", "--report-unused-ignores"],
+    );
+    let doc: Value = serde_json::from_str(&stdout).unwrap();
+    let unused = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "DL910")
+        .expect("the unused [[accept]] entry");
+    assert_eq!(unused["path"], "distrolint.toml");
+    assert_eq!(unused["line"], 6, "{unused}");
+    assert!(
+        unused["message"]
+            .as_str()
+            .unwrap()
+            .contains("distribution pillow"),
+        "{unused}"
+    );
 }

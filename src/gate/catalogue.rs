@@ -115,8 +115,9 @@ const SCAN_CODES: &[(&str, &str, Severity, &str, &str, &str)] = &[
         "a suppression comment that suppresses nothing",
         "A `# distrolint: ignore[...]`, `# distrolint: ignore-file[...]` or \
          `# noqa: DL...` comment names a code that has no finding where the \
-         comment applies (reported with `--report-unused-ignores`). Stale \
-         suppressions hide the next real finding on that line.",
+         comment applies, or an `[[accept]]` entry of the configuration \
+         matches no finding (reported with `--report-unused-ignores`). Stale \
+         suppressions hide the next real finding they happen to match.",
         "remove the code from the comment, or the comment itself",
     ),
 ];

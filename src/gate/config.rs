@@ -26,6 +26,7 @@ use super::paths::PathPatterns;
 use super::select::Selector;
 use crate::base;
 use crate::cli::FailOn;
+use crate::finding::Location;
 use crate::scan::Scope;
 
 /// File names tried in each directory, first wins.
@@ -45,6 +46,20 @@ struct ConfigFile {
     fail_on: Option<Spanned<String>>,
     rules: Option<Vec<Spanned<String>>>,
     app: Option<Vec<Spanned<String>>>,
+    accept: Option<Vec<Spanned<AcceptSpec>>>,
+}
+
+/// `[[accept]]`: findings the team accepts, by what they are about rather
+/// than where a comment could go — the way to quiet native-library
+/// findings, which live in ELF files.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct AcceptSpec {
+    codes: Option<Vec<Spanned<String>>>,
+    distribution: Option<String>,
+    library: Option<String>,
+    path: Option<Spanned<String>>,
+    reason: Option<String>,
 }
 
 /// `pyproject.toml`: only `[tool.distrolint]` is ours; everything else in
@@ -85,6 +100,25 @@ pub struct Config {
     pub rules: Vec<PathBuf>,
     /// What counts as first-party code, resolved against `root`.
     pub app: Vec<PathBuf>,
+    pub accept: Vec<Accept>,
+}
+
+/// One `[[accept]]` entry: a finding is accepted when everything the entry
+/// names matches it.
+#[derive(Debug, Clone)]
+pub struct Accept {
+    /// Empty: any code.
+    pub codes: Vec<Selector>,
+    /// A distribution name, compared as PEP 503 normalises names.
+    pub distribution: Option<String>,
+    /// The library (soname) a native-library finding is about.
+    pub library: Option<String>,
+    /// A glob, relative to the configuration's directory.
+    pub path: Option<String>,
+    pub reason: Option<String>,
+    /// Where the entry is written (line, column, byte offset, length), to
+    /// report it when it accepts nothing.
+    pub place: Location,
 }
 
 /// A configuration mistake, shown against the file.
@@ -303,7 +337,12 @@ impl Checker<'_> {
                 .map(|p| root.join(p.get_ref()))
                 .collect()
         };
+        let mut accept = Vec::new();
+        for entry in file.accept.iter().flatten() {
+            accept.push(self.accept(entry, &root, known)?);
+        }
         Ok(Config {
+            accept,
             path: self.path.to_path_buf(),
             base,
             select,
@@ -315,6 +354,45 @@ impl Checker<'_> {
             rules: paths(&file.rules),
             app: paths(&file.app),
             root,
+        })
+    }
+
+    fn accept(
+        &self,
+        entry: &Spanned<AcceptSpec>,
+        root: &Path,
+        known: &[RuleInfo],
+    ) -> Checked<Accept> {
+        let spec = entry.get_ref();
+        if spec.codes.is_none()
+            && spec.distribution.is_none()
+            && spec.library.is_none()
+            && spec.path.is_none()
+        {
+            return self.error(
+                entry.span(),
+                "an [[accept]] entry names nothing, so it would accept every finding".into(),
+                Some("give `codes`, `distribution`, `library` or `path` (and a `reason`)".into()),
+            );
+        }
+        if let Some(path) = &spec.path {
+            self.globs(std::slice::from_ref(path), root)?;
+        }
+        let span = entry.span();
+        let line = self.text[..span.start].matches('\n').count() as u32 + 1;
+        let line_start = self.text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+        Ok(Accept {
+            codes: self.selectors(spec.codes.as_deref().unwrap_or_default(), known)?,
+            distribution: spec.distribution.clone(),
+            library: spec.library.clone(),
+            path: spec.path.as_ref().map(|p| p.get_ref().clone()),
+            reason: spec.reason.clone(),
+            place: Location {
+                line,
+                column: self.text[line_start..span.start].chars().count() as u32 + 1,
+                offset: span.start,
+                length: span.len(),
+            },
         })
     }
 
@@ -405,6 +483,23 @@ app = ["src"]
         let text = "scope = \"everything\"\n";
         let (_, at) = error_at(".distrolint.toml", text);
         assert_eq!(at, text.find("\"everything\"").unwrap());
+    }
+
+    #[test]
+    fn accept_entries_know_where_they_are_written() {
+        let text = "ignore = []\n\n[[accept]]\nlibrary = \"libpq.so.5\"\nreason = \"copied in\"\n\n[[accept]]\ndistribution = \"numpy\"\ncodes = [\"DL102\"]\n";
+        let config = load_text("distrolint.toml", text).unwrap().unwrap();
+        assert_eq!(config.accept.len(), 2);
+        assert_eq!(config.accept[0].library.as_deref(), Some("libpq.so.5"));
+        assert_eq!(config.accept[1].codes.len(), 1);
+        assert!(
+            config.accept[0].place.line >= 3,
+            "{:?}",
+            config.accept[0].place
+        );
+
+        let (message, _) = error_at("distrolint.toml", "[[accept]]\nreason = \"why\"\n");
+        assert!(message.contains("names nothing"), "{message}");
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! The CI gate: what happens to findings between analysis and the report.
 //!
 //! ```text
-//! findings → suppression comments → configuration (exclude, select/ignore,
-//!   per-file-ignores) → sort → fingerprints → baseline → report
+//! findings → suppression comments → configuration (`[[accept]]`, exclude,
+//!   select/ignore, per-file-ignores) → sort → fingerprints → baseline → report
 //! ```
 //!
 //! Every step works on finished findings, so none of them re-analyses a
@@ -24,9 +24,10 @@ pub mod suppress;
 
 use std::path::{Path, PathBuf};
 
-use crate::finding::{self, Finding};
+use crate::finding::{self, Family, Finding, Severity};
 use baseline::{Baseline, BaselineOutcome};
-use catalogue::RuleInfo;
+use catalogue::{RuleInfo, UNUSED_SUPPRESSION};
+use config::Accept;
 use paths::PathPatterns;
 use select::{RuleSelection, Selector};
 use sources::SourceFiles;
@@ -41,6 +42,10 @@ pub struct Gate {
     /// selectors it ignores.
     pub per_file_ignores: Vec<(PathPatterns, Vec<Selector>)>,
     pub exclude: PathPatterns,
+    /// `[[accept]]` entries, with their path globs compiled.
+    pub accept: Vec<(Accept, Option<PathPatterns>)>,
+    /// The configuration file the entries come from.
+    pub config_path: Option<PathBuf>,
     pub report_unused_ignores: bool,
     /// Loaded `--baseline`, with its path.
     pub baseline: Option<(PathBuf, Baseline)>,
@@ -77,6 +82,8 @@ impl Gate {
             selection: RuleSelection::default(),
             per_file_ignores: Vec::new(),
             exclude: PathPatterns::empty(),
+            accept: Vec::new(),
+            config_path: None,
             report_unused_ignores: false,
             baseline: None,
             cwd,
@@ -98,6 +105,66 @@ impl Gate {
             })
     }
 
+    fn accepts(&self, accept: &Accept, path: Option<&PathPatterns>, finding: &Finding) -> bool {
+        let field = |key: &str| finding.fields.get(key).and_then(|v| v.as_str());
+        (accept.codes.is_empty()
+            || accept
+                .codes
+                .iter()
+                .any(|s| s.matches(&finding.code, finding.family)))
+            && accept.distribution.as_deref().is_none_or(|name| {
+                finding
+                    .distribution
+                    .as_ref()
+                    .is_some_and(|d| normalise_name(&d.name) == normalise_name(name))
+            })
+            && accept
+                .library
+                .as_deref()
+                .is_none_or(|library| field("library") == Some(library))
+            && path.is_none_or(|p| p.is_match(&finding.path, &self.cwd))
+    }
+
+    /// DL910 for each `[[accept]]` entry that accepted nothing, pointing
+    /// into the configuration file.
+    fn unused_accepts<'a>(&'a self, used: &'a [bool]) -> impl Iterator<Item = Finding> + 'a {
+        self.accept
+            .iter()
+            .zip(used)
+            .filter(|(_, used)| !**used)
+            .filter_map(|((accept, _), _)| {
+                let config = self.config_path.as_ref()?;
+                let mut what = Vec::new();
+                if !accept.codes.is_empty() {
+                    let codes: Vec<String> = accept.codes.iter().map(|c| c.to_string()).collect();
+                    what.push(format!("codes {}", codes.join(", ")));
+                }
+                if let Some(d) = &accept.distribution {
+                    what.push(format!("distribution {d}"));
+                }
+                if let Some(l) = &accept.library {
+                    what.push(format!("library {l}"));
+                }
+                if let Some(p) = &accept.path {
+                    what.push(format!("path {p}"));
+                }
+                Some(
+                    Finding::new(
+                        UNUSED_SUPPRESSION,
+                        Severity::Warning,
+                        Family::Scan,
+                        config,
+                        format!(
+                            "the [[accept]] entry for {} accepts nothing: no finding matches it",
+                            what.join(", ")
+                        ),
+                        "remove the entry (the finding it was written for is gone), or correct it",
+                    )
+                    .with_location(accept.place),
+                )
+            })
+    }
+
     /// Runs every step but the baseline. `python_files` are read for
     /// unused suppressions when those are reported (files with findings are
     /// read anyway).
@@ -112,8 +179,24 @@ impl Gate {
         );
         findings.extend(suppression.unused);
         let before = findings.len();
-        findings.retain(|f| !self.is_ignored(f));
+        let mut accepted = vec![false; self.accept.len()];
+        findings.retain(|f| {
+            let mut hit = false;
+            for (used, (accept, path)) in accepted.iter_mut().zip(&self.accept) {
+                if self.accepts(accept, path.as_ref(), f) {
+                    *used = true;
+                    hit = true;
+                }
+            }
+            !hit && !self.is_ignored(f)
+        });
         let ignored = before - findings.len();
+        if self.report_unused_ignores {
+            findings.extend(
+                self.unused_accepts(&accepted)
+                    .filter(|f| !self.is_ignored(f)),
+            );
+        }
         finding::sort_and_dedup(&mut findings);
         let fingerprints = findings
             .iter()
@@ -153,4 +236,20 @@ impl Gate {
         gated.fingerprints = fingerprint::unique(&gated.fingerprints);
         gated
     }
+}
+
+/// A distribution name as PEP 503 compares them: lower case, runs of `-`,
+/// `_` and `.` as one `-`.
+fn normalise_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        if matches!(c, '-' | '_' | '.') {
+            if !out.ends_with('-') {
+                out.push('-');
+            }
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
 }
