@@ -191,6 +191,13 @@ fn write_summary(input: &ReportInput, out: &mut dyn Write) -> io::Result<()> {
     if !hidden.is_empty() {
         writeln!(out, "Not shown: {}.", hidden.join(", "))?;
     }
+    if input.findings.is_empty() && input.gate.baseline.is_some() {
+        writeln!(
+            out,
+            "No new findings: nothing beyond the baseline breaks on this base."
+        )?;
+        return Ok(());
+    }
     if input.findings.is_empty() {
         writeln!(out, "No findings: nothing found that breaks on this base.")?;
         return Ok(());
