@@ -47,6 +47,24 @@ pub fn exit_status(findings: &[finding::Finding], fail_on: FailOn) -> u8 {
     u8::from(findings.iter().any(|f| f.severity >= threshold))
 }
 
+/// The configuration's `exclude` and `app` as discovery applies them.
+fn discovery_options(settings: &CheckSettings) -> discovery::DiscoveryOptions {
+    let gate = &settings.gate;
+    let patterns = gate.exclude.clone();
+    let cwd = gate.cwd.clone();
+    discovery::DiscoveryOptions {
+        exclude: (!patterns.is_empty()).then(|| {
+            std::sync::Arc::new(move |path: &std::path::Path| patterns.is_match(path, &cwd))
+                as discovery::ExcludeFn
+        }),
+        app: settings
+            .app
+            .iter()
+            .map(|a| discovery::normalize_path(&gate.cwd.join(a)))
+            .collect(),
+    }
+}
+
 /// Runs a check, passes its findings through the gate, and renders the
 /// report (or writes the baseline).
 pub fn check(settings: &CheckSettings) -> miette::Result<Outcome> {
@@ -55,6 +73,7 @@ pub fn check(settings: &CheckSettings) -> miette::Result<Outcome> {
         base: settings.base.clone(),
         rules: settings.rules.clone(),
         scope: settings.scope,
+        discovery: discovery_options(settings),
     };
     let outcome = match settings.threads {
         Some(threads) => rayon::ThreadPoolBuilder::new()

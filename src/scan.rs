@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::base::BaseImage;
-use crate::discovery::{self, DiscoveredFile, Discovery, Origin};
+use crate::discovery::{self, DiscoveredFile, Discovery, DiscoveryOptions, Origin};
 use crate::elf::{self, inspect, ElfObject, ElfTree};
 use crate::finding::{self, Family, Finding, Severity};
 use crate::python::{self, PythonContext, RuleSet};
@@ -49,6 +49,8 @@ pub struct ScanRequest {
     pub base: BaseImage,
     pub rules: Arc<RuleSet>,
     pub scope: Scope,
+    /// Exclusions and first-party paths from the configuration.
+    pub discovery: DiscoveryOptions,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -77,7 +79,7 @@ struct FileResult {
 
 pub fn run(request: &ScanRequest) -> ScanOutcome {
     let started = Instant::now();
-    let discovery = discovery::discover(&request.paths);
+    let discovery = discovery::discover_with(&request.paths, &request.discovery);
 
     let results: Vec<FileResult> = discovery
         .files

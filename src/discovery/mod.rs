@@ -17,6 +17,7 @@ mod distributions;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use walkdir::WalkDir;
 
@@ -150,10 +151,39 @@ fn problem(path: &Path, code: &str, message: String, help: &str) -> Finding {
     Finding::new(code, Severity::Warning, Family::Scan, path, message, help)
 }
 
+/// A predicate over paths as discovered; `true` leaves the path out.
+pub type ExcludeFn = Arc<dyn Fn(&Path) -> bool + Send + Sync>;
+
+/// What the configuration says about the walk.
+#[derive(Clone, Default)]
+pub struct DiscoveryOptions {
+    /// Paths left out of the walk entirely (`exclude`): not read, not
+    /// analysed, and not available to the loader simulation either.
+    pub exclude: Option<ExcludeFn>,
+    /// First-party paths (`app`), absolute: files below them are the
+    /// application's even inside a package tree (an editable install, a
+    /// vendored copy of the team's own package).
+    pub app: Vec<PathBuf>,
+}
+
+impl std::fmt::Debug for DiscoveryOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DiscoveryOptions")
+            .field("exclude", &self.exclude.is_some())
+            .field("app", &self.app)
+            .finish()
+    }
+}
+
+/// Walks every root with no configuration.
+pub fn discover(roots: &[PathBuf]) -> Discovery {
+    discover_with(roots, &DiscoveryOptions::default())
+}
+
 /// Walks every root. Roots that do not exist are reported as problems, not
 /// errors, so that one typo does not hide the findings of the other paths;
 /// the caller decides whether an empty scan is an error.
-pub fn discover(roots: &[PathBuf]) -> Discovery {
+pub fn discover_with(roots: &[PathBuf], options: &DiscoveryOptions) -> Discovery {
     let mut discovery = Discovery {
         roots: roots.iter().map(|r| normalize_path(r)).collect(),
         ..Default::default()
@@ -171,11 +201,12 @@ pub fn discover(roots: &[PathBuf]) -> Discovery {
             .sort_by_file_name()
             .into_iter()
             .filter_entry(|e| {
-                !(e.depth() > 0
-                    && e.file_type().is_dir()
+                let skipped_dir = e.file_type().is_dir()
                     && e.file_name()
                         .to_str()
-                        .is_some_and(|n| SKIPPED_DIRS.contains(&n)))
+                        .is_some_and(|n| SKIPPED_DIRS.contains(&n));
+                let excluded = options.exclude.as_ref().is_some_and(|ex| ex(e.path()));
+                !(e.depth() > 0 && (skipped_dir || excluded))
             });
         for entry in walker {
             let entry = match entry {
@@ -279,8 +310,24 @@ pub fn discover(roots: &[PathBuf]) -> Discovery {
         .iter()
         .map(PathBuf::as_path)
         .collect();
+    let cwd = std::env::current_dir().unwrap_or_default();
     let mut files = Vec::with_capacity(regular.len());
     for (path, root, size) in &regular {
+        let first_party = !options.app.is_empty() && {
+            let absolute = normalize_path(&cwd.join(path));
+            options.app.iter().any(|a| absolute.starts_with(a))
+        };
+        if first_party {
+            files.push(DiscoveredFile {
+                path: path.clone(),
+                root: *root,
+                origin: Origin::Application,
+                package_tree: None,
+                distribution: None,
+                size: *size,
+            });
+            continue;
+        }
         let package_tree = path
             .ancestors()
             .skip(1)
