@@ -1,87 +1,81 @@
-//! The native-library rules: one table of stable codes. Each rule lives in
-//! its own file under `rules/`, with its default severity and the reasoning
-//! a user reads with `distrolint rule`.
+//! The native-library checks: which codes the loader simulation reports,
+//! and what each fills in its rule's templates.
+//!
+//! Everything a user reads about these rules — name, default severity,
+//! documentation, message and help wording — is in `rules/native.toml`,
+//! like every other rule; the checks here decide *whether* a finding exists
+//! and supply the facts (`{library}`, `{chain}`, ...). Declaring the
+//! variants and placeholders lets the rule loader reject a template that
+//! names something a check never fills.
 //!
 //! Codes are never reused. A finding about a library that nothing in the
 //! scanned tree links against is downgraded to a warning whatever the rule's
-//! default, because it breaks only if something opens that library at run
+//! severity, because it breaks only if something opens that library at run
 //! time (ctypes, `dlopen`).
 
+use crate::base::BaseImage;
 use crate::finding::{Family, Finding, Severity};
+use crate::python::rules::render_native;
+pub use crate::python::rules::NativeCheck;
 
 use super::{rules, ElfObject};
 
-/// One native-library rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct NativeRule {
-    pub code: &'static str,
-    pub name: &'static str,
-    pub severity: Severity,
-    /// One line: what the rule finds.
-    pub summary: &'static str,
-    /// What it does, why it breaks, and what to do instead.
-    pub explanation: &'static str,
-}
-
-impl NativeRule {
-    /// A finding of this rule on `object`, carrying its distribution.
-    pub fn finding(
-        &self,
-        object: &ElfObject,
-        severity: Severity,
-        message: impl Into<String>,
-        help: impl Into<String>,
-    ) -> Finding {
-        let mut finding = Finding::new(
-            self.code,
-            severity,
-            Family::NativeLibrary,
-            object.path.clone(),
-            message,
-            help,
-        );
-        finding.distribution = object.distribution.clone();
-        finding
-    }
-}
-
-/// Every native-library rule, by code.
-pub const RULES: &[NativeRule] = &[
-    rules::missing_library::RULE,
-    rules::version_too_new::RULE,
-    rules::wrong_libc::RULE,
-    rules::wrong_architecture::RULE,
-    rules::python_abi_mismatch::RULE,
-    rules::build_machine_search_path::RULE,
-    rules::no_dynamic_loader::RULE,
-    rules::extension_without_python::RULE,
+/// Every native-library check, by code.
+pub const CHECKS: &[NativeCheck] = &[
+    rules::missing_library::CHECK,
+    rules::version_too_new::CHECK,
+    rules::wrong_libc::CHECK,
+    rules::wrong_architecture::CHECK,
+    rules::python_abi_mismatch::CHECK,
+    rules::build_machine_search_path::CHECK,
+    rules::no_dynamic_loader::CHECK,
+    rules::extension_without_python::CHECK,
 ];
 
-/// The rule with `code`, if it is a native-library rule.
-pub fn rule(code: &str) -> Option<&'static NativeRule> {
-    RULES.iter().find(|r| r.code == code)
+/// A finding of `check` on `object`: severity, message and help from the
+/// rule file (the case for `variant` on `base`), the severity passed
+/// through `adjust` (an unreached library is at most a warning).
+pub fn finding(
+    check: &NativeCheck,
+    object: &ElfObject,
+    base: &BaseImage,
+    variant: Option<&str>,
+    adjust: impl FnOnce(Severity) -> Severity,
+    values: &[(&str, String)],
+) -> Finding {
+    let rendered = render_native(check.code, variant, base, values);
+    let mut finding = Finding::new(
+        check.code,
+        adjust(rendered.severity),
+        Family::NativeLibrary,
+        object.path.clone(),
+        rendered.message,
+        rendered.help,
+    );
+    finding.distribution = object.distribution.clone();
+    finding
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::python::rules::{builtin_rules, Matcher};
 
     #[test]
-    fn codes_are_unique_and_in_order() {
-        let codes: Vec<_> = RULES.iter().map(|r| r.code).collect();
+    fn every_check_has_its_rule_and_every_native_rule_its_check() {
+        let rules = builtin_rules();
+        let mut codes: Vec<_> = CHECKS.iter().map(|c| c.code).collect();
         let mut sorted = codes.clone();
         sorted.sort();
         assert_eq!(codes, sorted, "keep the table in code order");
-        let mut codes = sorted;
-        let mut names: Vec<_> = RULES.iter().map(|r| r.name).collect();
-        names.sort();
-        let (n_codes, n_names) = (codes.len(), names.len());
         codes.dedup();
-        names.dedup();
-        assert_eq!((codes.len(), names.len()), (n_codes, n_names));
-        assert!(RULES.iter().all(|r| r.code.starts_with("DL1")));
-        assert!(RULES
-            .iter()
-            .all(|r| r.explanation.contains("What it does") && r.explanation.contains("Instead")));
+        assert_eq!(codes.len(), CHECKS.len());
+        for check in CHECKS {
+            let rule = rules.rule(check.code).expect("a rule file defines it");
+            assert!(matches!(rule.matcher, Matcher::Native(_)), "{}", check.code);
+            assert_eq!(rule.family, Family::NativeLibrary);
+            assert!(check.code.starts_with("DL1"));
+            assert!(check.templates);
+        }
     }
 }

@@ -10,7 +10,7 @@
 
 use super::ir::{Call, Expr, Module, ScopeId};
 use super::resolve::{shell_words, Callee, Resolver, Val};
-use super::rules::{render, ArgSpec, BaseFact, Callable, Case, ProgramState, RuleSet, ShellState};
+use super::rules::{render, ArgSpec, Callable, Case, ProgramState, RuleSet, ShellState};
 use super::source::Source;
 use super::PythonContext;
 use crate::base::BaseImage;
@@ -481,16 +481,7 @@ fn holds(
             return false;
         }
     }
-    for (fact, want) in &when.base {
-        let have = match fact {
-            BaseFact::BinSh => base.facts.bin_sh,
-            BaseFact::Python => base.python.is_some(),
-        };
-        if have != *want {
-            return false;
-        }
-    }
-    true
+    when.base_holds(base)
 }
 
 /// How the program is read from an argument.

@@ -7,7 +7,8 @@
 //! the steps are: decode the bytes as Python would ([`source`]), parse into a
 //! small IR ([`parse`], the only module that knows the parsers), resolve
 //! names ([`resolve`]), and apply the data-driven rules ([`rules`], from
-//! `rules/*.toml`) to each call ([`check`]).
+//! `rules/*.toml`): call matchers to each call ([`check`]), query matchers
+//! to the syntax tree ([`queries`]).
 //!
 //! A file is never skipped silently: one that cannot be decoded is a DL903
 //! finding, one that neither parser reads cleanly is a DL904 finding beside
@@ -17,6 +18,7 @@ mod check;
 pub mod ir;
 pub mod parse;
 pub mod prefilter;
+mod queries;
 pub mod resolve;
 pub mod rules;
 pub mod source;
@@ -26,7 +28,7 @@ use std::path::Path;
 pub use rules::{RuleError, RuleSet};
 
 use crate::base::BaseImage;
-use crate::finding::{Distribution, Family, Finding, Severity};
+use crate::finding::{Distribution, Family, Finding};
 
 /// Code for a file whose bytes are not text in its declared encoding.
 pub const UNDECODABLE: &str = "DL903";
@@ -52,13 +54,15 @@ pub fn analyse_file(path: &Path, bytes: &[u8], ctx: &PythonContext<'_>) -> Vec<F
     let source = match source::Source::decode(bytes) {
         Ok(source) => source,
         Err(error) => {
+            let rendered =
+                rules::render_native(UNDECODABLE, None, ctx.base, &[("error", error.to_string())]);
             let mut finding = Finding::new(
                 UNDECODABLE,
-                Severity::Warning,
+                rendered.severity,
                 Family::Scan,
                 path,
-                format!("cannot decode this file as Python source: {error}; it was not analysed, and Python cannot import it either"),
-                "save the file as UTF-8, or declare its encoding on line 1 or 2 with a PEP 263 comment such as `# -*- coding: latin-1 -*-`",
+                rendered.message,
+                rendered.help,
             )
             .with_field("family", Family::Scan.as_str());
             finding.distribution = ctx.distribution.clone();
@@ -69,6 +73,7 @@ pub fn analyse_file(path: &Path, bytes: &[u8], ctx: &PythonContext<'_>) -> Vec<F
     let is_package = path.file_stem().is_some_and(|s| s == "__init__");
     let resolver = resolve::Resolver::new(&parsed.module, ctx.module_path.as_deref(), is_package);
     let mut findings = check::check_module(&parsed.module, &source, path, ctx, &resolver);
+    findings.extend(queries::check_queries(&source, path, ctx));
     if let Some(finding) = parse_diagnostic(path, &source, &parsed.status, ctx) {
         findings.push(finding);
     }
@@ -88,25 +93,25 @@ fn parse_diagnostic(
     status: &parse::Status,
     ctx: &PythonContext<'_>,
 ) -> Option<Finding> {
-    let (message, offset) = match status {
+    let (variant, error, offset) = match status {
         parse::Status::Clean | parse::Status::FallbackClean { .. } => return None,
-        parse::Status::Broken { error, offset } => (
-            format!("neither ruff's parser nor tree-sitter-python can read this file completely (first error: {error}); findings below the error may be missing"),
-            *offset,
-        ),
-        parse::Status::TooDeep { offset } => (
-            format!("expressions here are nested more than {} levels deep; CPython refuses to compile such code, and distrolint did not analyse below that depth", parse::MAX_NESTING),
-            *offset,
-        ),
+        parse::Status::Broken { error, offset } => ("broken", error.clone(), *offset),
+        parse::Status::TooDeep { offset } => ("too-deep", String::new(), *offset),
     };
+    let rendered = rules::render_native(
+        UNPARSABLE,
+        Some(variant),
+        ctx.base,
+        &[("error", error), ("depth", parse::MAX_NESTING.to_string())],
+    );
     let location = source.location(offset as usize, offset as usize);
     let mut finding = Finding::new(
         UNPARSABLE,
-        Severity::Warning,
+        rendered.severity,
         Family::Scan,
         path,
-        message,
-        "fix the syntax error (run `python -m py_compile FILE` with the base's Python), or exclude the file if it is not meant to be imported",
+        rendered.message,
+        rendered.help,
     )
     .with_location(location)
     .with_field("family", Family::Scan.as_str());

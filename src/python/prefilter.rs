@@ -13,6 +13,13 @@
 //! match when some callable has its last part written and its first part
 //! written or a relative import present, or when a method name is written;
 //! words that contain non-ASCII bytes are NFKC-normalized before comparing.
+//!
+//! Query rules add literals (see `rules::query`): a query can only match a
+//! file that contains one of its literals, because a node's text is a slice
+//! of the file; a query without literals makes every file a candidate.
+//! Literals are compared on the file's bytes, which are its text for UTF-8
+//! and, for ASCII literals, for every ASCII-compatible encoding; a file that
+//! is not UTF-8 is a candidate whenever some literal is not ASCII.
 
 use std::collections::HashMap;
 
@@ -31,6 +38,12 @@ pub struct Prefilter {
     singles: Vec<usize>,
     /// Index of the word `from`, for relative imports.
     from_word: usize,
+    /// Some query rule may match any file.
+    query_always: bool,
+    /// The literals of the query rules (substrings, not words).
+    query_literals: Option<AhoCorasick>,
+    /// Some query literal is not ASCII.
+    query_non_ascii: bool,
 }
 
 impl Prefilter {
@@ -71,6 +84,37 @@ impl Prefilter {
         filter
     }
 
+    /// Adds the query rules' literals: one entry per query, `None` for a
+    /// query that may match any file.
+    pub fn with_query_literals(mut self, queries: Vec<Option<Vec<&[u8]>>>) -> Prefilter {
+        let mut literals: Vec<&[u8]> = Vec::new();
+        for query in queries {
+            match query {
+                None => self.query_always = true,
+                Some(list) => literals.extend(list),
+            }
+        }
+        self.query_non_ascii = literals.iter().any(|l| !l.is_ascii());
+        if !literals.is_empty() {
+            self.query_literals = AhoCorasick::new(&literals).ok();
+            if self.query_literals.is_none() {
+                self.query_always = true;
+            }
+        }
+        self
+    }
+
+    /// Whether some query rule may match `bytes`.
+    pub fn queries_may_match(&self, bytes: &[u8]) -> bool {
+        if self.query_always {
+            return true;
+        }
+        let Some(literals) = &self.query_literals else {
+            return false;
+        };
+        literals.is_match(bytes) || (self.query_non_ascii && std::str::from_utf8(bytes).is_err())
+    }
+
     fn word(&mut self, word: &str) -> usize {
         if let Some(&i) = self.index.get(word) {
             return i;
@@ -80,8 +124,13 @@ impl Prefilter {
         self.words.len() - 1
     }
 
-    /// Whether `bytes` may hold a call some rule matches.
+    /// Whether `bytes` may hold something some rule matches.
     pub fn may_match(&self, bytes: &[u8]) -> bool {
+        self.calls_may_match(bytes) || self.queries_may_match(bytes)
+    }
+
+    /// Whether `bytes` may hold a call some rule matches.
+    pub fn calls_may_match(&self, bytes: &[u8]) -> bool {
         let Some(matcher) = &self.matcher else {
             // No automaton (it failed to build): never skip.
             return true;

@@ -6,41 +6,36 @@ use serde_json::Value;
 
 use super::{chain_clause, describe, LoadView, Subject};
 use crate::base::BaseImage;
-use crate::elf::codes::NativeRule;
+use crate::elf::codes::{self, NativeCheck};
 use crate::elf::inspect::machine_name;
 use crate::elf::library_hints::LibraryHints;
 use crate::elf::resolve::{Incompatibility, MissingLibrary};
 use crate::elf::search_path::DirIssue;
 use crate::elf::tree_fs::{normalize_path, relative_path};
 use crate::elf::ElfObject;
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 
-pub const RULE: NativeRule = NativeRule {
+pub const CHECK: NativeCheck = NativeCheck {
     code: "DL101",
-    name: "missing-library",
-    severity: Severity::Error,
-    summary: "a shared library the object needs is in neither the image nor the scanned tree",
-    explanation: "\
-What it does: simulates the image's dynamic loader over every DT_NEEDED entry, \
-breadth-first, with each object's own RPATH/RUNPATH, the image's ld.so.cache and \
-default directories, and the libraries the scanned tree carries. A program \
-whose interpreter (PT_INTERP) the image lacks is reported here too.
-
-Why it breaks: the loader stops at the first library it cannot find; Python \
-raises `ImportError: libpq.so.5: cannot open shared object file: No such file \
-or directory`, a program exits with `error while loading shared libraries`. \
-Distroless images carry only the handful of libraries their packages list. \
-The finding the loader's own error would name has `first_missing = true`; the \
-others are what fails next, once that one is fixed.
-
-Example: psycopg2 built from source against libpq, copied onto \
-python3-debian13.
-
-Instead: copy the library (and what it needs) from the build stage into a \
-directory the loader searches, vendor it beside the package with an \
-`$ORIGIN`-relative RUNPATH (what `auditwheel repair` does for manylinux \
-wheels), install a wheel that vendors it (psycopg2-binary), or choose a base \
-that ships it.",
+    variants: &["needed", "interpreter"],
+    placeholders: &[
+        "headline",
+        "needer",
+        "library",
+        "whereabouts",
+        "chain",
+        "rejected",
+        "outcome",
+        "outside",
+        "unreached",
+        "package-note",
+        "fixes",
+        "object",
+        "interpreter",
+        "loader-note",
+        "loader",
+    ],
+    templates: true,
 };
 
 /// DL101 for one name a root's load could not find.
@@ -91,28 +86,26 @@ pub fn finding(view: &LoadView<'_, '_>, missing: &MissingLibrary, first_missing:
             if requester == 0 { "it".to_string() } else { needed_by.clone() }
         )
     };
-    let mut message = format!(
-        "{}: {who} needs {}, {whereabouts}{}.",
-        view.headline(),
-        missing.name,
-        chain_clause(&chain)
-    );
+    let mut rejected_notes = String::new();
     for rejected in &missing.rejected {
         let object = &tree.objects[rejected.object];
-        message.push_str(&format!(
+        rejected_notes.push_str(&format!(
             " {} has that name but is built for {}; the loader skips it.",
             object.path.display(),
             machine_name(object.info.machine, object.info.is_64)
         ));
     }
-    if first_missing {
-        message.push_str(&format!(" {}.", view.subject.raises(&error)));
+    let outcome = if first_missing {
+        format!(" {}.", view.subject.raises(&error))
     } else if let Some(first) = view.load.missing.first().filter(|f| f.name != missing.name) {
-        message.push_str(&format!(
+        format!(
             " The loader stops at {} first; this library is missing as well.",
             first.name
-        ));
-    }
+        )
+    } else {
+        String::new()
+    };
+    let mut outside = String::new();
     let requester_object = view.tree_object(requester);
     if let Some(index) = view.load.loaded[requester].provider.tree_index() {
         let paths = view.resolver.search_path(index);
@@ -121,34 +114,47 @@ pub fn finding(view: &LoadView<'_, '_>, missing: &MissingLibrary, first_missing:
                 .iter()
                 .filter(|e| e.issue == Some(DirIssue::OutsideTree))
             {
-                message.push_str(&format!(
+                outside.push_str(&format!(
                     " Its {kind} entry `{}` leads outside the scanned directory; if the library is there, scan the directory that contains it too.",
                     entry.written
                 ));
             }
         }
     }
-    message.push_str(&view.subject.unreached_note(root));
+    let (package_note, fixes) = help(
+        base,
+        &missing.name,
+        root,
+        requester_object,
+        off_path.first().copied(),
+    );
 
-    let mut finding = RULE
-        .finding(
-            root,
-            view.subject.severity(RULE.severity),
-            message,
-            help(
-                base,
-                &missing.name,
-                root,
-                requester_object,
-                off_path.first().copied(),
-            ),
-        )
-        .with_field("library", missing.name.clone())
-        .with_field("chain", chain)
-        .with_field("needed_by", needed_by)
-        .with_field("first_missing", first_missing)
-        .with_field("error", error)
-        .with_field("searched", missing.searched.clone());
+    let mut finding = codes::finding(
+        &CHECK,
+        root,
+        base,
+        Some("needed"),
+        |s| view.subject.severity(s),
+        &[
+            ("headline", view.headline()),
+            ("needer", who),
+            ("library", missing.name.clone()),
+            ("whereabouts", whereabouts),
+            ("chain", chain_clause(&chain)),
+            ("rejected", rejected_notes),
+            ("outcome", outcome),
+            ("outside", outside),
+            ("unreached", view.subject.unreached_note(root)),
+            ("package-note", package_note),
+            ("fixes", fixes),
+        ],
+    )
+    .with_field("library", missing.name.clone())
+    .with_field("chain", chain)
+    .with_field("needed_by", needed_by)
+    .with_field("first_missing", first_missing)
+    .with_field("error", error)
+    .with_field("searched", missing.searched.clone());
     if !off_path.is_empty() {
         let paths: Vec<Value> = off_path
             .iter()
@@ -172,7 +178,7 @@ fn help(
     root: &ElfObject,
     requester: Option<&ElfObject>,
     in_tree: Option<&ElfObject>,
-) -> String {
+) -> (String, String) {
     let hints = LibraryHints::get();
     let lib_dir = base
         .loader
@@ -221,18 +227,17 @@ fn help(
     if !bases.is_empty() {
         fixes.push(format!("choose a base that ships it: {}", bases.join(", ")));
     }
-    let mut help = String::new();
-    if let Some(package) = hints.package(name) {
-        help.push_str(&format!("Debian ships {name} in the package {package}. "));
-    }
+    let package_note = hints
+        .package(name)
+        .map(|package| format!("Debian ships {name} in the package {package}. "))
+        .unwrap_or_default();
     let fixes = fixes.join("; or ");
     let mut chars = fixes.chars();
-    if let Some(first) = chars.next() {
-        help.extend(first.to_uppercase());
-        help.push_str(chars.as_str());
-    }
-    help.push('.');
-    help
+    let fixes = match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    };
+    (package_note, fixes)
 }
 
 /// DL101 for a program whose PT_INTERP the image lacks: the kernel cannot
@@ -249,18 +254,25 @@ pub fn missing_interpreter(
         .as_deref()
         .map(|i| format!(" (the image's loader is {i})"))
         .unwrap_or_default();
-    RULE.finding(
+    codes::finding(
+        &CHECK,
         object,
-        subject.severity(RULE.severity),
-        format!(
-            "{} cannot start on {}: its program interpreter {interpreter} does not exist there{present}, so exec fails with No such file or directory.",
-            describe(object),
-            base.display_name()
-        ),
-        format!(
-            "Relink it with the image's loader (`-Wl,--dynamic-linker={}`, or `patchelf --set-interpreter`), or build it in a stage based on the same distribution as the image.",
-            base.loader.interpreter.as_deref().unwrap_or("/lib64/ld-linux-x86-64.so.2")
-        ),
+        base,
+        Some("interpreter"),
+        |s| subject.severity(s),
+        &[
+            ("object", describe(object)),
+            ("interpreter", interpreter.to_string()),
+            ("loader-note", present),
+            (
+                "loader",
+                base.loader
+                    .interpreter
+                    .as_deref()
+                    .unwrap_or("/lib64/ld-linux-x86-64.so.2")
+                    .to_string(),
+            ),
+        ],
     )
     .with_field("library", interpreter)
     .with_field(

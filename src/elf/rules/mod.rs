@@ -1,5 +1,6 @@
-//! The native-library rules, one per file, each with its code, default
-//! severity and explanation beside the code that words its findings.
+//! The native-library checks, one per file, each deciding when its finding
+//! exists and filling the placeholders of its rule's templates; the code,
+//! severity, documentation and wording are in `rules/native.toml`.
 //!
 //! A finding says what breaks, on which base, why, and how to fix it, with
 //! the loader's own error text where there is one. Findings about what a

@@ -2,31 +2,30 @@
 
 use super::{chain_clause, LoadView};
 use crate::base::{split_version, BaseImage};
-use crate::elf::codes::NativeRule;
+use crate::elf::codes::{self, NativeCheck};
 use crate::elf::library_hints::{newest_in_base, newest_of, LibraryHints};
 use crate::elf::resolve::{Provider, VersionFailure};
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 
-pub const RULE: NativeRule = NativeRule {
+pub const CHECK: NativeCheck = NativeCheck {
     code: "DL102",
-    name: "symbol-version-too-new",
-    severity: Severity::Error,
-    summary: "a required symbol version is newer than the library that provides it",
-    explanation: "\
-What it does: checks every DT_VERNEED entry (`GLIBC_2.38` from `libc.so.6`, \
-`GLIBCXX_3.4.32` from `libstdc++.so.6`) of every object a root loads against \
-the library that name resolves to in the image or the tree.
-
-Why it breaks: the loader refuses the object: \
-``version `GLIBC_2.38' not found (required by …)``. It happens when the code \
-was built on a newer distribution than the base.
-
-Example: a wheel built on Ubuntu 24.04 (glibc 2.39) copied onto \
-python3-debian12 (glibc 2.36).
-
-Instead: build in a stage based on the same (or an older) release as the base, \
-install manylinux wheels whose glibc tag the base satisfies, or choose a base \
-with a newer C library.",
+    variants: &["from-tree", "glibc", "gcc-runtime", "other"],
+    placeholders: &[
+        "headline",
+        "requester",
+        "version",
+        "library",
+        "provider",
+        "provides",
+        "chain",
+        "outcome",
+        "unreached",
+        "needed",
+        "newer-than-image",
+        "manylinux-tag",
+        "other-bases",
+    ],
+    templates: true,
 };
 
 /// DL102 for one version a root's load needs and does not get. The version
@@ -56,76 +55,79 @@ pub fn finding(view: &LoadView<'_, '_>, failure: &VersionFailure) -> Finding {
         Some(p) => format!("provides only up to {p}"),
         None => format!("does not define {version}"),
     };
-    let message = format!(
-        "{}: {requester} requires {version} from {}, but {provider_text} {provides}{}. {}.{}",
-        view.headline(),
-        failure.library,
-        chain_clause(&chain),
-        view.subject.raises(&error),
-        view.subject.unreached_note(view.root())
-    );
-    let mut finding = RULE
-        .finding(
-            view.root(),
-            view.subject.severity(RULE.severity),
-            message,
-            help(base, failure, provided.as_deref(), from_tree),
-        )
-        .with_field("library", failure.library.clone())
-        .with_field("version_needed", version.clone())
-        .with_field("needed_by", requester)
-        .with_field("chain", chain)
-        .with_field("error", error);
+    let (variant, help_values) = help(base, failure, provided.as_deref(), from_tree);
+    let mut values = vec![
+        ("headline", view.headline()),
+        ("requester", requester.clone()),
+        ("version", version.clone()),
+        ("library", failure.library.clone()),
+        ("provider", provider_text),
+        ("provides", provides),
+        ("chain", chain_clause(&chain)),
+        ("outcome", view.subject.raises(&error)),
+        ("unreached", view.subject.unreached_note(view.root())),
+    ];
+    values.extend(help_values);
+    let mut finding = codes::finding(
+        &CHECK,
+        view.root(),
+        base,
+        Some(variant),
+        |s| view.subject.severity(s),
+        &values,
+    )
+    .with_field("library", failure.library.clone())
+    .with_field("version_needed", version.clone())
+    .with_field("needed_by", requester)
+    .with_field("chain", chain)
+    .with_field("error", error);
     if let Some(provided) = provided {
         finding = finding.with_field("provided", provided);
     }
     finding
 }
 
+/// The help's variant, and the values it needs.
 fn help(
     base: &BaseImage,
     failure: &VersionFailure,
     provided: Option<&str>,
     from_tree: bool,
-) -> String {
+) -> (&'static str, Vec<(&'static str, String)>) {
     let version = &failure.version;
     if from_tree {
-        return format!(
-            "The copy of {} in the tree is older than the one the requester was built against: vendor the matching version (rebuild the wheel with `auditwheel repair` against the same library).",
-            failure.library
-        );
+        return ("from-tree", Vec::new());
     }
     let bases = LibraryHints::get().bases_defining(&failure.library, version, base);
-    let mut help = match split_version(version) {
+    let other_bases = if bases.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; or choose a base that has {version}: {}",
+            bases.join(", ")
+        )
+    };
+    let mut values = vec![("other-bases", other_bases)];
+    let variant = match split_version(version) {
         Some(("GLIBC", needed)) => {
             let tag = provided
                 .and_then(split_version)
                 .map(|(_, n)| format!(" (manylinux_{} or older)", n.replace('.', "_")))
                 .unwrap_or_default();
-            format!(
-                "It was built against glibc {needed}{}. Build it in a stage based on the same Debian release as the image, or install a manylinux wheel whose glibc tag the image satisfies{tag}",
+            values.push(("needed", needed.to_string()));
+            values.push((
+                "newer-than-image",
                 base.libc
                     .version
                     .as_ref()
                     .map(|v| format!(", newer than the image's glibc {v}"))
-                    .unwrap_or_default()
-            )
+                    .unwrap_or_default(),
+            ));
+            values.push(("manylinux-tag", tag));
+            "glibc"
         }
-        Some(("GLIBCXX" | "CXXABI" | "GCC", _)) => format!(
-            "It was built with a newer GCC than the one whose {} the image carries. Build it in a stage based on the same Debian release as the image, or install a wheel that vendors its C++ runtime",
-            failure.library
-        ),
-        _ => format!(
-            "It was built against a newer {} than the image carries. Build it against the image's version, or vendor the newer library beside it",
-            failure.library
-        ),
+        Some(("GLIBCXX" | "CXXABI" | "GCC", _)) => "gcc-runtime",
+        _ => "other",
     };
-    if !bases.is_empty() {
-        help.push_str(&format!(
-            "; or choose a base that has {version}: {}",
-            bases.join(", ")
-        ));
-    }
-    help.push('.');
-    help
+    (variant, values)
 }

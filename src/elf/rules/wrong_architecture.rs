@@ -2,33 +2,25 @@
 
 use super::{describe, Subject};
 use crate::base::BaseImage;
-use crate::elf::codes::NativeRule;
+use crate::elf::codes::{self, NativeCheck};
 use crate::elf::inspect::machine_name;
 use crate::elf::resolve::Target;
 use crate::elf::ElfObject;
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 
-pub const RULE: NativeRule = NativeRule {
+pub const CHECK: NativeCheck = NativeCheck {
     code: "DL104",
-    name: "wrong-architecture",
-    severity: Severity::Error,
-    summary: "the object is for another machine, word size or byte order than the base",
-    explanation: "\
-What it does: compares each extension's and program's ELF machine, class and \
-byte order with the base's architecture. The libraries such an object would \
-load go with it and are not reported again; a vendored library of the wrong \
-architecture that a correct extension needs is skipped by the loader, as the \
-real loader skips it, and shows up as a missing library (DL101).
-
-Why it breaks: the loader refuses the file (a program fails with `Exec format \
-error`).
-
-Example: a virtualenv populated on an arm64 laptop, copied into an amd64 \
-image.
-
-Instead: build the dependencies for the image's platform \
-(`docker build --platform linux/amd64`, or `pip install --platform … \
---only-binary :all:`).",
+    variants: &[],
+    placeholders: &[
+        "object",
+        "found",
+        "expected",
+        "outcome",
+        "unreached",
+        "architecture",
+        "docker-platform",
+    ],
+    templates: true,
 };
 
 pub fn finding(
@@ -46,21 +38,24 @@ pub fn finding(
         Subject::Executable => "the kernel refuses to start it (Exec format error)".to_string(),
         _ => format!("the loader refuses it, so it {}", subject.cannot()),
     };
-    RULE.finding(
+    codes::finding(
+        &CHECK,
         object,
-        subject.severity(RULE.severity),
-        format!(
-            "{} is built for {found}, but {} is {expected}: {outcome}.{}",
-            describe(object),
-            base.display_name(),
-            subject.unreached_note(object)
-        ),
-        format!(
-            "Build or download the dependencies for the image's platform ({}): run the build stage with `docker build --platform linux/{}`, or `pip install --platform <manylinux tag for {}> --only-binary :all:`. Wheels installed on an arm64 laptop are aarch64.",
-            base.architecture,
-            docker_platform(&base.architecture),
-            base.architecture
-        ),
+        base,
+        None,
+        |s| subject.severity(s),
+        &[
+            ("object", describe(object)),
+            ("found", found),
+            ("expected", expected),
+            ("outcome", outcome),
+            ("unreached", subject.unreached_note(object)),
+            ("architecture", base.architecture.clone()),
+            (
+                "docker-platform",
+                docker_platform(&base.architecture).to_string(),
+            ),
+        ],
     )
     .with_field("architecture", machine_name(info.machine, info.is_64))
     .with_field("expected", base.architecture.clone())

@@ -2,30 +2,27 @@
 
 use super::{chain_clause, describe, LoadView, Subject};
 use crate::base::{BaseImage, LibcKind};
-use crate::elf::codes::NativeRule;
+use crate::elf::codes::{self, NativeCheck};
 use crate::elf::resolve::libc_of;
 use crate::elf::ElfObject;
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 
-pub const RULE: NativeRule = NativeRule {
+pub const CHECK: NativeCheck = NativeCheck {
     code: "DL103",
-    name: "wrong-c-library",
-    severity: Severity::Error,
-    summary: "the object is linked against musl on a glibc image, or the reverse",
-    explanation: "\
-What it does: recognises musl-linked objects (DT_NEEDED `libc.musl-*.so.1`, \
-interpreter `/lib/ld-musl-*`) and glibc-linked ones, and compares them with the \
-base's C library. Reported once per object (or once per root that loads it) \
-instead of a cascade of missing libraries.
-
-Why it breaks: the two C libraries are not interchangeable; a musllinux wheel \
-(built on Alpine) cannot load on a Debian-based distroless image.
-
-Example: dependencies installed in a `python:3.13-alpine` build stage, copied \
-onto python3-debian13.
-
-Instead: install the manylinux wheels (or build on a Debian/glibc stage) for a \
-glibc base; musllinux wheels for a musl base.",
+    variants: &["musl", "glibc", "musl-in-chain", "glibc-in-chain"],
+    placeholders: &[
+        "object",
+        "libc",
+        "evidence",
+        "base-libc",
+        "outcome",
+        "unreached",
+        "headline",
+        "library",
+        "chain",
+        "what",
+    ],
+    templates: true,
 };
 
 fn libc_name(kind: LibcKind) -> &'static str {
@@ -36,19 +33,20 @@ fn libc_name(kind: LibcKind) -> &'static str {
     }
 }
 
-fn help(kind: LibcKind, object: &ElfObject) -> String {
-    let what = object
+/// What the help names: the distribution, or the file.
+fn what(object: &ElfObject) -> String {
+    object
         .distribution
         .as_ref()
         .map(|d| format!("{} {}", d.name, d.version))
-        .unwrap_or_else(|| "This file".into());
+        .unwrap_or_else(|| "This file".into())
+}
+
+/// `musl` or `glibc`: whose wheel the object comes from decides the advice.
+fn flavour(kind: LibcKind) -> &'static str {
     match kind {
-        LibcKind::Musl => format!(
-            "{what} comes from a musllinux wheel or an Alpine build. Install the manylinux wheel instead: build the dependencies in a Debian-based stage (python:3.x-slim, not python:3.x-alpine), or use a musl-based image."
-        ),
-        _ => format!(
-            "{what} is linked against glibc. Install the musllinux wheel (build on Alpine), or use a glibc-based image."
-        ),
+        LibcKind::Musl => "musl",
+        _ => "glibc",
     }
 }
 
@@ -84,23 +82,25 @@ pub fn on_root(object: &ElfObject, kind: LibcKind, base: &BaseImage, subject: Su
     } else {
         format!("it {}; {}", subject.cannot(), subject.raises(&error))
     };
-    let mut finding = RULE
-        .finding(
-            object,
-            subject.severity(RULE.severity),
-            format!(
-                "{} is linked against {} ({}), but {} uses {}: {outcome}.{}",
-                describe(object),
-                libc_name(kind),
-                evidence(object),
-                base.display_name(),
-                libc_name(base.libc.kind),
-                subject.unreached_note(object)
-            ),
-            help(kind, object),
-        )
-        .with_field("libc", libc_name(kind))
-        .with_field("error", error);
+    let variant = flavour(kind);
+    let mut finding = codes::finding(
+        &CHECK,
+        object,
+        base,
+        Some(variant),
+        |s| subject.severity(s),
+        &[
+            ("object", describe(object)),
+            ("libc", libc_name(kind).to_string()),
+            ("evidence", evidence(object)),
+            ("base-libc", libc_name(base.libc.kind).to_string()),
+            ("outcome", outcome),
+            ("unreached", subject.unreached_note(object)),
+            ("what", what(object)),
+        ],
+    )
+    .with_field("libc", libc_name(kind))
+    .with_field("error", error);
     if let Some(name) = libc_file {
         finding = finding.with_field("library", name);
     }
@@ -113,24 +113,26 @@ pub fn in_chain(view: &LoadView<'_, '_>, index: usize) -> Option<Finding> {
     let object = view.tree_object(index)?;
     let kind = libc_of(&object.info).unwrap_or(LibcKind::Musl);
     let chain = view.chain(index);
-    let finding = RULE
-        .finding(
-            view.root(),
-            view.subject.severity(RULE.severity),
-            format!(
-                "{}: it loads {}, which is linked against {} ({}) while the image uses {}{}.{}",
-                view.headline(),
-                object.path.display(),
-                libc_name(kind),
-                evidence(object),
-                libc_name(base.libc.kind),
-                chain_clause(&chain),
-                view.subject.unreached_note(view.root())
-            ),
-            help(kind, object),
-        )
-        .with_field("libc", libc_name(kind))
-        .with_field("library", object.path.display().to_string())
-        .with_field("chain", chain);
+    let variant = format!("{}-in-chain", flavour(kind));
+    let finding = codes::finding(
+        &CHECK,
+        view.root(),
+        base,
+        Some(&variant),
+        |s| view.subject.severity(s),
+        &[
+            ("headline", view.headline()),
+            ("library", object.path.display().to_string()),
+            ("libc", libc_name(kind).to_string()),
+            ("evidence", evidence(object)),
+            ("base-libc", libc_name(base.libc.kind).to_string()),
+            ("chain", chain_clause(&chain)),
+            ("unreached", view.subject.unreached_note(view.root())),
+            ("what", what(object)),
+        ],
+    )
+    .with_field("libc", libc_name(kind))
+    .with_field("library", object.path.display().to_string())
+    .with_field("chain", chain);
     Some(finding)
 }

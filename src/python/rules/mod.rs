@@ -1,26 +1,52 @@
-//! The rule set: rule files from `rules/*.toml` (built in) or a directory,
-//! checked and compiled into lookup tables the engine uses per call.
+//! The rule set: every built-in detector, and any user rules, as data.
 //!
-//! Loading is where mistakes are caught: unknown keys, a code defined twice,
-//! a callable name claimed by two `[[callable]]` tables, a rule naming a
-//! group or callable nobody defines, a case with no message, and a message
-//! placeholder that does not exist are all errors, reported against the file
-//! (and, where we can find it, the position) that caused them.
+//! Rule files come from `rules/*.toml` (embedded in the binary) and from
+//! directories given with `--rules` or the configuration's `rules`. A rule
+//! has one of three matchers:
+//!
+//! - a **call** matcher over resolved qualified names (`callables`), run by
+//!   [`crate::python::check`];
+//! - a **query** matcher, a tree-sitter-python query ([`query`]);
+//! - a **native** matcher, a check written in Rust ([`native`]) for which
+//!   the file supplies code, documentation, severity and wording.
+//!
+//! The engine lives under `python` because that is where two of the three
+//! matchers run; the ELF checks read their wording from here too
+//! ([`native::render_native`]).
+//!
+//! Loading is where mistakes are caught, each reported at its line and
+//! column in the file ([`error`]): unknown keys, a code defined twice, a
+//! callable name claimed twice, a rule naming a group nobody defines, a bad
+//! query or regex, a case with no message, a placeholder that does not
+//! exist.
 
+mod compile;
+pub mod error;
+pub mod native;
+pub mod query;
 pub mod spec;
+pub mod template;
+pub mod user_dirs;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-pub use spec::{ArgSpec, BaseFact, Conditions, FamilySpec, ProgramState, ShellState};
-use spec::{CallableSpec, RuleFile, RuleSpec};
+pub use error::{InvalidRule, RuleError};
+pub use native::{builtin_rules, native_check, render_native, NativeCheck};
+pub use query::QueryMatcher;
+pub use spec::{ArgSpec, BaseFact, Conditions, ProgramState, ShellState};
+pub use template::{render, template_pieces, Piece};
 
+use crate::base::BaseImage;
 use crate::finding::{Family, Severity};
 use crate::python::prefilter::Prefilter;
 
 const EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
 
-/// Placeholders a message, help or error template may use.
+/// Data files in `rules/` that are not rule files.
+const DATA_FILES: &[&str] = &["library-packages.toml"];
+
+/// Placeholders a call rule's message, help or error template may use.
 pub const PLACEHOLDERS: &[&str] = &[
     "callee",
     "via",
@@ -33,46 +59,8 @@ pub const PLACEHOLDERS: &[&str] = &[
     "python",
 ];
 
-#[derive(Debug, thiserror::Error, miette::Diagnostic)]
-pub enum RuleError {
-    #[error("cannot read rule file {path}")]
-    #[diagnostic(code(distrolint::rule_file))]
-    Read {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error(transparent)]
-    #[diagnostic(transparent)]
-    Invalid(Box<InvalidRule>),
-}
-
-/// A rule file that does not say something loadable, with where.
-#[derive(Debug, thiserror::Error, miette::Diagnostic)]
-#[error("invalid rule file {file}: {message}")]
-#[diagnostic(code(distrolint::rule_invalid))]
-pub struct InvalidRule {
-    pub file: String,
-    pub message: String,
-    #[source_code]
-    pub source_code: miette::NamedSource<String>,
-    #[label("{message}")]
-    pub span: Option<miette::SourceSpan>,
-}
-
-impl RuleError {
-    fn invalid(file: &str, text: &str, message: String, near: Option<&str>) -> RuleError {
-        let span = near
-            .and_then(|needle| text.find(needle).map(|at| (at, needle.len())))
-            .map(Into::into);
-        RuleError::Invalid(Box::new(InvalidRule {
-            file: file.to_string(),
-            message,
-            source_code: miette::NamedSource::new(file, text.to_string()),
-            span,
-        }))
-    }
-}
+/// Placeholders a query rule's templates may use, besides `{@capture}`.
+pub const QUERY_PLACEHOLDERS: &[&str] = &["base", "python", "shell", "text"];
 
 /// A compiled callable: where its arguments are.
 #[derive(Debug, Clone)]
@@ -89,19 +77,105 @@ pub struct Callable {
     pub rules: Vec<usize>,
 }
 
-#[derive(Debug, Clone)]
+/// How a rule finds things.
+#[derive(Debug)]
+pub enum Matcher {
+    /// Calls to the callables it names (`RuleSet::callables[i].rules`).
+    Call,
+    /// A tree-sitter query.
+    Query(Box<QueryMatcher>),
+    /// A check built into distrolint.
+    Native(&'static NativeCheck),
+}
+
+impl Matcher {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Matcher::Call => "call",
+            Matcher::Query(_) => "query",
+            Matcher::Native(_) => "native",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    Stable,
+    Preview,
+    Deprecated,
+    Removed,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Stable => "stable",
+            Status::Preview => "preview",
+            Status::Deprecated => "deprecated",
+            Status::Removed => "removed",
+        }
+    }
+}
+
+/// A snippet of a rule's `valid` or `invalid` list, with where it is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Example {
+    pub code: String,
+    /// 1-based line of the snippet's string in the rule file.
+    pub line: usize,
+}
+
+#[derive(Debug)]
 pub struct Rule {
     pub code: String,
     pub name: String,
     pub family: Family,
+    pub status: Status,
     pub summary: String,
+    /// The severity a list shows: the rule's `severity`, else the strongest
+    /// of its cases.
+    pub severity: Severity,
+    pub matcher: Matcher,
     pub suppresses: Vec<String>,
     pub cases: Vec<Case>,
+    /// The rule-level templates, as written (cases may override them).
+    pub message: Option<String>,
+    pub help: Option<String>,
     pub docs: Option<String>,
-    pub valid: Vec<String>,
-    pub invalid: Vec<String>,
+    pub valid: Vec<Example>,
+    pub invalid: Vec<Example>,
     /// The file the rule came from.
     pub file: String,
+    /// The line of its `code`.
+    pub line: usize,
+}
+
+impl Rule {
+    /// Whether the rule runs at all.
+    pub fn is_active(&self) -> bool {
+        self.status != Status::Removed
+    }
+
+    /// Whether the rule is one of distrolint's own (from the embedded
+    /// files).
+    pub fn is_builtin(&self) -> bool {
+        self.file.starts_with("rules/")
+    }
+
+    /// A section of the documentation (`## Instead`), without its heading.
+    pub fn docs_section(&self, heading: &str) -> Option<String> {
+        let docs = self.docs.as_deref()?;
+        let mut lines = docs.lines();
+        lines.find(|l| {
+            l.trim_start_matches('#')
+                .trim()
+                .eq_ignore_ascii_case(heading)
+                && l.starts_with("##")
+        })?;
+        let body: Vec<&str> = lines.take_while(|l| !l.starts_with("## ")).collect();
+        let text = body.join("\n").trim().to_string();
+        (!text.is_empty()).then_some(text)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -113,8 +187,21 @@ pub struct Case {
     pub error: Option<String>,
 }
 
+impl Conditions {
+    /// Whether the `base` conditions hold on `base`.
+    pub fn base_holds(&self, base: &BaseImage) -> bool {
+        self.base.iter().all(|(fact, want)| {
+            let have = match fact {
+                BaseFact::BinSh => base.facts.bin_sh,
+                BaseFact::Python => base.python.is_some(),
+            };
+            have == *want
+        })
+    }
+}
+
 /// Every rule and callable, ready to match.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct RuleSet {
     pub rules: Vec<Rule>,
     pub callables: Vec<Callable>,
@@ -122,17 +209,22 @@ pub struct RuleSet {
     by_method: HashMap<String, usize>,
     shell_programs: HashSet<String>,
     shell_builtins: HashSet<String>,
+    /// Indices of the active query rules.
+    queries: Vec<usize>,
     prefilter: Prefilter,
+}
+
+fn embedded_sources() -> impl Iterator<Item = (String, String)> {
+    EMBEDDED
+        .iter()
+        .filter(|(name, _)| !DATA_FILES.contains(name))
+        .map(|(name, text)| (format!("rules/{name}"), text.to_string()))
 }
 
 impl RuleSet {
     /// The rule files embedded from `rules/*.toml`.
     pub fn builtin() -> Result<RuleSet, RuleError> {
-        RuleSet::from_sources(
-            EMBEDDED
-                .iter()
-                .map(|(name, text)| (format!("rules/{name}"), text.to_string())),
-        )
+        RuleSet::from_sources(embedded_sources())
     }
 
     /// Every `*.toml` directly in `dir`, alone (no built-in rules).
@@ -142,13 +234,10 @@ impl RuleSet {
 
     /// The built-in rules plus every `*.toml` in each of `dirs`; user rules
     /// may use the built-in callables and groups.
-    pub fn builtin_with_dirs(dirs: &[&Path]) -> Result<RuleSet, RuleError> {
-        let mut sources: Vec<(String, String)> = EMBEDDED
-            .iter()
-            .map(|(name, text)| (format!("rules/{name}"), text.to_string()))
-            .collect();
+    pub fn builtin_with_dirs<P: AsRef<Path>>(dirs: &[P]) -> Result<RuleSet, RuleError> {
+        let mut sources: Vec<(String, String)> = embedded_sources().collect();
         for dir in dirs {
-            sources.extend(read_dir(dir)?);
+            sources.extend(read_dir(dir.as_ref())?);
         }
         RuleSet::from_sources(sources)
     }
@@ -159,17 +248,13 @@ impl RuleSet {
     ) -> Result<RuleSet, RuleError> {
         let mut files = Vec::new();
         for (name, text) in sources {
-            let file: RuleFile = toml::from_str(&text).map_err(|err| {
-                RuleError::Invalid(Box::new(InvalidRule {
-                    file: name.clone(),
-                    message: err.message().to_string(),
-                    source_code: miette::NamedSource::new(&name, text.clone()),
-                    span: err.span().map(Into::into),
-                }))
+            let file: spec::RuleFile = toml::from_str(&text).map_err(|err| {
+                let span = err.span().unwrap_or(0..0);
+                RuleError::at(&name, &text, span, err.message().trim().to_string())
             })?;
             files.push((name, text, file));
         }
-        compile(&files)
+        compile::compile(&files)
     }
 
     /// The callable a qualified name resolves to.
@@ -195,6 +280,17 @@ impl RuleSet {
         self.rules.iter().find(|r| r.code == code)
     }
 
+    /// The active query rules, with their matchers.
+    pub fn query_rules(&self) -> impl Iterator<Item = (&Rule, &QueryMatcher)> {
+        self.queries.iter().filter_map(|&i| {
+            let rule = &self.rules[i];
+            match &rule.matcher {
+                Matcher::Query(q) => Some((rule, q.as_ref())),
+                _ => None,
+            }
+        })
+    }
+
     /// Every qualified callable name and method name, for the prefilter.
     pub fn callable_names(&self) -> impl Iterator<Item = &str> {
         self.by_name.keys().map(String::as_str)
@@ -204,7 +300,7 @@ impl RuleSet {
         self.by_method.keys().map(String::as_str)
     }
 
-    /// The prefilter over every name these rules can match.
+    /// The prefilter over every name and literal these rules can match.
     pub fn prefilter(&self) -> &Prefilter {
         &self.prefilter
     }
@@ -235,304 +331,6 @@ fn read_dir(dir: &Path) -> Result<Vec<(String, String)>, RuleError> {
         .collect()
 }
 
-fn compile(files: &[(String, String, RuleFile)]) -> Result<RuleSet, RuleError> {
-    let mut set = RuleSet::default();
-    let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (file, text, parsed) in files {
-        set.shell_programs
-            .extend(parsed.shell_programs.iter().cloned());
-        set.shell_builtins
-            .extend(parsed.shell_builtins.iter().cloned());
-        for spec in &parsed.callable {
-            let index = set.callables.len();
-            add_callable(&mut set, &mut groups, index, spec, file, text)?;
-        }
-    }
-    let mut codes: HashSet<String> = HashSet::new();
-    for (file, text, parsed) in files {
-        for spec in &parsed.rule {
-            if !codes.insert(spec.code.clone()) {
-                return Err(RuleError::invalid(
-                    file,
-                    text,
-                    format!("rule code {} is defined twice", spec.code),
-                    Some(&format!("\"{}\"", spec.code)),
-                ));
-            }
-            let index = set.rules.len();
-            let rule = compile_rule(spec, file, text)?;
-            for target in &spec.callables {
-                let indices: Vec<usize> = if let Some(group) = target.strip_prefix('@') {
-                    groups.get(group).cloned().ok_or_else(|| {
-                        RuleError::invalid(
-                            file,
-                            text,
-                            format!(
-                                "rule {} names group @{group}, which no [[callable]] is in",
-                                spec.code
-                            ),
-                            Some(&format!("\"{target}\"")),
-                        )
-                    })?
-                } else if let Some(method) = target.strip_prefix('.') {
-                    vec![*set.by_method.get(method).ok_or_else(|| {
-                        RuleError::invalid(
-                            file,
-                            text,
-                            format!(
-                                "rule {} names method .{method}, which no [[callable]] lists",
-                                spec.code
-                            ),
-                            Some(&format!("\"{target}\"")),
-                        )
-                    })?]
-                } else {
-                    vec![*set.by_name.get(target.as_str()).ok_or_else(|| {
-                        RuleError::invalid(
-                            file,
-                            text,
-                            format!(
-                                "rule {} names {target}, which no [[callable]] defines",
-                                spec.code
-                            ),
-                            Some(&format!("\"{target}\"")),
-                        )
-                    })?]
-                };
-                for i in indices {
-                    if !set.callables[i].rules.contains(&index) {
-                        set.callables[i].rules.push(index);
-                    }
-                }
-            }
-            set.rules.push(rule);
-        }
-    }
-    for rule in &set.rules {
-        for code in &rule.suppresses {
-            if !codes.contains(code) {
-                let (file, text) = files
-                    .iter()
-                    .find(|(f, _, _)| *f == rule.file)
-                    .map(|(f, t, _)| (f.as_str(), t.as_str()))
-                    .unwrap_or(("?", ""));
-                return Err(RuleError::invalid(
-                    file,
-                    text,
-                    format!("rule {} suppresses {code}, which is not a rule", rule.code),
-                    Some(&format!("\"{code}\"")),
-                ));
-            }
-        }
-    }
-    set.prefilter = Prefilter::new(set.callable_names(), set.method_names());
-    Ok(set)
-}
-
-fn add_callable(
-    set: &mut RuleSet,
-    groups: &mut BTreeMap<String, Vec<usize>>,
-    index: usize,
-    spec: &CallableSpec,
-    file: &str,
-    text: &str,
-) -> Result<(), RuleError> {
-    if spec.names.is_empty() && spec.methods.is_empty() {
-        return Err(RuleError::invalid(
-            file,
-            text,
-            "a [[callable]] needs `names` or `methods`".into(),
-            Some("[[callable]]"),
-        ));
-    }
-    for arg in [
-        &spec.argv,
-        &spec.program,
-        &spec.command,
-        &spec.shell,
-        &spec.executable,
-    ]
-    .into_iter()
-    .flatten()
-    {
-        if arg.position.is_none() && arg.keyword.is_none() {
-            return Err(RuleError::invalid(
-                file,
-                text,
-                "an argument needs a `position`, a `keyword` or both".into(),
-                None,
-            ));
-        }
-    }
-    if let Some(error) = &spec.error {
-        check_template(error, file, text)?;
-    }
-    for name in &spec.names {
-        if set.by_name.insert(name.clone(), index).is_some() {
-            return Err(RuleError::invalid(
-                file,
-                text,
-                format!("callable {name} is defined twice"),
-                Some(&format!("\"{name}\"")),
-            ));
-        }
-    }
-    for method in &spec.methods {
-        if set.by_method.insert(method.clone(), index).is_some() {
-            return Err(RuleError::invalid(
-                file,
-                text,
-                format!("method {method} is defined twice"),
-                Some(&format!("\"{method}\"")),
-            ));
-        }
-    }
-    for group in &spec.groups {
-        groups.entry(group.clone()).or_default().push(index);
-    }
-    set.callables.push(Callable {
-        names: spec.names.clone(),
-        methods: spec.methods.clone(),
-        argv: spec.argv.clone(),
-        program: spec.program.clone(),
-        command: spec.command.clone(),
-        shell: spec.shell.clone(),
-        executable: spec.executable.clone(),
-        error: spec.error.clone(),
-        rules: Vec::new(),
-    });
-    Ok(())
-}
-
-fn compile_rule(spec: &RuleSpec, file: &str, text: &str) -> Result<Rule, RuleError> {
-    let near = format!("\"{}\"", spec.code);
-    if spec.case.is_empty() {
-        return Err(RuleError::invalid(
-            file,
-            text,
-            format!("rule {} has no [[rule.case]]", spec.code),
-            Some(&near),
-        ));
-    }
-    let mut cases = Vec::new();
-    for case in &spec.case {
-        let message = case.message.clone().or_else(|| spec.message.clone());
-        let help = case.help.clone().or_else(|| spec.help.clone());
-        let (Some(message), Some(help)) = (message, help) else {
-            return Err(RuleError::invalid(
-                file,
-                text,
-                format!(
-                    "rule {}: every case needs a message and help (its own or the rule's)",
-                    spec.code
-                ),
-                Some(&near),
-            ));
-        };
-        let error = case.error.clone().or_else(|| spec.error.clone());
-        for template in [Some(&message), Some(&help), error.as_ref()]
-            .into_iter()
-            .flatten()
-        {
-            check_template(template, file, text)?;
-        }
-        cases.push(Case {
-            when: case.when.clone(),
-            severity: case.severity,
-            message,
-            help,
-            error,
-        });
-    }
-    Ok(Rule {
-        code: spec.code.clone(),
-        name: spec.name.clone(),
-        family: match spec.family {
-            FamilySpec::Shell => Family::Shell,
-            FamilySpec::Exec => Family::Exec,
-        },
-        summary: spec.summary.clone(),
-        suppresses: spec.suppresses.clone(),
-        cases,
-        docs: spec.docs.clone(),
-        valid: spec.valid.clone(),
-        invalid: spec.invalid.clone(),
-        file: file.to_string(),
-    })
-}
-
-/// Checks every `{placeholder}` in a template (`{{` and `}}` are literal
-/// braces).
-fn check_template(template: &str, file: &str, text: &str) -> Result<(), RuleError> {
-    for piece in template_pieces(template) {
-        if let Piece::Placeholder(name) = piece {
-            if !PLACEHOLDERS.contains(&name) {
-                return Err(RuleError::invalid(
-                    file,
-                    text,
-                    format!(
-                        "unknown placeholder {{{name}}}; known: {}",
-                        PLACEHOLDERS.join(", ")
-                    ),
-                    Some(&format!("{{{name}}}")),
-                ));
-            }
-        }
-    }
-    Ok(())
-}
-
-#[derive(Debug, PartialEq, Eq)]
-pub enum Piece<'t> {
-    Text(&'t str),
-    Placeholder(&'t str),
-}
-
-/// Splits a template into literal text and placeholders.
-pub fn template_pieces(template: &str) -> Vec<Piece<'_>> {
-    let mut pieces = Vec::new();
-    let mut rest = template;
-    while !rest.is_empty() {
-        if let Some(after) = rest.strip_prefix("{{") {
-            pieces.push(Piece::Text("{"));
-            rest = after;
-        } else if let Some(after) = rest.strip_prefix("}}") {
-            pieces.push(Piece::Text("}"));
-            rest = after;
-        } else if let Some(after) = rest.strip_prefix('{') {
-            match after.find('}') {
-                Some(end) => {
-                    pieces.push(Piece::Placeholder(&after[..end]));
-                    rest = &after[end + 1..];
-                }
-                None => {
-                    pieces.push(Piece::Text(rest));
-                    rest = "";
-                }
-            }
-        } else {
-            let end = rest
-                .find(['{', '}'])
-                .map(|i| i.max(1))
-                .unwrap_or(rest.len());
-            pieces.push(Piece::Text(&rest[..end]));
-            rest = &rest[end..];
-        }
-    }
-    pieces
-}
-
-/// Fills a template's placeholders from `values` (missing ones are empty).
-pub fn render(template: &str, values: &dyn Fn(&str) -> String) -> String {
-    template_pieces(template)
-        .into_iter()
-        .map(|piece| match piece {
-            Piece::Text(t) => t.to_string(),
-            Piece::Placeholder(name) => values(name),
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -546,6 +344,10 @@ mod tests {
         let set = RuleSet::builtin().expect("built-in rules are valid");
         assert!(set.rule("DL201").is_some());
         assert!(set.callable_named("os.system").is_some());
+        assert!(matches!(
+            set.rule("DL101").unwrap().matcher,
+            Matcher::Native(_)
+        ));
     }
 
     #[test]
@@ -579,10 +381,13 @@ mod tests {
     }
 
     #[test]
-    fn templates_render_and_escape() {
-        let out = render("{{literal}} {callee} via {via}", &|name| {
-            format!("<{name}>")
-        });
-        assert_eq!(out, "{literal} <callee> via <via>");
+    fn docs_sections_are_found_by_heading() {
+        let set = builtin_rules();
+        let rule = set.rule("DL101").unwrap();
+        let instead = rule.docs_section("Instead").unwrap();
+        assert!(
+            instead.to_lowercase().starts_with("copy the library"),
+            "{instead}"
+        );
     }
 }

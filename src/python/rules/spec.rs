@@ -3,6 +3,12 @@
 //! These types are the file format and nothing else; [`super::compile`]
 //! checks them and builds the matchers that run. Unknown keys are errors, so
 //! a typo in a rule file fails loudly instead of silently disabling a check.
+//! Values that a load error may have to point at keep their span
+//! ([`Spanned`]), so the error names the line and column.
+//!
+//! The doc comments here are also the descriptions of the JSON Schema
+//! (`schema/rule.schema.json`, generated from these types), which is what an
+//! editor shows while completing a rule file: write them for rule authors.
 //!
 //! A file holds two kinds of table, and any file may hold either:
 //!
@@ -11,140 +17,266 @@
 //!   `shell=` flag are passed. Groups (`spawn`, `exec`, ...) let rules refer
 //!   to many callables at once; adding a callable to a group extends every
 //!   rule that uses the group.
-//! - `[[rule]]`: a code, the callables it applies to, and cases: conditions
-//!   on what was found (the shell state, the program and whether the base
-//!   ships it, base facts), each with a severity, message and help.
+//! - `[[rule]]`: a code and its documentation, one matcher (`callables`,
+//!   `query` or `native`), and cases: conditions on what was found, each
+//!   with a severity, message and help.
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use toml::Spanned;
 
-use crate::finding::Severity;
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+/// A distrolint rule file (`rules/*.toml`, or a file in a directory given to
+/// `--rules`). See docs/rules.md.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(title = "distrolint rule file")]
 pub struct RuleFile {
     /// Program names that are shells (`sh`, `bash`, ...), matched on the
-    /// program's base name.
+    /// program's base name. Adds to the built-in list.
     #[serde(default)]
     pub shell_programs: Vec<String>,
     /// Words a shell runs without starting a program (`cd`, `export`, ...).
+    /// Adds to the built-in list.
     #[serde(default)]
     pub shell_builtins: Vec<String>,
+    /// Python APIs that start programs, for call matchers.
     #[serde(default)]
-    pub callable: Vec<CallableSpec>,
+    #[schemars(with = "Vec<CallableSpec>")]
+    pub callable: Vec<Spanned<CallableSpec>>,
+    /// The rules.
     #[serde(default)]
-    pub rule: Vec<RuleSpec>,
+    #[schemars(with = "Vec<RuleSpec>")]
+    pub rule: Vec<Spanned<RuleSpec>>,
 }
 
 /// Where one argument of a callable is passed: a position, a keyword, or
 /// both (`subprocess.run(args=...)`).
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq, Eq)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ArgSpec {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// 0-based position of the argument.
+    #[serde(default)]
     pub position: Option<usize>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Keyword name of the argument.
+    #[serde(default)]
     pub keyword: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// A Python API that starts a program or a shell.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct CallableSpec {
     /// Qualified names, as they resolve through imports: `os.system`,
-    /// `subprocess.run`.
+    /// `subprocess.run`, `acme.shell.run`.
     #[serde(default)]
-    pub names: Vec<String>,
+    #[schemars(with = "Vec<String>")]
+    pub names: Vec<Spanned<String>>,
     /// Method names matched on a receiver that does not resolve to a module
-    /// (`loop.subprocess_shell`, whose `loop` is any event loop).
+    /// (`subprocess_shell` for `loop.subprocess_shell`, whose `loop` is any
+    /// event loop).
     #[serde(default)]
-    pub methods: Vec<String>,
-    /// Groups rules refer to as `@group`.
+    #[schemars(with = "Vec<String>")]
+    pub methods: Vec<Spanned<String>>,
+    /// Groups rules refer to as `@group` (built in: `spawn`, `exec`,
+    /// `shell-command`, `lookup`).
     #[serde(default)]
     pub groups: Vec<String>,
     /// An argv: a list whose first item is the program, or a string (the
     /// program itself, or a shell command when the shell flag is true).
     #[serde(default)]
-    pub argv: Option<ArgSpec>,
+    #[schemars(with = "Option<ArgSpec>")]
+    pub argv: Option<Spanned<ArgSpec>>,
     /// The program path alone (`os.execv(path, args)`).
     #[serde(default)]
-    pub program: Option<ArgSpec>,
+    #[schemars(with = "Option<ArgSpec>")]
+    pub program: Option<Spanned<ArgSpec>>,
     /// A command line that always goes through the shell (`os.system`).
     #[serde(default)]
-    pub command: Option<ArgSpec>,
+    #[schemars(with = "Option<ArgSpec>")]
+    pub command: Option<Spanned<ArgSpec>>,
     /// The `shell=` flag: when true, the argv is a shell command.
     #[serde(default)]
-    pub shell: Option<ArgSpec>,
+    #[schemars(with = "Option<ArgSpec>")]
+    pub shell: Option<Spanned<ArgSpec>>,
     /// `executable=`: replaces the program the argv names.
     #[serde(default)]
-    pub executable: Option<ArgSpec>,
+    #[schemars(with = "Option<ArgSpec>")]
+    pub executable: Option<Spanned<ArgSpec>>,
     /// What happens when this call cannot run its shell or program, for the
     /// `{error}` placeholder (a rule case may say it instead).
     #[serde(default)]
-    pub error: Option<String>,
+    #[schemars(with = "Option<String>")]
+    pub error: Option<Spanned<String>>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// One rule: a stable code, its documentation, one matcher, and the cases
+/// that turn a match into a finding.
+///
+/// The matcher is whichever of `callables`, `query` or `native` is given;
+/// exactly one must be.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RuleSpec {
-    /// Stable code, e.g. `DL201`. Never reused.
-    pub code: String,
+    /// Stable code, e.g. `DL201`: letters then digits. Never reused, even
+    /// when the rule is removed. `DL` codes are distrolint's own; use a
+    /// prefix of your own (`ACME001`) for local rules.
+    #[schemars(with = "String", regex(pattern = r"^[A-Z]+[0-9]+$"))]
+    pub code: Spanned<String>,
     /// Short kebab-case name, e.g. `shell-always`.
+    #[schemars(regex(pattern = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"))]
     pub name: String,
+    /// What kind of breakage the rule is about; `--select` and `--ignore`
+    /// accept family names.
     pub family: FamilySpec,
+    /// `stable` (the default), `preview`, `deprecated` or `removed`. A
+    /// removed rule never fires; its entry stays so its code is not reused.
+    #[serde(default)]
+    pub status: StatusSpec,
     /// One line: what the rule finds.
     pub summary: String,
-    /// Callables the rule applies to: qualified names, method names
-    /// (`.subprocess_shell`) or groups (`@spawn`).
-    pub callables: Vec<String>,
+    /// The severity of every case that does not give its own. A rule with
+    /// no `[[rule.case]]` has one case: this severity, the rule's message
+    /// and help, no conditions.
+    #[serde(default)]
+    pub severity: Option<SeveritySpec>,
+    /// Call matcher: the callables the rule applies to — qualified names
+    /// (`os.system`), method names (`.subprocess_shell`) or groups
+    /// (`@spawn`). The callables are declared with `[[callable]]`.
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
+    pub callables: Option<Vec<Spanned<String>>>,
+    /// Query matcher: a tree-sitter-python query (S-expressions with
+    /// captures and `#eq?`, `#match?`, `#any-of?` predicates). Each match
+    /// is a finding, placed at the `capture` node.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub query: Option<Spanned<String>>,
+    /// Query matcher: the capture (without `@`) whose node gives the
+    /// finding's position. Default: the query's first capture.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub capture: Option<Spanned<String>>,
+    /// Native matcher: the check is built into distrolint (the ELF loader
+    /// simulation, scan diagnostics); the file gives its code,
+    /// documentation, severity and message templates. Only for codes
+    /// distrolint implements.
+    #[serde(default)]
+    pub native: bool,
     /// Codes that do not fire on the same call when this rule does.
     #[serde(default)]
-    pub suppresses: Vec<String>,
-    /// Defaults for the cases.
+    #[schemars(with = "Vec<String>")]
+    pub suppresses: Vec<Spanned<String>>,
+    /// The finding's message: a template with `{placeholders}` (which ones
+    /// depends on the matcher; `{{` and `}}` are literal braces). The
+    /// default for every case.
     #[serde(default)]
-    pub message: Option<String>,
+    #[schemars(with = "Option<String>")]
+    pub message: Option<Spanned<String>>,
+    /// How to fix it: a template like `message`. The default for every case.
     #[serde(default)]
-    pub help: Option<String>,
+    #[schemars(with = "Option<String>")]
+    pub help: Option<Spanned<String>>,
+    /// Call matcher: the `{error}` placeholder's text, when the callable's
+    /// own is not the right one.
     #[serde(default)]
-    pub error: Option<String>,
+    #[schemars(with = "Option<String>")]
+    pub error: Option<Spanned<String>>,
     /// Tried in order; the first whose conditions hold produces the finding.
     /// No case holding means no finding.
-    pub case: Vec<CaseSpec>,
-    /// Longer documentation (what, why, example, instead, references).
+    #[serde(default)]
+    #[schemars(with = "Vec<CaseSpec>")]
+    pub case: Vec<Spanned<CaseSpec>>,
+    /// The documentation `distrolint explain CODE` prints (Markdown): what
+    /// it finds, why it breaks on distroless, an example, what to do
+    /// instead, references.
     #[serde(default)]
     pub docs: Option<String>,
-    /// Snippets that must produce this rule's code (checked by the test
-    /// suite on the default base).
+    /// Python snippets that must produce this rule's code on the default
+    /// base (`distrolint rules test` runs them).
     #[serde(default)]
-    pub invalid: Vec<String>,
-    /// Snippets that must not.
+    #[schemars(with = "Vec<String>")]
+    pub invalid: Vec<Spanned<String>>,
+    /// Python snippets that must not.
     #[serde(default)]
-    pub valid: Vec<String>,
+    #[schemars(with = "Vec<String>")]
+    pub valid: Vec<Spanned<String>>,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+/// What kind of breakage a rule is about.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema, PartialEq, Eq)]
 #[serde(rename_all = "kebab-case")]
 pub enum FamilySpec {
+    /// Shared libraries, symbol versions, C library, architecture, Python ABI.
+    NativeLibrary,
+    /// Calls that need /bin/sh.
     Shell,
+    /// Programs started by name or path.
     Exec,
+    /// Libraries opened at run time (ctypes, dlopen).
+    Dlopen,
+    /// Data files the code expects on the system.
+    Data,
+    /// The Python interpreter itself.
+    Interpreter,
+    /// The Dockerfile.
+    Dockerfile,
+    /// Files that could not be analysed, and distrolint's own diagnostics.
+    Scan,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum StatusSpec {
+    /// Fires, and its behaviour is settled.
+    #[default]
+    Stable,
+    /// Fires; its wording or reach may still change.
+    Preview,
+    /// Fires, but will be removed; its documentation says what replaces it.
+    Deprecated,
+    /// Never fires; kept so that its code is never given to another rule.
+    Removed,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum SeveritySpec {
+    Info,
+    Warning,
+    Error,
+}
+
+/// A case: conditions, and the finding they produce.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct CaseSpec {
+    /// All given conditions must hold; none given holds always.
     #[serde(default)]
-    pub when: Conditions,
-    pub severity: Severity,
+    #[schemars(with = "Option<Conditions>")]
+    pub when: Option<Spanned<Conditions>>,
+    /// Default: the rule's `severity`.
     #[serde(default)]
-    pub message: Option<String>,
+    pub severity: Option<SeveritySpec>,
+    /// Default: the rule's `message`.
     #[serde(default)]
-    pub help: Option<String>,
+    #[schemars(with = "Option<String>")]
+    pub message: Option<Spanned<String>>,
+    /// Default: the rule's `help`.
     #[serde(default)]
-    pub error: Option<String>,
+    #[schemars(with = "Option<String>")]
+    pub help: Option<Spanned<String>>,
+    /// Call matcher: default the rule's `error`, else the callable's.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub error: Option<Spanned<String>>,
 }
 
 /// All given conditions must hold; an absent condition holds always.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+/// `shell`, `program`, `program-is-shell` and `program-in` are for call
+/// matchers, `variant` for native ones; `base` is for every matcher.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Conditions {
     /// The call's shell state is one of these.
@@ -156,15 +288,20 @@ pub struct Conditions {
     /// Whether the program is one of `shell-programs`.
     #[serde(default)]
     pub program_is_shell: Option<bool>,
-    /// The program's base name is one of these.
+    /// The program (its path, or its base name) is one of these.
     #[serde(default)]
     pub program_in: Option<Vec<String>>,
+    /// Native matcher: the form of finding the built-in check produces
+    /// (listed per code in docs/rules.md).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub variant: Option<Spanned<String>>,
     /// Facts about the base image.
     #[serde(default)]
     pub base: BTreeMap<BaseFact, bool>,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema, PartialEq, Eq, Hash)]
 #[serde(rename_all = "kebab-case")]
 pub enum ShellState {
     /// The callable always runs `/bin/sh` (`os.system`).
@@ -177,7 +314,7 @@ pub enum ShellState {
     Unknown,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema, PartialEq, Eq, Hash)]
 #[serde(rename_all = "kebab-case")]
 pub enum ProgramState {
     /// No program (not passed, or a shell builtin such as `cd`).
@@ -193,7 +330,7 @@ pub enum ProgramState {
     NotRunnable,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[serde(rename_all = "kebab-case")]
 pub enum BaseFact {
     /// The base has `/bin/sh`.

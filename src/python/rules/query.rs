@@ -1,0 +1,613 @@
+//! Query matchers: a tree-sitter-python query, compiled once at load, run on
+//! the files the prefilter lets through.
+//!
+//! tree-sitter checks the query's structure, but it reports a bad predicate
+//! (a bad regex, a wrong argument) only by row, and it silently ignores a
+//! predicate it does not know — a typo such as `#eq` would disable the
+//! check. So the predicates are read here first: unknown names are errors,
+//! regexes are compiled with `regex-syntax` (which gives the exact span of
+//! the mistake), and every error carries its offset in the query text.
+//!
+//! The same reading gives the prefilter its literals, soundly: a pattern
+//! whose `#eq?`, `#any-of?` or `#match?` constrains a capture that always
+//! holds at least one node can only match a file that contains the literal
+//! (or, for a regex, one of its required prefixes), because a node's text is
+//! a slice of the file. Patterns without such a predicate make every file a
+//! candidate.
+
+use std::ops::Range;
+
+use regex_syntax::hir::literal::{ExtractKind, Extractor};
+use tree_sitter::{CaptureQuantifier, Language, Query, QueryCursor, StreamingIterator, Tree};
+
+/// Built-in text predicates tree-sitter evaluates itself.
+const PREDICATES: &[&str] = &[
+    "eq?",
+    "not-eq?",
+    "any-eq?",
+    "any-not-eq?",
+    "match?",
+    "not-match?",
+    "any-match?",
+    "any-not-match?",
+    "any-of?",
+    "not-any-of?",
+];
+
+/// At most this many matches are kept per query and file.
+const MATCH_LIMIT: u32 = 1_000;
+
+/// A mistake in a query: a message and a byte range in the query text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryProblem {
+    pub message: String,
+    pub range: Range<usize>,
+}
+
+#[derive(Debug)]
+pub struct QueryMatcher {
+    query: Query,
+    /// Index of the capture that gives a finding's span.
+    span_capture: u32,
+    /// Per pattern: literals one of which a file must contain for the
+    /// pattern to match; `None` when the pattern gives none.
+    requirements: Vec<Option<Vec<Vec<u8>>>>,
+}
+
+/// One match: the span capture's node and every capture's first node, as
+/// byte ranges of the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryHit {
+    pub span: Range<usize>,
+    pub captures: Vec<(String, Range<usize>)>,
+}
+
+pub fn language() -> Language {
+    tree_sitter_python::LANGUAGE.into()
+}
+
+impl QueryMatcher {
+    /// Compiles `source`; `capture` names the span capture (default: the
+    /// first). Errors are positioned in `source`.
+    pub fn compile(source: &str, capture: Option<&str>) -> Result<QueryMatcher, QueryProblem> {
+        let predicates = read_predicates(source)?;
+        for predicate in &predicates {
+            check_predicate(predicate)?;
+        }
+        let query = Query::new(&language(), source).map_err(|e| {
+            let start = if e.offset == 0 && e.row > 0 {
+                // Predicate errors come with a row only.
+                line_start(source, e.row)
+            } else {
+                e.offset.min(source.len())
+            };
+            let end = source[start..]
+                .find(['\n', ')'])
+                .map(|i| start + i.max(1))
+                .unwrap_or(source.len());
+            QueryProblem {
+                message: format!("invalid query: {}", e.message.trim().replace('\n', " ")),
+                range: start..end.max(start),
+            }
+        })?;
+        let span_capture = match capture {
+            Some(name) => query.capture_index_for_name(name).ok_or_else(|| QueryProblem {
+                message: format!(
+                    "the query has no capture @{name}; it has {}",
+                    capture_list(&query)
+                ),
+                range: 0..0,
+            })?,
+            None if query.capture_names().is_empty() => {
+                return Err(QueryProblem {
+                    message: "the query has no capture; add one (`@name`) to the node that gives the finding's position".into(),
+                    range: 0..source.len().min(1),
+                })
+            }
+            None => 0,
+        };
+        let requirements = (0..query.pattern_count())
+            .map(|pattern| requirement(&query, pattern, &predicates))
+            .collect();
+        Ok(QueryMatcher {
+            query,
+            span_capture,
+            requirements,
+        })
+    }
+
+    /// Capture names, in order.
+    pub fn capture_names(&self) -> &[&str] {
+        self.query.capture_names()
+    }
+
+    /// Whether the query can match a text that contains these bytes; `None`
+    /// in the result means "any file".
+    pub fn literals(&self) -> Option<Vec<&[u8]>> {
+        let mut all = Vec::new();
+        for requirement in &self.requirements {
+            all.extend(requirement.as_ref()?.iter().map(Vec::as_slice));
+        }
+        Some(all)
+    }
+
+    /// Whether `text` may hold a match.
+    pub fn may_match(&self, text: &[u8]) -> bool {
+        self.requirements
+            .iter()
+            .any(|requirement| match requirement {
+                None => true,
+                Some(literals) => literals
+                    .iter()
+                    .any(|l| memchr::memmem::find(text, l).is_some()),
+            })
+    }
+
+    /// Every match in `tree` (parsed from `text`), deduplicated by span.
+    pub fn run(&self, tree: &Tree, text: &str) -> Vec<QueryHit> {
+        let mut cursor = QueryCursor::new();
+        cursor.set_match_limit(MATCH_LIMIT);
+        let names = self.query.capture_names();
+        let mut hits: Vec<QueryHit> = Vec::new();
+        let mut matches = cursor.matches(&self.query, tree.root_node(), text.as_bytes());
+        while let Some(found) = matches.next() {
+            let Some(span) = found
+                .captures()
+                .iter()
+                .find(|c| c.index == self.span_capture)
+                .map(|c| c.node.byte_range())
+            else {
+                continue;
+            };
+            if hits.iter().any(|h| h.span == span) {
+                continue;
+            }
+            let mut captures: Vec<(String, Range<usize>)> = Vec::new();
+            for capture in found.captures() {
+                let name = names[capture.index as usize];
+                if !captures.iter().any(|(n, _)| n == name) {
+                    captures.push((name.to_string(), capture.node.byte_range()));
+                }
+            }
+            hits.push(QueryHit { span, captures });
+        }
+        hits.sort_by_key(|h| (h.span.start, h.span.end));
+        hits
+    }
+}
+
+fn capture_list(query: &Query) -> String {
+    let names: Vec<String> = query
+        .capture_names()
+        .iter()
+        .map(|n| format!("@{n}"))
+        .collect();
+    if names.is_empty() {
+        "none".into()
+    } else {
+        names.join(", ")
+    }
+}
+
+fn line_start(text: &str, row: usize) -> usize {
+    text.split_inclusive('\n')
+        .take(row)
+        .map(str::len)
+        .sum::<usize>()
+        .min(text.len())
+}
+
+/// A predicate as written: `(#name? arg ...)`.
+#[derive(Debug)]
+struct Predicate {
+    name: String,
+    /// The predicate name's range (with `#`).
+    name_range: Range<usize>,
+    /// The whole form.
+    range: Range<usize>,
+    args: Vec<PredicateArg>,
+}
+
+#[derive(Debug)]
+enum PredicateArg {
+    Capture {
+        name: String,
+        range: Range<usize>,
+    },
+    /// A string (or bare word): its value, and each value byte's offset in
+    /// the query (one more for the end).
+    Text {
+        value: String,
+        offsets: Vec<usize>,
+        range: Range<usize>,
+    },
+}
+
+impl PredicateArg {
+    fn range(&self) -> Range<usize> {
+        match self {
+            PredicateArg::Capture { range, .. } | PredicateArg::Text { range, .. } => range.clone(),
+        }
+    }
+}
+
+/// Finds every predicate form in a query. Only as much of the query syntax
+/// is read as finding them needs (strings, comments, parentheses);
+/// tree-sitter checks the rest.
+fn read_predicates(source: &str) -> Result<Vec<Predicate>, QueryProblem> {
+    let bytes = source.as_bytes();
+    let mut predicates = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b';' => i = skip_comment(bytes, i),
+            b'"' => i = read_string(source, i)?.1.end,
+            b'(' => {
+                let open = i;
+                let mut j = skip_space(bytes, i + 1);
+                if bytes.get(j) == Some(&b'#') {
+                    let name_start = j;
+                    j += 1;
+                    while j < bytes.len() && is_word(bytes[j]) {
+                        j += 1;
+                    }
+                    let name = source[name_start + 1..j].to_string();
+                    let name_range = name_start..j;
+                    let mut args = Vec::new();
+                    loop {
+                        j = skip_space(bytes, j);
+                        match bytes.get(j) {
+                            None => {
+                                return Err(QueryProblem {
+                                    message: "this predicate is not closed with `)`".into(),
+                                    range: open..open + 1,
+                                })
+                            }
+                            Some(b')') => {
+                                j += 1;
+                                break;
+                            }
+                            Some(b';') => j = skip_comment(bytes, j),
+                            Some(b'@') => {
+                                let start = j;
+                                j += 1;
+                                while j < bytes.len() && is_word(bytes[j]) {
+                                    j += 1;
+                                }
+                                args.push(PredicateArg::Capture {
+                                    name: source[start + 1..j].to_string(),
+                                    range: start..j,
+                                });
+                            }
+                            Some(b'"') => {
+                                let (value, range, offsets) = read_string(source, j)?;
+                                j = range.end;
+                                args.push(PredicateArg::Text {
+                                    value,
+                                    offsets,
+                                    range,
+                                });
+                            }
+                            Some(_) => {
+                                let start = j;
+                                while j < bytes.len() && is_word(bytes[j]) {
+                                    j += 1;
+                                }
+                                if j == start {
+                                    return Err(QueryProblem {
+                                        message: "a predicate takes captures (`@name`) and strings"
+                                            .into(),
+                                        range: start..start + 1,
+                                    });
+                                }
+                                let value = source[start..j].to_string();
+                                let offsets = (start..=j).collect();
+                                args.push(PredicateArg::Text {
+                                    value,
+                                    offsets,
+                                    range: start..j,
+                                });
+                            }
+                        }
+                    }
+                    predicates.push(Predicate {
+                        name,
+                        name_range,
+                        range: open..j,
+                        args,
+                    });
+                    i = j;
+                } else {
+                    i += 1;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    Ok(predicates)
+}
+
+fn is_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'?' | b'!' | b'.')
+}
+
+fn skip_space(bytes: &[u8], mut i: usize) -> usize {
+    while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+        i += 1;
+    }
+    i
+}
+
+fn skip_comment(bytes: &[u8], i: usize) -> usize {
+    bytes[i..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map(|p| i + p + 1)
+        .unwrap_or(bytes.len())
+}
+
+/// Reads the query string starting at `start` (a `"`), unescaping as
+/// tree-sitter does: its value, its range, and each value byte's offset.
+fn read_string(
+    source: &str,
+    start: usize,
+) -> Result<(String, Range<usize>, Vec<usize>), QueryProblem> {
+    let mut value = String::new();
+    let mut offsets = Vec::new();
+    let mut i = start + 1;
+    let mut chars = source[i..].char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let here = i + at;
+        match c {
+            '"' => {
+                offsets.push(here);
+                return Ok((value, start..here + 1, offsets));
+            }
+            '\\' => {
+                let Some((_, escaped)) = chars.next() else {
+                    break;
+                };
+                let decoded = match escaped {
+                    'n' => Some('\n'),
+                    'r' => Some('\r'),
+                    't' => Some('\t'),
+                    '0' => Some('\0'),
+                    // An escaped newline continues the string.
+                    '\n' => None,
+                    other => Some(other),
+                };
+                if let Some(d) = decoded {
+                    value.push(d);
+                    offsets.extend(std::iter::repeat_n(here, d.len_utf8()));
+                }
+            }
+            c => {
+                value.push(c);
+                offsets.extend(std::iter::repeat_n(here, c.len_utf8()));
+            }
+        }
+    }
+    i = source.len();
+    Err(QueryProblem {
+        message: "this string is not closed with `\"`".into(),
+        range: start..i.min(start + 1),
+    })
+}
+
+fn check_predicate(p: &Predicate) -> Result<(), QueryProblem> {
+    if !PREDICATES.contains(&p.name.as_str()) {
+        return Err(QueryProblem {
+            message: format!(
+                "unknown predicate #{}; distrolint's queries use #{}",
+                p.name,
+                PREDICATES.join(", #")
+            ),
+            range: p.name_range.clone(),
+        });
+    }
+    let wrong = |message: String, range: Range<usize>| Err(QueryProblem { message, range });
+    match p.args.first() {
+        Some(PredicateArg::Capture { .. }) => {}
+        Some(other) => {
+            return wrong(
+                format!(
+                    "the first argument of #{} must be a capture (`@name`)",
+                    p.name
+                ),
+                other.range(),
+            )
+        }
+        None => {
+            return wrong(
+                format!("#{} needs a capture and a value", p.name),
+                p.range.clone(),
+            )
+        }
+    }
+    let family = p.name.trim_start_matches("any-").trim_start_matches("not-");
+    match family {
+        "eq?" | "match?" if p.args.len() != 2 => wrong(
+            format!("#{} takes a capture and one value", p.name),
+            p.range.clone(),
+        ),
+        "of?" if p.args.len() < 2 => wrong(
+            format!("#{} takes a capture and at least one string", p.name),
+            p.range.clone(),
+        ),
+        "match?" => match &p.args[1] {
+            PredicateArg::Text { value, offsets, .. } => {
+                parse_regex(value).map(|_| ()).map_err(|(message, range)| {
+                    // `offsets` has one entry per value byte and one for the
+                    // closing quote; regex spans stay within the value.
+                    let at = |i: usize| offsets[i.min(offsets.len() - 1)];
+                    let start = at(range.start);
+                    QueryProblem {
+                        message,
+                        range: start..at(range.end).max(start + 1),
+                    }
+                })
+            }
+            other => wrong(
+                format!("the regex of #{} must be a string", p.name),
+                other.range(),
+            ),
+        },
+        "of?" => match p.args[1..]
+            .iter()
+            .find(|a| matches!(a, PredicateArg::Capture { .. }))
+        {
+            Some(capture) => wrong(
+                format!("#{} compares with strings, not captures", p.name),
+                capture.range(),
+            ),
+            None => Ok(()),
+        },
+        _ => Ok(()),
+    }
+}
+
+/// Parses a regex as tree-sitter's `regex::bytes::Regex` will; an error
+/// comes with its byte range in the pattern.
+fn parse_regex(pattern: &str) -> Result<regex_syntax::hir::Hir, (String, Range<usize>)> {
+    regex_syntax::ParserBuilder::new()
+        .utf8(false)
+        .build()
+        .parse(pattern)
+        .map_err(|e| {
+            let (kind, span) = match &e {
+                regex_syntax::Error::Parse(e) => (e.kind().to_string(), *e.span()),
+                regex_syntax::Error::Translate(e) => (e.kind().to_string(), *e.span()),
+                _ => (
+                    e.to_string(),
+                    regex_syntax::ast::Span::splat(regex_syntax::ast::Position::new(0, 1, 1)),
+                ),
+            };
+            (
+                format!("invalid regex: {kind}"),
+                span.start.offset..span.end.offset,
+            )
+        })
+}
+
+/// The literals pattern `pattern` needs in the file, if its predicates say.
+fn requirement(query: &Query, pattern: usize, predicates: &[Predicate]) -> Option<Vec<Vec<u8>>> {
+    let start = query.start_byte_for_pattern(pattern);
+    let next = if pattern + 1 < query.pattern_count() {
+        query.start_byte_for_pattern(pattern + 1)
+    } else {
+        usize::MAX
+    };
+    let quantifiers = query.capture_quantifiers(pattern);
+    predicates
+        .iter()
+        .filter(|p| p.range.start >= start && p.range.start < next)
+        .filter_map(|p| {
+            let PredicateArg::Capture { name, .. } = p.args.first()? else {
+                return None;
+            };
+            let index = query.capture_index_for_name(name)? as usize;
+            // A capture that may hold no node satisfies a predicate
+            // vacuously.
+            if !matches!(
+                quantifiers.get(index),
+                Some(CaptureQuantifier::One | CaptureQuantifier::OneOrMore)
+            ) {
+                return None;
+            }
+            let texts = || -> Vec<Vec<u8>> {
+                p.args[1..]
+                    .iter()
+                    .filter_map(|a| match a {
+                        PredicateArg::Text { value, .. } => Some(value.as_bytes().to_vec()),
+                        PredicateArg::Capture { .. } => None,
+                    })
+                    .collect()
+            };
+            let literals = match p.name.as_str() {
+                "eq?" | "any-eq?" if matches!(p.args.get(1), Some(PredicateArg::Text { .. })) => {
+                    texts()
+                }
+                "any-of?" => texts(),
+                "match?" | "any-match?" => match p.args.get(1) {
+                    Some(PredicateArg::Text { value, .. }) => regex_prefixes(value)?,
+                    _ => return None,
+                },
+                _ => return None,
+            };
+            (!literals.is_empty() && literals.iter().all(|l| !l.is_empty())).then_some(literals)
+        })
+        // The most selective requirement: the one whose shortest literal is
+        // longest.
+        .max_by_key(|literals| literals.iter().map(Vec::len).min().unwrap_or(0))
+}
+
+/// Literals every match of `pattern` starts with, when there is a finite
+/// set of them.
+fn regex_prefixes(pattern: &str) -> Option<Vec<Vec<u8>>> {
+    let hir = parse_regex(pattern).ok()?;
+    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
+    let literals = seq.literals()?;
+    Some(literals.iter().map(|l| l.as_bytes().to_vec()).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Tree {
+        let mut parser = tree_sitter::Parser::new();
+        parser.set_language(&language()).unwrap();
+        parser.parse(text, None).unwrap()
+    }
+
+    #[test]
+    fn a_query_matches_with_its_predicates_and_reports_the_capture() {
+        let q = QueryMatcher::compile(
+            r#"((string_content) @path (#any-of? @path "/bin/sh" "/bin/bash"))"#,
+            None,
+        )
+        .unwrap();
+        let text = "x = '/bin/sh'\ny = '/bin/zsh'\n";
+        let hits = q.run(&parse(text), text);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(&text[hits[0].span.clone()], "/bin/sh");
+        assert!(q.may_match(text.as_bytes()));
+        assert!(!q.may_match(b"x = '/bin/zsh'"));
+    }
+
+    #[test]
+    fn regex_prefixes_become_literals_and_optional_captures_do_not() {
+        let q = QueryMatcher::compile(
+            r#"((string_content) @s (#match? @s "^#!/(usr/)?bin/(ba)?sh"))"#,
+            None,
+        )
+        .unwrap();
+        assert!(q.may_match(b"'#!/usr/bin/bash'"));
+        assert!(!q.may_match(b"'#/bin/sh'"));
+        let q = QueryMatcher::compile(
+            r#"((call (identifier) @f (argument_list (string)? @s)) (#eq? @s "x"))"#,
+            Some("f"),
+        )
+        .unwrap();
+        assert!(q.may_match(b"nothing"));
+    }
+
+    #[test]
+    fn mistakes_come_with_their_offset_in_the_query() {
+        let err = |q: &str| QueryMatcher::compile(q, None).unwrap_err();
+        let q = r#"((string) @s (#eqq? @s "x"))"#;
+        assert_eq!(
+            err(q).range,
+            q.find("#eqq?").unwrap()..q.find("#eqq?").unwrap() + 5
+        );
+        let q = r#"((string) @s (#match? @s "a(b"))"#;
+        let e = err(q);
+        assert!(e.message.contains("invalid regex"), "{e:?}");
+        assert_eq!(e.range.start, q.find("(b").unwrap());
+        let q = "((strin) @s)";
+        let e = err(q);
+        assert_eq!(e.range.start, 2, "{e:?}");
+        let q = "(string)";
+        assert!(err(q).message.contains("no capture"));
+    }
+}
