@@ -152,6 +152,11 @@ p(f"- {F['os']}, Linux {F['kernel']}")
 p(f"- load average (1, 5, 15 min) at the start: {F['loadavg_start']}; at the end: {F['loadavg_end']}."
   " The machine is shared with other work, so the load is recorded beside each row below;"
   " CPU time (user + system) is less sensitive to it than wall time.")
+loads = [float(x.split()[0]) for r in R.values() if r for x in (r.load_before, r.load_after)]
+if loads and max(loads) > int(F["nproc"]):
+    p(f"- **the 1-minute load average was between {min(loads):.2f} and {max(loads):.2f} during the"
+      f" measurements, on {F['nproc']} CPUs**: other work competed for the CPUs, so wall times are"
+      " higher and noisier than on an idle machine, for every tool alike.")
 p("")
 p("## Versions")
 p("")
@@ -194,8 +199,9 @@ p(f"Each command is timed by hyperfine (warmup 1, at least {F['runs']} runs; ban
   f" {F['bandit_runs']} runs) with a warm page cache, one command after the other on the same tree."
   " Each runs under `/usr/bin/time -v -a -o FILE`, which gives the peak RSS (`Maximum resident set"
   " size`, the largest over all runs) and CPU time (user + system, median) of the same runs."
-  + (f" hyperfine runs at nice {F['nice']}, so that other work on the machine disturbs the"
-     " measurements less (the same for every command)." if F.get("nice", "0") != "0" else ""))
+  + (f" hyperfine runs at nice {F['nice']}, in a session of its own whose autogroup has that nice"
+     " level too, so that other work on the machine disturbs the measurements less (the same for"
+     " every command)." if F.get("nice", "0") != "0" else ""))
 p("")
 p(f"`$BENCH` is `{F['bench_dir']}`, the directory `build-corpus.sh` filled.")
 p("")
@@ -203,7 +209,7 @@ p("```sh")
 names = {
     "cat-py": "# the floor: read every .py file",
     "cat-py-elf": "# read every .py file and every ELF file (for reference)",
-    "distrolint": "# distrolint, the full check (Python and ELF, every built-in rule), default threads",
+    "distrolint": f"# distrolint, the full check (Python and ELF, every built-in rule), default threads (one per core: {F['nproc']})",
     "distrolint-t1": "# one thread",
     "distrolint-t2": "# two threads",
     "ruff": "# ruff",

@@ -22,7 +22,9 @@
 #                   load average to drop below 1 (the machine may be shared)
 #   NICE=-10        run the timed commands at this nice level (default -10 as root, else 0),
 #                   so that other work on a shared machine disturbs them less; the same
-#                   for every tool
+#                   for every tool. With the kernel's autogroup scheduling, nice only ranks
+#                   processes within one session, so each hyperfine also runs in a session
+#                   of its own (setsid) whose autogroup gets that nice level.
 #   PYTHON=...      the CPython 3.11 for the corpus venv (see build-corpus.sh)
 #   REPORT_ONLY=1   only rewrite the report from the results of the last run (DIR/results)
 set -euo pipefail
@@ -144,6 +146,17 @@ wait_idle() {
     done
 }
 
+# prio COMMAND...: run COMMAND at nice $NICE, in its own session and autogroup.
+prio() {
+    if [ "$NICE" = 0 ]; then
+        "$@"
+    elif [ "$(cat /proc/sys/kernel/sched_autogroup_enabled 2>/dev/null)" = 1 ] && command -v setsid >/dev/null; then
+        setsid -w sh -c 'echo "$1" > /proc/self/autogroup; shift; exec nice -n "$0" "$@"' "$NICE" "$NICE" "$@"
+    else
+        nice -n "$NICE" "$@"
+    fi
+}
+
 # bench NAME WARMUP RUNS-OPTION COMMAND: time COMMAND with hyperfine, under /usr/bin/time -v.
 bench() {
     local name=$1 warmup=$2 runs=$3 cmd=$4
@@ -152,7 +165,7 @@ bench() {
     log "timing $name"
     echo "$cmd" > "$res/$name.cmd"
     cut -d' ' -f1-3 /proc/loadavg > "$res/$name.load-before"
-    nice -n "$NICE" hyperfine --style basic --warmup "$warmup" $runs "$@" \
+    prio hyperfine --style basic --warmup "$warmup" $runs "$@" \
         --export-json "$res/$name.json" -n "$name" \
         "/usr/bin/time -v -a -o $(q "$res/$name.rusage") $cmd" >&2
     cut -d' ' -f1-3 /proc/loadavg > "$res/$name.load-after"
