@@ -32,6 +32,17 @@ pub enum Command {
     Check(CheckArgs),
     /// List, show or create base image manifests.
     Bases(BasesArgs),
+    /// List the rules, test their examples, or print the rule-file schema.
+    Rules(RulesArgs),
+    /// Print a rule's documentation: what it finds, why it breaks, what to
+    /// do instead.
+    Explain {
+        /// A rule code (`DL201`) or name (`shell-always`).
+        code: String,
+        /// Also load the rule files in DIR (repeatable).
+        #[arg(long = "rules", value_name = "DIR")]
+        rules: Vec<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
@@ -130,6 +141,12 @@ pub struct CheckArgs {
     /// the same for any number.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+
+    /// Load the rule files (`*.toml`) in DIR beside the built-in rules
+    /// (repeatable; added to the configuration's `rules`). See
+    /// docs/rules.md.
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -184,5 +201,41 @@ pub enum BasesCommand {
 pub enum ShowFormat {
     Summary,
     Toml,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    #[command(subcommand)]
+    pub command: RulesCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// Every rule: code, name, family, default severity, status, matcher.
+    List {
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+        /// Also load the rule files in DIR (repeatable).
+        #[arg(long = "rules", value_name = "DIR")]
+        rules: Vec<PathBuf>,
+    },
+    /// Run every rule's `valid` and `invalid` examples (the built-in rules
+    /// and those in each DIR); exit 1 if any fails.
+    Test {
+        /// Directories of rule files to load beside the built-in ones.
+        #[arg(value_name = "DIR")]
+        dirs: Vec<PathBuf>,
+        /// The base the examples run on (default: python3-debian13).
+        #[arg(long, value_name = "NAME")]
+        base: Option<String>,
+    },
+    /// Print the JSON Schema of rule files (schema/rule.schema.json).
+    Schema,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Text,
     Json,
 }

@@ -14,6 +14,7 @@ pub mod finding;
 pub mod gate;
 pub mod python;
 pub mod report;
+pub mod rules_cmd;
 pub mod scan;
 pub mod settings;
 

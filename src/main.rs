@@ -83,6 +83,20 @@ fn run(cli: Cli) -> miette::Result<u8> {
             }
             Ok(status)
         }
+        Command::Rules(args) => {
+            let output = distrolint::rules_cmd::run(args.command)?;
+            let stdout = io::stdout();
+            let mut out = stdout.lock();
+            finish_write(out.write_all(output.text.as_bytes()).and_then(|_| out.flush()))?;
+            Ok(output.status)
+        }
+        Command::Explain { code, rules } => {
+            let output = distrolint::rules_cmd::run_explain(&code, &rules)?;
+            let stdout = io::stdout();
+            let mut out = stdout.lock();
+            finish_write(out.write_all(output.text.as_bytes()).and_then(|_| out.flush()))?;
+            Ok(output.status)
+        }
         Command::Bases(args) => {
             let text = match args.command.unwrap_or(BasesCommand::List) {
                 BasesCommand::List => distrolint::bases_cmd::list(),

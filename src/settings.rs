@@ -17,6 +17,7 @@ use crate::gate::config::{self, BaseChoice, Config};
 use crate::gate::paths::PathPatterns;
 use crate::gate::select::{self, RuleSelection, Selector};
 use crate::gate::Gate;
+use crate::python::rules::user_dirs;
 use crate::python::RuleSet;
 use crate::report::Format;
 use crate::scan::Scope;
@@ -43,8 +44,8 @@ pub struct CheckSettings {
     pub write_baseline: Option<PathBuf>,
     /// The configuration file in use.
     pub config: Option<PathBuf>,
-    /// Extra rule directories from the configuration (`rules`); recorded
-    /// here, loaded by the rule set once user rule directories are supported.
+    /// The user rule directories loaded into `rules`: `--rules`, then the
+    /// configuration's `rules`.
     pub rule_dirs: Vec<PathBuf>,
     /// First-party paths from the configuration (`app`); recorded for
     /// discovery to use.
@@ -87,8 +88,15 @@ impl CheckSettings {
                 "use it with --format human or --format json",
             ));
         }
-        let rules = RuleSet::builtin()
-            .map_err(|e| miette::miette!("the built-in rules do not load: {e}"))?;
+        // User rules load before the configuration is checked: its
+        // selectors may name their codes.
+        let mut rule_dirs = args.rules.clone();
+        if !args.isolated {
+            if let Some(file) = user_dirs::config_file(&paths[0], args.config.as_deref()) {
+                rule_dirs.extend(user_dirs::configured(&file));
+            }
+        }
+        let rules = RuleSet::builtin_with_dirs(&rule_dirs).map_err(miette::Report::new)?;
         let known = catalogue(&rules);
         let cwd = std::env::current_dir()
             .map_err(|e| miette::miette!("cannot read the current directory: {e}"))?;
@@ -154,7 +162,7 @@ impl CheckSettings {
             color,
             gate,
             write_baseline: args.write_baseline,
-            rule_dirs: config.as_ref().map(|c| c.rules.clone()).unwrap_or_default(),
+            rule_dirs,
             app: config.as_ref().map(|c| c.app.clone()).unwrap_or_default(),
             config: config.map(|c| c.path),
         })

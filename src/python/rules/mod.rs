@@ -236,8 +236,17 @@ impl RuleSet {
     /// may use the built-in callables and groups.
     pub fn builtin_with_dirs<P: AsRef<Path>>(dirs: &[P]) -> Result<RuleSet, RuleError> {
         let mut sources: Vec<(String, String)> = embedded_sources().collect();
+        // The same directory named twice (on the command line and in the
+        // configuration) is read once.
+        let mut seen = Vec::new();
         for dir in dirs {
-            sources.extend(read_dir(dir.as_ref())?);
+            let dir = dir.as_ref();
+            let key = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+            if seen.contains(&key) {
+                continue;
+            }
+            seen.push(key);
+            sources.extend(read_dir(dir)?);
         }
         RuleSet::from_sources(sources)
     }

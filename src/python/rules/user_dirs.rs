@@ -19,8 +19,9 @@ pub fn config_file(start: &Path, explicit: Option<&Path>) -> Option<PathBuf> {
     if let Some(path) = explicit {
         return Some(path.to_path_buf());
     }
+    let start = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
     let mut dir = if start.is_dir() {
-        Some(start)
+        Some(start.as_path())
     } else {
         start.parent()
     };

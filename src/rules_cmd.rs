@@ -1,0 +1,315 @@
+//! `distrolint rules list`, `rules test`, `rules schema` and `explain`: the
+//! rule author's commands. Each returns its text and exit status; only
+//! `main` prints.
+//!
+//! `rules test` is what makes a rule trustworthy without reading Rust: it
+//! runs every rule's `invalid` snippets (each must produce the rule's code)
+//! and `valid` snippets (none may), on the default base, through the same
+//! analysis `check` uses. A failure names the rule, where the snippet is
+//! written, the snippet, and what the analysis reported instead.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use crate::base::BaseImage;
+use crate::cli::{ListFormat, RulesCommand};
+use crate::finding::Finding;
+use crate::python::rules::spec::RuleFile;
+use crate::python::rules::{Example, Matcher, Rule, Status};
+use crate::python::{analyse_file, PythonContext, RuleSet};
+
+/// A command's output and exit status (0 success, 1 failures).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommandOutput {
+    pub text: String,
+    pub status: u8,
+}
+
+/// `rules list`: every rule, as a table or JSON.
+pub fn list(rules: &RuleSet, json: bool) -> String {
+    let mut sorted: Vec<&Rule> = rules.rules.iter().collect();
+    sorted.sort_by(|a, b| a.code.cmp(&b.code));
+    if json {
+        let entries: Vec<serde_json::Value> = sorted
+            .iter()
+            .map(|rule| {
+                serde_json::json!({
+                    "code": rule.code,
+                    "name": rule.name,
+                    "family": rule.family.as_str(),
+                    "severity": rule.severity.to_string(),
+                    "status": rule.status.as_str(),
+                    "matcher": rule.matcher.kind(),
+                    "summary": rule.summary,
+                    "file": rule.file,
+                })
+            })
+            .collect();
+        let mut text = serde_json::to_string_pretty(&entries).unwrap_or_default();
+        text.push('\n');
+        return text;
+    }
+    let width = |f: &dyn Fn(&Rule) -> usize| sorted.iter().map(|r| f(r)).max().unwrap_or(0);
+    let code_w = width(&|r| r.code.len()).max(4);
+    let name_w = width(&|r| r.name.len()).max(4);
+    let family_w = width(&|r| r.family.as_str().len()).max(6);
+    let mut text = String::new();
+    let _ = writeln!(
+        text,
+        "{:code_w$}  {:name_w$}  {:family_w$}  {:8}  {:10}  {:7}  SUMMARY",
+        "CODE", "NAME", "FAMILY", "SEVERITY", "STATUS", "MATCHER"
+    );
+    for rule in sorted {
+        let _ = writeln!(
+            text,
+            "{:code_w$}  {:name_w$}  {:family_w$}  {:8}  {:10}  {:7}  {}",
+            rule.code,
+            rule.name,
+            rule.family.as_str(),
+            rule.severity.to_string(),
+            rule.status.as_str(),
+            rule.matcher.kind(),
+            rule.summary
+        );
+    }
+    text
+}
+
+/// `rules test`: every rule's examples, on `base`.
+pub fn test(rules: &RuleSet, base: &BaseImage) -> CommandOutput {
+    let mut text = String::new();
+    let (mut passed, mut failed, mut skipped) = (0, 0, 0);
+    let mut sorted: Vec<&Rule> = rules.rules.iter().collect();
+    sorted.sort_by(|a, b| a.code.cmp(&b.code));
+    for rule in sorted {
+        let why_skipped = match (&rule.matcher, rule.status) {
+            (_, Status::Removed) => Some("removed"),
+            (Matcher::Native(_), _) => Some("native: its examples are the test suite's fixtures"),
+            _ => None,
+        };
+        if let Some(why) = why_skipped {
+            skipped += 1;
+            let _ = writeln!(text, "skip  {} {} ({why})", rule.code, rule.name);
+            continue;
+        }
+        let problems = rule_problems(rule, rules, base);
+        if problems.is_empty() {
+            passed += 1;
+            let _ = writeln!(
+                text,
+                "ok    {} {} ({} invalid, {} valid)",
+                rule.code,
+                rule.name,
+                rule.invalid.len(),
+                rule.valid.len()
+            );
+        } else {
+            failed += 1;
+            let _ = writeln!(
+                text,
+                "FAIL  {} {} ({}:{})",
+                rule.code, rule.name, rule.file, rule.line
+            );
+            for problem in problems {
+                for line in problem.lines() {
+                    let _ = writeln!(text, "      {line}");
+                }
+            }
+        }
+    }
+    let verdict = if failed == 0 { "ok" } else { "FAILED" };
+    let _ = writeln!(
+        text,
+        "\nrules test {verdict}: {passed} rules passed, {failed} failed, {skipped} skipped (on {})",
+        base.name
+    );
+    CommandOutput {
+        text,
+        status: u8::from(failed > 0),
+    }
+}
+
+/// What is wrong with one rule's examples; empty when they behave.
+fn rule_problems(rule: &Rule, rules: &RuleSet, base: &BaseImage) -> Vec<String> {
+    let mut problems = Vec::new();
+    if rule.invalid.is_empty() {
+        problems.push(format!(
+            "has no `invalid` example: add a snippet it must fire on ({})",
+            rule.file
+        ));
+    }
+    for (kind, examples, must_fire) in [
+        ("invalid", &rule.invalid, true),
+        ("valid", &rule.valid, false),
+    ] {
+        for example in examples {
+            let findings = run_example(example, rules, base);
+            let fired = findings.iter().any(|f| f.code == rule.code);
+            if fired == must_fire {
+                continue;
+            }
+            let what = if must_fire {
+                format!(
+                    "{kind} example at {}:{} did not fire",
+                    rule.file, example.line
+                )
+            } else {
+                format!("{kind} example at {}:{} fired", rule.file, example.line)
+            };
+            let mut problem = format!("{what}:\n{}", quote(&example.code));
+            let shown: Vec<&Finding> = if must_fire {
+                findings.iter().collect()
+            } else {
+                findings.iter().filter(|f| f.code == rule.code).collect()
+            };
+            if shown.is_empty() {
+                problem.push_str("\n  reported: nothing");
+            }
+            for finding in shown {
+                let at = finding
+                    .location
+                    .map(|l| format!("{}:{}", l.line, l.column))
+                    .unwrap_or_default();
+                let _ = write!(
+                    problem,
+                    "\n  reported: {} {} at {at}: {}",
+                    finding.code, finding.severity, finding.message
+                );
+            }
+            problems.push(problem);
+        }
+    }
+    problems
+}
+
+fn run_example(example: &Example, rules: &RuleSet, base: &BaseImage) -> Vec<Finding> {
+    let ctx = PythonContext {
+        base,
+        distribution: None,
+        rules,
+        module_path: Some("example".into()),
+    };
+    analyse_file(Path::new("example.py"), example.code.as_bytes(), &ctx)
+}
+
+fn quote(code: &str) -> String {
+    code.trim_end_matches('\n')
+        .lines()
+        .map(|l| format!("  | {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `explain CODE`: a rule's documentation, as `ruff rule` prints it. A
+/// rule's name works too.
+pub fn explain(rules: &RuleSet, code: &str) -> Result<String, String> {
+    let wanted = code.trim();
+    let rule = rules
+        .rules
+        .iter()
+        .find(|r| r.code.eq_ignore_ascii_case(wanted) || r.name == wanted)
+        .ok_or_else(|| {
+            let near: Vec<&str> = rules
+                .rules
+                .iter()
+                .filter(|r| {
+                    let prefix = &wanted[..wanted.len().min(3)];
+                    r.code.starts_with(&prefix.to_ascii_uppercase())
+                })
+                .map(|r| r.code.as_str())
+                .take(12)
+                .collect();
+            if near.is_empty() {
+                format!(
+                    "no rule has code or name `{wanted}`; `distrolint rules list` shows them all"
+                )
+            } else {
+                format!(
+                    "no rule has code or name `{wanted}`; codes like it: {}",
+                    near.join(", ")
+                )
+            }
+        })?;
+    let mut text = String::new();
+    let _ = writeln!(text, "# {} ({})\n", rule.name, rule.code);
+    let _ = writeln!(
+        text,
+        "Family: {} · Default severity: {} · Status: {} · Matcher: {} · Defined in {}\n",
+        rule.family.as_str(),
+        rule.severity,
+        rule.status.as_str(),
+        rule.matcher.kind(),
+        rule.file
+    );
+    let _ = writeln!(text, "{}.\n", rule.summary.trim_end_matches('.'));
+    match &rule.docs {
+        Some(docs) => {
+            let _ = writeln!(text, "{}", docs.trim());
+        }
+        None => {
+            if let Some(help) = &rule.help {
+                let _ = writeln!(text, "## Instead\n\n{help}");
+            }
+        }
+    }
+    if !rule.invalid.is_empty() || !rule.valid.is_empty() {
+        let _ = writeln!(text, "\n## Tested examples");
+        for (title, examples) in [
+            ("Fires on", &rule.invalid),
+            ("Stays silent on", &rule.valid),
+        ] {
+            for example in examples {
+                let _ = writeln!(
+                    text,
+                    "\n{title}:\n\n```python\n{}\n```",
+                    example.code.trim_end()
+                );
+            }
+        }
+    }
+    Ok(text)
+}
+
+/// `rules schema`: the JSON Schema of rule files, generated from the serde
+/// types (`schema/rule.schema.json` is this output).
+pub fn schema() -> String {
+    let schema = schemars::schema_for!(RuleFile);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// Runs `distrolint rules ...`.
+pub fn run(command: RulesCommand) -> miette::Result<CommandOutput> {
+    let load = |dirs: &[std::path::PathBuf]| -> miette::Result<RuleSet> {
+        RuleSet::builtin_with_dirs(dirs).map_err(miette::Report::new)
+    };
+    match command {
+        RulesCommand::List { format, rules } => Ok(CommandOutput {
+            text: list(&load(&rules)?, format == ListFormat::Json),
+            status: 0,
+        }),
+        RulesCommand::Test { dirs, base } => {
+            let rules = load(&dirs)?;
+            let base = crate::base::find(base.as_deref().unwrap_or(crate::base::DEFAULT_BASE))?;
+            Ok(test(&rules, &base))
+        }
+        RulesCommand::Schema => Ok(CommandOutput {
+            text: schema(),
+            status: 0,
+        }),
+    }
+}
+
+/// Runs `distrolint explain CODE`.
+pub fn run_explain(code: &str, dirs: &[std::path::PathBuf]) -> miette::Result<CommandOutput> {
+    let rules = RuleSet::builtin_with_dirs(dirs).map_err(miette::Report::new)?;
+    let text = explain(&rules, code).map_err(|message| {
+        miette::miette!(
+            code = "distrolint::unknown_rule",
+            help = "`distrolint rules list` shows every code",
+            "{message}"
+        )
+    })?;
+    Ok(CommandOutput { text, status: 0 })
+}
