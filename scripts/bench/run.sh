@@ -12,6 +12,7 @@
 #    lddtree over every ELF file, bandit; and distrolint and cat on 1x and 4x site-packages.
 #    Every timed command runs under `/usr/bin/time -v`, so each run's peak RSS and CPU time
 #    are recorded beside hyperfine's wall time.
+#    distrolint and ruff run with --isolated: no configuration file around the tree applies.
 # 5. writes BENCHMARKS.md (OUT) with report.py.
 #
 # Environment:
@@ -174,7 +175,7 @@ bench() {
 dl_check() { # PATH [OPTIONS...]: the distrolint command line
     local path=$1
     shift
-    echo "$(q "$distrolint") check $(q "$path") --base python3-debian12 --format json --fail-on never${*:+ $*} > /dev/null"
+    echo "$(q "$distrolint") check $(q "$path") --isolated --base python3-debian12 --format json --fail-on never${*:+ $*} > /dev/null"
 }
 ruff_opts=(check --isolated --no-cache --no-respect-gitignore --exclude '*.pyi'
     --select S602,S603,S604,S605,S606,S607,S609 --exit-zero)
@@ -197,15 +198,15 @@ fi
 
 # Findings (one untimed run each, output kept).
 log "findings"
-"$distrolint" check "$venv" --base python3-debian12 --format json --fail-on never --threads 1 > "$res/findings-distrolint.json"
-"$distrolint" check "$venv" --base python3-debian12 --format json --fail-on never --threads 2 > "$res/findings-distrolint-t2.json"
+"$distrolint" check "$venv" --isolated --base python3-debian12 --format json --fail-on never --threads 1 > "$res/findings-distrolint.json"
+"$distrolint" check "$venv" --isolated --base python3-debian12 --format json --fail-on never --threads 2 > "$res/findings-distrolint-t2.json"
 if cmp -s "$res/findings-distrolint.json" "$res/findings-distrolint-t2.json"; then
     echo "deterministic=yes" >> "$res/facts"
 else
     echo "deterministic=no" >> "$res/facts"
 fi
-"$distrolint" check "$scaled" --base python3-debian12 --format json --fail-on never > "$res/findings-distrolint-scaled.json"
-"$distrolint" check "$site" --base python3-debian12 --format json --fail-on never > "$res/findings-distrolint-site.json"
+"$distrolint" check "$scaled" --isolated --base python3-debian12 --format json --fail-on never > "$res/findings-distrolint-scaled.json"
+"$distrolint" check "$site" --isolated --base python3-debian12 --format json --fail-on never > "$res/findings-distrolint-site.json"
 "$ruff" "${ruff_opts[@]}" --output-format json "$venv" > "$res/findings-ruff.json" 2>/dev/null
 
 # The same tree, one after the other.
