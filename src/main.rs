@@ -87,14 +87,20 @@ fn run(cli: Cli) -> miette::Result<u8> {
             let output = distrolint::rules_cmd::run(args.command)?;
             let stdout = io::stdout();
             let mut out = stdout.lock();
-            finish_write(out.write_all(output.text.as_bytes()).and_then(|_| out.flush()))?;
+            finish_write(
+                out.write_all(output.text.as_bytes())
+                    .and_then(|_| out.flush()),
+            )?;
             Ok(output.status)
         }
         Command::Explain { code, rules } => {
             let output = distrolint::rules_cmd::run_explain(&code, &rules)?;
             let stdout = io::stdout();
             let mut out = stdout.lock();
-            finish_write(out.write_all(output.text.as_bytes()).and_then(|_| out.flush()))?;
+            finish_write(
+                out.write_all(output.text.as_bytes())
+                    .and_then(|_| out.flush()),
+            )?;
             Ok(output.status)
         }
         Command::Bases(args) => {
