@@ -9,6 +9,7 @@ pub mod base;
 pub mod bases_cmd;
 pub mod cli;
 pub mod discovery;
+pub mod dockerfile;
 pub mod elf;
 pub mod finding;
 pub mod gate;
