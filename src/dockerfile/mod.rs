@@ -13,14 +13,18 @@
 //! - [`source`]: the file's text (invalid UTF-8 kept byte for byte) and
 //!   positions;
 //! - [`ast`]: the parsed Dockerfile, every piece with its byte span;
-//! - [`parse`], [`args`], [`words`]: the parser.
+//! - [`parse`], [`args`], [`words`]: the parser;
+//! - [`stages`]: stages, `ARG` substitution in `FROM`, the final stage's
+//!   image and the base manifest that describes it.
 
 pub mod args;
 pub mod ast;
 pub mod parse;
 pub mod source;
+pub mod stages;
 pub mod words;
 
 pub use ast::{Args, Command, Dockerfile, Heredoc, Instruction, Keyword, ParseError, Word};
 pub use parse::{parse, parse_str};
 pub use source::Span;
+pub use stages::{choose_base, final_base, BaseChoice, ImageRef, Stages};
