@@ -28,7 +28,13 @@ pub(super) fn instruction(
     let name = logical.word(start, name_end);
     let keyword = Keyword::from_name(&name.text);
     let end = text.trim_end_matches(is_space).len().max(name_end);
-    let (flags, args_start) = flags(logical, skip_space(text, name_end).min(end), end, escape);
+    let after_name = skip_space(text, name_end).min(end);
+    let (flags, mut args_start) = flags(logical, after_name, end, escape);
+    if !accepts_flags(keyword) {
+        // BuildKit rejects the flag (reported below); what follows reads
+        // better with it, e.g. `CMD --port 8000` meant as arguments.
+        args_start = after_name;
+    }
     let reader = Reader {
         logical,
         start: args_start,

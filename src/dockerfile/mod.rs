@@ -15,16 +15,131 @@
 //! - [`ast`]: the parsed Dockerfile, every piece with its byte span;
 //! - [`parse`], [`args`], [`words`]: the parser;
 //! - [`stages`]: stages, `ARG` substitution in `FROM`, the final stage's
-//!   image and the base manifest that describes it.
+//!   image and the base manifest that describes it;
+//! - [`image`]: the final image as its stages build it (PATH, WORKDIR,
+//!   SHELL, what COPY puts where), and whether a program is there;
+//! - [`check`]: the findings (DL701–DL705), with [`exec_form`] for the
+//!   suggested rewrite; [`codes`]: the rule table.
+//!
+//! Entry points: [`analyse_dockerfile`] for bytes from disk, or [`parse`],
+//! [`choose_base`] and [`analyse`] when the caller picks the base from the
+//! file itself.
 
 pub mod args;
 pub mod ast;
+pub mod check;
+pub mod codes;
+pub mod exec_form;
+pub mod image;
 pub mod parse;
 pub mod source;
 pub mod stages;
 pub mod words;
 
+use std::path::Path;
+
+use crate::base::BaseImage;
+use crate::finding::Finding;
+
 pub use ast::{Args, Command, Dockerfile, Heredoc, Instruction, Keyword, ParseError, Word};
 pub use parse::{parse, parse_str};
 pub use source::Span;
 pub use stages::{choose_base, final_base, BaseChoice, ImageRef, Stages};
+
+/// What the analysis of one Dockerfile found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DockerfileAnalysis {
+    /// DL700 for what `docker build` would reject, DL701–DL705 for the final
+    /// stage on the base (none without a base). Unsorted.
+    pub findings: Vec<Finding>,
+    /// The final stage's image after `ARG` substitution, following stage
+    /// names back; `None` without a `FROM`, or when it needs a build
+    /// argument that has no default.
+    pub final_base: Option<ImageRef>,
+}
+
+/// Parses and checks one Dockerfile. `base` is the image the final stage is
+/// judged against (from `--base`, or [`choose_base`] on the parsed file);
+/// `None` checks only the syntax. Never panics on any input.
+pub fn analyse_dockerfile(
+    path: &Path,
+    bytes: &[u8],
+    base: Option<&BaseImage>,
+) -> DockerfileAnalysis {
+    let df = parse(bytes);
+    analyse(path, &df, &Stages::of(&df), base)
+}
+
+/// [`analyse_dockerfile`] for a file already parsed, with its stages (which
+/// [`Stages::target`] may point at another stage than the last).
+pub fn analyse(
+    path: &Path,
+    df: &Dockerfile,
+    stages: &Stages,
+    base: Option<&BaseImage>,
+) -> DockerfileAnalysis {
+    let mut findings = syntax_findings(path, df);
+    if let Some(base) = base {
+        findings.extend(check::check(df, stages, base, path));
+    }
+    let final_base = stages
+        .final_stage()
+        .and_then(|s| stages.root_base(s.index))
+        .and_then(|b| match b {
+            stages::StageBase::Image(image) => Some(image.clone()),
+            _ => None,
+        });
+    DockerfileAnalysis {
+        findings,
+        final_base,
+    }
+}
+
+/// At most this many DL700 findings per file: garbage named `Dockerfile`
+/// should not flood the report.
+const MAX_SYNTAX_FINDINGS: usize = 10;
+
+fn syntax_findings(path: &Path, df: &Dockerfile) -> Vec<Finding> {
+    let total = df.errors.len();
+    df.errors
+        .iter()
+        .take(MAX_SYNTAX_FINDINGS)
+        .enumerate()
+        .map(|(i, error)| {
+            let mut message = format!("docker build rejects this Dockerfile: {}", error.message);
+            if i + 1 == MAX_SYNTAX_FINDINGS && total > MAX_SYNTAX_FINDINGS {
+                message.push_str(&format!(
+                    " ({} more errors after this one are not listed)",
+                    total - MAX_SYNTAX_FINDINGS
+                ));
+            }
+            codes::SYNTAX.finding(
+                path,
+                codes::SYNTAX.severity,
+                df.location(error.span),
+                message,
+                codes::SYNTAX.help,
+            )
+        })
+        .collect()
+}
+
+/// Whether a file name is a Dockerfile or Containerfile by the usual
+/// conventions: `Dockerfile`, `Containerfile`, `Dockerfile.prod`,
+/// `prod.Dockerfile`, `app.containerfile` (case-insensitive).
+pub fn is_dockerfile_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    ["dockerfile", "containerfile"].iter().any(|stem| {
+        lower == *stem
+            || lower
+                .strip_prefix(stem)
+                .is_some_and(|r| r.starts_with('.') && r.len() > 1)
+            || lower
+                .strip_suffix(stem)
+                .is_some_and(|r| r.ends_with('.') && r.len() > 1)
+    })
+}
+
+#[cfg(test)]
+#[path = "check_tests.rs"]
+mod tests;

@@ -424,6 +424,8 @@ fn run_flags_with_quotes_and_the_double_dash() {
         "{:?}",
         df.errors
     );
+    // The flag stays in the command, where it was probably meant to be.
+    assert_eq!(shell_text(&df.instructions[1]), "--port 8000");
 }
 
 #[test]

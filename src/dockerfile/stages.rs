@@ -117,11 +117,11 @@ pub struct Stage {
 }
 
 impl Stage {
-    /// `build` or `#2` for messages.
+    /// The name, or `stage-N` as BuildKit calls an unnamed stage.
     pub fn label(&self) -> String {
         match &self.name {
             Some(name) => name.clone(),
-            None => format!("#{}", self.index),
+            None => format!("stage-{}", self.index),
         }
     }
 }

@@ -1,0 +1,410 @@
+//! What the final image looks like while its stages' instructions run: the
+//! environment (`PATH` above all), the working directory, the `SHELL`, and
+//! where COPY and ADD put files. [`ImageState::presence`] answers "is this
+//! program there?" from the base manifest plus those files.
+//!
+//! It stays on the side of not knowing: a COPY's sources are not looked at,
+//! so any file under its destination may exist; a value that depends on an
+//! unknown variable makes `PATH` or `WORKDIR` unknown, and then nothing that
+//! depends on them is judged; a RUN step could have made any file, which
+//! lowers a "missing" to a "maybe".
+
+use std::collections::BTreeMap;
+
+use super::ast::{Args, Instruction, Keyword, Word};
+use super::source::Span;
+use super::words::expand;
+use crate::base::{normalize, BaseImage, Executable};
+
+/// Where a COPY or ADD put files.
+#[derive(Debug, Clone)]
+enum Placed {
+    /// Anything at or below this image path (links resolved).
+    Under { path: String, span: Span },
+    /// A destination that depends on values we cannot see.
+    Unknown { span: Span },
+}
+
+/// The `SHELL` in effect for a shell-form instruction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShellInUse {
+    /// `/bin/sh` by default.
+    pub program: String,
+    /// The program word of the `SHELL` instruction that set it.
+    pub set_by: Option<Span>,
+}
+
+impl ShellInUse {
+    pub fn is_default(&self) -> bool {
+        self.set_by.is_none()
+    }
+}
+
+/// Is a program there?
+#[derive(Debug, Clone, PartialEq)]
+pub enum Presence<'b> {
+    /// The base has it and it can run.
+    OnImage,
+    /// A COPY or ADD puts a file at (or above) one of the paths looked at.
+    Copied(Span),
+    /// The base has it, but it cannot start (a script whose interpreter is
+    /// missing).
+    NotRunnable(&'b Executable),
+    /// Not found, but a RUN step (or a COPY to an unknown place) before it
+    /// might have made it.
+    Maybe(Span),
+    /// Where to look depends on what the file does not say.
+    Unknowable,
+    /// Neither the base nor the stages have it.
+    Missing,
+}
+
+#[derive(Debug, Clone)]
+pub struct ImageState<'b> {
+    base: &'b BaseImage,
+    escape: char,
+    global_args: BTreeMap<String, Option<String>>,
+    stage_args: BTreeMap<String, Option<String>>,
+    env: BTreeMap<String, String>,
+    /// `None` once `ENV PATH=…` used something unknown.
+    path: Option<Vec<String>>,
+    workdir: Option<String>,
+    shell: ShellInUse,
+    placed: Vec<Placed>,
+    runs: Vec<Span>,
+}
+
+impl<'b> ImageState<'b> {
+    pub fn new(
+        base: &'b BaseImage,
+        escape: char,
+        global_args: &BTreeMap<String, Option<String>>,
+    ) -> Self {
+        ImageState {
+            base,
+            escape,
+            global_args: global_args.clone(),
+            stage_args: BTreeMap::new(),
+            env: BTreeMap::new(),
+            path: Some(base.facts.path.clone()),
+            workdir: Some("/".to_string()),
+            shell: ShellInUse {
+                program: "/bin/sh".to_string(),
+                set_by: None,
+            },
+            placed: Vec::new(),
+            runs: Vec::new(),
+        }
+    }
+
+    pub fn base(&self) -> &'b BaseImage {
+        self.base
+    }
+
+    /// A new stage starts: its `ARG`s are its own; the image config (ENV,
+    /// WORKDIR, SHELL) carries over.
+    pub fn enter_stage(&mut self) {
+        self.stage_args.clear();
+    }
+
+    pub fn shell(&self) -> &ShellInUse {
+        &self.shell
+    }
+
+    /// The PATH in effect, when known.
+    pub fn path(&self) -> Option<&[String]> {
+        self.path.as_deref()
+    }
+
+    pub fn workdir(&self) -> Option<&str> {
+        self.workdir.as_deref()
+    }
+
+    /// Records that a RUN step ran (it may have made files).
+    pub fn ran(&mut self, span: Span) {
+        self.runs.push(span);
+    }
+
+    fn variable(&self, name: &str) -> Option<String> {
+        if let Some(value) = self.env.get(name) {
+            return Some(value.clone());
+        }
+        if let Some(value) = self.stage_args.get(name) {
+            return value.clone();
+        }
+        if name == "PATH" {
+            return self.path.as_ref().map(|p| p.join(":"));
+        }
+        None
+    }
+
+    /// Expands a word with the variables in effect; `None` when it uses one
+    /// we cannot see.
+    fn expand(&self, word: &Word) -> Option<String> {
+        let expanded = expand(&word.text, self.escape, &|name| self.variable(name));
+        expanded.is_exact().then_some(expanded.value)
+    }
+
+    /// `path` made absolute against WORKDIR, normalized, links resolved.
+    fn absolute(&self, path: &str) -> Option<String> {
+        let joined = if path.starts_with('/') {
+            path.to_string()
+        } else {
+            format!("{}/{path}", self.workdir.as_deref()?)
+        };
+        Some(self.base.resolve_links(&normalize(&joined)))
+    }
+
+    /// Applies what an instruction changes in the image config or files.
+    /// Commands (RUN, CMD, …) are left to the caller.
+    pub fn apply(&mut self, instruction: &Instruction) {
+        match (&instruction.keyword, &instruction.args) {
+            (Keyword::Env, Args::Pairs(pairs)) => {
+                for pair in pairs {
+                    let value = pair.value.as_ref().and_then(|v| self.expand(v));
+                    let key = pair.key.text.clone();
+                    if key == "PATH" {
+                        self.path = value.as_ref().map(|v| {
+                            v.split(':')
+                                .filter(|d| !d.is_empty())
+                                .map(str::to_string)
+                                .collect()
+                        });
+                    }
+                    match value {
+                        Some(value) => {
+                            self.env.insert(key, value);
+                        }
+                        None => {
+                            self.env.remove(&key);
+                        }
+                    }
+                }
+            }
+            (Keyword::Arg, Args::Pairs(pairs)) => {
+                for pair in pairs {
+                    let value = match &pair.value {
+                        Some(v) => self.expand(v),
+                        None => self.global_args.get(&pair.key.text).cloned().flatten(),
+                    };
+                    self.stage_args.insert(pair.key.text.clone(), value);
+                }
+            }
+            (Keyword::Workdir, Args::Text(word)) => {
+                self.workdir = self.expand(word).and_then(|dir| self.absolute(&dir));
+            }
+            (Keyword::Shell, Args::Command(super::ast::Command::Exec { args, .. })) => {
+                if let Some(program) = args.first() {
+                    self.shell = ShellInUse {
+                        program: program.text.clone(),
+                        set_by: Some(program.span),
+                    };
+                }
+            }
+            (Keyword::Copy | Keyword::Add, Args::List { words, .. }) if words.len() >= 2 => {
+                let span = instruction.span;
+                let destination = words.last().and_then(|w| self.expand(w));
+                let placed = match destination.and_then(|d| self.absolute(&d)) {
+                    Some(path) => Placed::Under { path, span },
+                    None => Placed::Unknown { span },
+                };
+                self.placed.push(placed);
+            }
+            _ => {}
+        }
+    }
+
+    /// The state a RUN step sees with its `--mount`s: a bind or cache mount
+    /// may put anything at its target for that step.
+    pub fn with_mounts(&self, instruction: &Instruction) -> ImageState<'b> {
+        let mut state = self.clone();
+        for flag in instruction.flags.iter().filter(|f| f.name == "mount") {
+            let Some(value) = &flag.value else { continue };
+            let mut kind = "bind";
+            let mut target = None;
+            for option in value.split(',') {
+                match option.split_once('=') {
+                    Some(("type", v)) => kind = v,
+                    Some(("target" | "dst" | "destination", v)) => target = Some(v),
+                    _ => {}
+                }
+            }
+            if !matches!(kind, "bind" | "cache") {
+                continue;
+            }
+            let Some(target) = target else { continue };
+            let word = Word {
+                text: target.to_string(),
+                span: flag.span,
+            };
+            let placed = match self.expand(&word).and_then(|t| self.absolute(&t)) {
+                Some(path) => Placed::Under {
+                    path,
+                    span: flag.span,
+                },
+                None => Placed::Unknown { span: flag.span },
+            };
+            state.placed.push(placed);
+        }
+        state
+    }
+
+    /// Whether `program` (a name looked up on PATH, or a path) is there now.
+    pub fn presence(&self, program: &str) -> Presence<'b> {
+        let candidates: Vec<String> = if program.contains('/') {
+            match self.absolute(program) {
+                Some(path) => vec![path],
+                None => return Presence::Unknowable,
+            }
+        } else {
+            if program.is_empty() {
+                return Presence::Unknowable;
+            }
+            let Some(path) = &self.path else {
+                return Presence::Unknowable;
+            };
+            path.iter()
+                .filter(|dir| dir.starts_with('/'))
+                .map(|dir| {
+                    self.base
+                        .resolve_links(&normalize(&format!("{dir}/{program}")))
+                })
+                .collect()
+        };
+        for candidate in &candidates {
+            for placed in &self.placed {
+                if let Placed::Under { path, span } = placed {
+                    if covers(path, candidate) {
+                        return Presence::Copied(*span);
+                    }
+                }
+            }
+        }
+        let sh = self.base.resolve_links("/bin/sh");
+        let mut not_runnable = None;
+        for candidate in &candidates {
+            if *candidate == sh && self.base.facts.bin_sh {
+                return Presence::OnImage;
+            }
+            if let Some(executable) = self.base.find_executable(candidate) {
+                if executable.runnable {
+                    return Presence::OnImage;
+                }
+                not_runnable.get_or_insert(executable);
+            }
+        }
+        if let Some(executable) = not_runnable {
+            return Presence::NotRunnable(executable);
+        }
+        let unknown_copy = self.placed.iter().rev().find_map(|p| match p {
+            Placed::Unknown { span } => Some(*span),
+            Placed::Under { .. } => None,
+        });
+        match self.runs.last().copied().or(unknown_copy) {
+            Some(span) => Presence::Maybe(span),
+            None => Presence::Missing,
+        }
+    }
+}
+
+/// Whether files placed under `destination` could include `path`.
+fn covers(destination: &str, path: &str) -> bool {
+    destination == "/"
+        || path == destination
+        || path
+            .strip_prefix(destination)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dockerfile::parse_str;
+
+    fn state_after<'b>(base: &'b BaseImage, text: &str) -> ImageState<'b> {
+        let df = parse_str(text);
+        let mut state = ImageState::new(base, df.escape, &BTreeMap::new());
+        for instruction in &df.instructions {
+            state.apply(instruction);
+        }
+        state
+    }
+
+    fn debian13() -> BaseImage {
+        crate::base::find("python3-debian13").unwrap()
+    }
+
+    #[test]
+    fn programs_on_the_image_and_on_its_path() {
+        let base = debian13();
+        let state = state_after(&base, "FROM x\n");
+        assert_eq!(state.presence("python3"), Presence::OnImage);
+        assert_eq!(state.presence("/bin/python3.13"), Presence::OnImage);
+        assert_eq!(state.presence("gunicorn"), Presence::Missing);
+        assert_eq!(state.presence("/bin/sh"), Presence::Missing);
+        assert!(
+            matches!(state.presence("ldd"), Presence::NotRunnable(e) if e.path.ends_with("ldd"))
+        );
+    }
+
+    #[test]
+    fn copies_and_path_changes() {
+        let base = debian13();
+        let state = state_after(
+            &base,
+            "FROM x\nARG VENV=/venv\nCOPY --from=build $VENV $VENV\nENV PATH=\"$VENV/bin:$PATH\"\nWORKDIR /app\nCOPY run.sh .\n",
+        );
+        assert!(matches!(state.presence("gunicorn"), Presence::Copied(_)));
+        assert!(matches!(
+            state.presence("/venv/bin/python"),
+            Presence::Copied(_)
+        ));
+        assert!(matches!(state.presence("./run.sh"), Presence::Copied(_)));
+        // The venv's python3 comes first on the new PATH.
+        assert!(matches!(state.presence("python3"), Presence::Copied(_)));
+        assert_eq!(state.presence("/usr/bin/python3"), Presence::OnImage);
+        assert_eq!(state.presence("/venvx/bin/a"), Presence::Missing);
+        assert_eq!(state.path().map(|p| p[0].as_str()), Some("/venv/bin"));
+    }
+
+    #[test]
+    fn a_copy_through_a_merged_usr_link_counts() {
+        let base = debian13();
+        let state = state_after(
+            &base,
+            "FROM x\nCOPY --from=busybox /bin/busybox /usr/bin/sh\n",
+        );
+        assert!(matches!(state.presence("/bin/sh"), Presence::Copied(_)));
+        assert!(matches!(state.presence("sh"), Presence::Copied(_)));
+    }
+
+    #[test]
+    fn a_run_mount_lends_its_target_for_one_step() {
+        let base = debian13();
+        let df = parse_str(
+            "FROM x\nRUN --mount=type=bind,from=busybox:musl,source=/bin,target=/bin echo\nRUN --mount=type=secret,id=x,target=/bin echo\n",
+        );
+        let state = ImageState::new(&base, '\\', &BTreeMap::new());
+        assert!(matches!(
+            state.with_mounts(&df.instructions[1]).presence("/bin/sh"),
+            Presence::Copied(_)
+        ));
+        assert_eq!(
+            state.with_mounts(&df.instructions[2]).presence("/bin/sh"),
+            Presence::Missing
+        );
+        assert_eq!(state.presence("/bin/sh"), Presence::Missing);
+    }
+
+    #[test]
+    fn unknown_values_are_not_judged() {
+        let base = debian13();
+        let state = state_after(&base, "FROM x\nENV PATH=$VENV/bin:$PATH\n");
+        assert_eq!(state.presence("gunicorn"), Presence::Unknowable);
+        assert_eq!(state.presence("/usr/bin/python3"), Presence::OnImage);
+        let state = state_after(&base, "FROM x\nWORKDIR $APP\n");
+        assert_eq!(state.presence("./run"), Presence::Unknowable);
+        let state = state_after(&base, "FROM x\nCOPY x $DEST\n");
+        assert!(matches!(state.presence("gunicorn"), Presence::Maybe(_)));
+    }
+}
