@@ -352,7 +352,7 @@ impl<'a> Checker<'a> {
             }
         };
         let suggestion = exec_form(&word.text);
-        let help = self.shell_form_help(instruction, rule, &suggestion);
+        let help = self.shell_form_help(instruction, rule, &suggestion, state);
         let mut finding = self
             .finding(
                 rule,
@@ -378,6 +378,7 @@ impl<'a> Checker<'a> {
         instruction: &Instruction,
         rule: DockerfileRule,
         suggestion: &Result<String, String>,
+        state: &ImageState<'a>,
     ) -> String {
         let keyword = instruction.keyword_text();
         if rule.code == SHELL_FORM_HEALTHCHECK.code {
@@ -390,9 +391,20 @@ impl<'a> Checker<'a> {
             };
         }
         match suggestion {
-            Ok(json) if rule.code == SHELL_FORM_RUN.code => format!(
-                "do this step in a build stage that has a shell and COPY --from the result; if it must run here, exec form is RUN {json}, which works only if that program is on the image"
-            ),
+            Ok(json) if rule.code == SHELL_FORM_RUN.code => {
+                let program = serde_json::from_str::<Vec<String>>(json)
+                    .ok()
+                    .and_then(|words| words.into_iter().next())
+                    .unwrap_or_default();
+                match state.presence(&program) {
+                    Presence::OnImage | Presence::Copied(_) => format!(
+                        "write it in exec form, which runs without a shell: RUN {json} (or do this step in a build stage and COPY --from the result)"
+                    ),
+                    _ => format!(
+                        "do this step in a build stage that has a shell and COPY --from the result (`{program}` is not on this image either)"
+                    ),
+                }
+            }
             Ok(json) => format!("write it in exec form (JSON, double quotes): {keyword} {json}"),
             Err(feature) if rule.code == SHELL_FORM_RUN.code => format!(
                 "do this step in a build stage that has a shell and COPY --from the result (it uses {feature}, which needs a shell)"
@@ -432,7 +444,7 @@ impl<'a> Checker<'a> {
             absence.clause,
             when.consequence()
         );
-        let help = self.missing_program_help(name, label.is_some());
+        let help = self.missing_program_help(name, label.is_some(), &presence);
         let finding = self
             .finding(
                 MISSING_PROGRAM,
@@ -450,8 +462,22 @@ impl<'a> Checker<'a> {
         true
     }
 
-    fn missing_program_help(&self, program: &str, shebang: bool) -> String {
+    fn missing_program_help(
+        &self,
+        program: &str,
+        shebang: bool,
+        presence: &Presence<'_>,
+    ) -> String {
         let base_name = program.rsplit('/').next().unwrap_or(program);
+        if let Presence::NotRunnable(executable) = presence {
+            let needs = executable
+                .interpreter
+                .as_deref()
+                .map_or("what it needs".to_string(), |i| format!("`{i}`"));
+            return format!(
+                "`{program}` needs {needs}, which the image lacks: run it in a build stage, or use a program that runs on this image"
+            );
+        }
         if shebang && base_name == "env" {
             return "distroless images have no /usr/bin/env: name the interpreter by its path in the `#!` line, e.g. #!/usr/bin/python3".to_string();
         }

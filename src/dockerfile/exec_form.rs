@@ -85,10 +85,7 @@ fn shell_feature(command: &str) -> Option<String> {
                 quote = Some(c);
                 None
             }
-            '\\' => {
-                chars.next();
-                None
-            }
+            '\\' => Some("a `\\` escape"),
             '&' if chars.peek() == Some(&'&') => Some("`&&`"),
             '|' if chars.peek() == Some(&'|') => Some("`||`"),
             '|' => Some("a pipe"),
@@ -147,6 +144,7 @@ mod tests {
             ("echo \"$HOME\"", "`$` expansion"),
             ("ls *.py", "a glob"),
             ("PORT=1 python app.py", "a variable assignment"),
+            ("python3 C:\\app\\main.py", "escape"),
         ] {
             let err = exec_form(command).unwrap_err();
             assert!(err.contains(feature), "{command}: {err}");

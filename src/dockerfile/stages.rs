@@ -388,8 +388,9 @@ fn lookup<'a>(bases: &'a [BaseImage], reference: &str) -> Option<&'a BaseImage> 
     alternatives.iter().find_map(|r| find_in(bases, r))
 }
 
-impl BaseChoice<'_> {
-    pub fn base(&self) -> Option<&BaseImage> {
+impl<'a> BaseChoice<'a> {
+    /// The manifest picked, if any.
+    pub fn base(&self) -> Option<&'a BaseImage> {
         match self {
             BaseChoice::Known { base, .. } => Some(base),
             _ => None,

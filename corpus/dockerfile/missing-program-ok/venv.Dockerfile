@@ -1,0 +1,7 @@
+FROM python:3.13-slim AS build
+RUN python -m venv /venv && /venv/bin/pip install gunicorn flask
+
+FROM gcr.io/distroless/python3-debian13
+COPY --from=build /venv /venv
+ENV PATH="/venv/bin:$PATH"
+ENTRYPOINT ["gunicorn", "app:app"]
