@@ -5,7 +5,7 @@
 //! (`dockerfile-parser` 0.9, a pest grammar; `dockerfile-parser-rs` 3.4)
 //! read neither the `# escape=` directive nor heredocs in general (the
 //! first has none, the second only a literal `<<EOF`), and the second keeps
-//! no positions. BuildKit's frontend is the reference: [`parse`] reads
+//! no positions. BuildKit's frontend is the reference: [`mod@parse`] reads
 //! lines, directives, continuations and heredocs as it does, [`args`] the
 //! arguments of each instruction, [`words`] words and `${VAR}` expansion.
 //!
@@ -13,15 +13,16 @@
 //! - [`source`]: the file's text (invalid UTF-8 kept byte for byte) and
 //!   positions;
 //! - [`ast`]: the parsed Dockerfile, every piece with its byte span;
-//! - [`parse`], [`args`], [`words`]: the parser;
+//! - [`mod@parse`], [`args`], [`words`]: the parser;
 //! - [`stages`]: stages, `ARG` substitution in `FROM`, the final stage's
 //!   image and the base manifest that describes it;
 //! - [`image`]: the final image as its stages build it (PATH, WORKDIR,
 //!   SHELL, what COPY puts where), and whether a program is there;
-//! - [`check`]: the findings (DL701–DL705), with [`exec_form`] for the
-//!   suggested rewrite; [`codes`]: the rule table.
+//! - [`check`]: which commands are judged, against what state;
+//!   `verdict`: what each finding (DL701–DL705) says, with [`exec_form`]
+//!   for the suggested rewrite; [`codes`]: the rule table.
 //!
-//! Entry points: [`analyse_dockerfile`] for bytes from disk, or [`parse`],
+//! Entry points: [`analyse_dockerfile`] for bytes from disk, or [`parse()`],
 //! [`choose_base`] and [`analyse`] when the caller picks the base from the
 //! file itself.
 
@@ -34,6 +35,7 @@ pub mod image;
 pub mod parse;
 pub mod source;
 pub mod stages;
+mod verdict;
 pub mod words;
 
 use std::path::Path;
