@@ -7,7 +7,9 @@
 //! packages the distribution owns. A `RECORD` row that cannot be parsed is
 //! skipped (and counted into one diagnostic per file), never fatal.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
+
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 use crate::finding::{Distribution, Family, Finding, Severity};
@@ -60,13 +62,28 @@ impl Distributions {
         egg_infos: &[PathBuf],
         problems: &mut Vec<Finding>,
     ) -> Self {
-        let mut list: Vec<DistributionInfo> = Vec::new();
-        for dir in dist_infos {
-            list.push(read_dist_info(dir, problems));
+        // One distribution's metadata does not depend on another's: read
+        // them in parallel, keeping the order (and so the order of the
+        // problems) of the serial loop.
+        let read: Vec<(DistributionInfo, Vec<Finding>)> = dist_infos
+            .par_iter()
+            .map(|dir| {
+                let mut found = Vec::new();
+                let info = read_dist_info(dir, &mut found);
+                (info, found)
+            })
+            .collect();
+        let mut list: Vec<DistributionInfo> = Vec::with_capacity(read.len() + egg_infos.len());
+        for (info, found) in read {
+            list.push(info);
+            problems.extend(found);
         }
-        for egg in egg_infos {
-            list.push(read_egg_info(egg));
-        }
+        list.extend(
+            egg_infos
+                .par_iter()
+                .map(|egg| read_egg_info(egg))
+                .collect::<Vec<_>>(),
+        );
         list.sort_by(|a, b| a.metadata_path.cmp(&b.metadata_path));
         Distributions { list }
     }
@@ -74,8 +91,8 @@ impl Distributions {
     /// Every claimed file mapped to its distribution. When two distributions
     /// claim one file (an upgrade that left a stale RECORD), the later
     /// metadata path wins, which is deterministic if arbitrary.
-    pub fn file_owners(&self) -> BTreeMap<&Path, usize> {
-        let mut owners = BTreeMap::new();
+    pub fn file_owners(&self) -> HashMap<&Path, usize> {
+        let mut owners = HashMap::with_capacity(self.list.iter().map(|d| d.files.len()).sum());
         for (index, dist) in self.list.iter().enumerate() {
             for file in &dist.files {
                 owners.insert(file.as_path(), index);

@@ -15,10 +15,11 @@
 
 mod distributions;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::elf::TreeSymlink;
@@ -278,9 +279,17 @@ pub fn discover_with(roots: &[PathBuf], options: &DiscoveryOptions) -> Discovery
     regular.sort();
     regular.dedup_by(|a, b| a.0 == b.0);
 
-    // Package trees: by name, or by holding a *.dist-info directory.
+    // Package trees: by name, or by holding a *.dist-info directory. The
+    // files are sorted, so the files of one directory are neighbours and
+    // its ancestors are looked at once.
     let mut package_trees: HashSet<PathBuf> = dirs_with_dist_info;
+    let mut previous_parent: Option<&Path> = None;
     for (path, _, _) in &regular {
+        let parent = path.parent();
+        if parent.is_some() && parent == previous_parent {
+            continue;
+        }
+        previous_parent = parent;
         for ancestor in path.ancestors().skip(1) {
             if let Some(name) = ancestor.file_name().and_then(|n| n.to_str()) {
                 if name == "site-packages" || name == "dist-packages" {
@@ -303,7 +312,7 @@ pub fn discover_with(roots: &[PathBuf], options: &DiscoveryOptions) -> Discovery
 
     discovery.distributions =
         Distributions::read(&dist_info_dirs, &egg_infos, &mut discovery.problems);
-    let file_owner: BTreeMap<&Path, usize> = discovery.distributions.file_owners();
+    let file_owner: HashMap<&Path, usize> = discovery.distributions.file_owners();
 
     let tree_set: HashSet<&Path> = discovery
         .package_trees
@@ -311,47 +320,51 @@ pub fn discover_with(roots: &[PathBuf], options: &DiscoveryOptions) -> Discovery
         .map(PathBuf::as_path)
         .collect();
     let cwd = std::env::current_dir().unwrap_or_default();
-    let mut files = Vec::with_capacity(regular.len());
-    for (path, root, size) in &regular {
-        let first_party = !options.app.is_empty() && {
-            let absolute = normalize_path(&cwd.join(path));
-            options.app.iter().any(|a| absolute.starts_with(a))
-        };
-        if first_party {
-            files.push(DiscoveredFile {
+    // Each file is classified on its own, in parallel; `collect` keeps the
+    // sorted order.
+    let distributions = &discovery.distributions;
+    let files: Vec<DiscoveredFile> = regular
+        .par_iter()
+        .map(|(path, root, size)| {
+            let first_party = !options.app.is_empty() && {
+                let absolute = normalize_path(&cwd.join(path));
+                options.app.iter().any(|a| absolute.starts_with(a))
+            };
+            if first_party {
+                return DiscoveredFile {
+                    path: path.clone(),
+                    root: *root,
+                    origin: Origin::Application,
+                    package_tree: None,
+                    distribution: None,
+                    size: *size,
+                };
+            }
+            let package_tree = path
+                .ancestors()
+                .skip(1)
+                .find(|a| tree_set.contains(a))
+                .map(Path::to_path_buf);
+            let distribution = file_owner.get(path.as_path()).copied().or_else(|| {
+                package_tree
+                    .as_deref()
+                    .and_then(|tree| distributions.owner_by_top_level(tree, path))
+            });
+            let origin = if package_tree.is_some() || distribution.is_some() {
+                Origin::Package
+            } else {
+                Origin::Application
+            };
+            DiscoveredFile {
                 path: path.clone(),
                 root: *root,
-                origin: Origin::Application,
-                package_tree: None,
-                distribution: None,
+                origin,
+                package_tree,
+                distribution,
                 size: *size,
-            });
-            continue;
-        }
-        let package_tree = path
-            .ancestors()
-            .skip(1)
-            .find(|a| tree_set.contains(a))
-            .map(Path::to_path_buf);
-        let distribution = file_owner.get(path.as_path()).copied().or_else(|| {
-            package_tree
-                .as_deref()
-                .and_then(|tree| discovery.distributions.owner_by_top_level(tree, path))
-        });
-        let origin = if package_tree.is_some() || distribution.is_some() {
-            Origin::Package
-        } else {
-            Origin::Application
-        };
-        files.push(DiscoveredFile {
-            path: path.clone(),
-            root: *root,
-            origin,
-            package_tree,
-            distribution,
-            size: *size,
-        });
-    }
+            }
+        })
+        .collect();
     drop(file_owner);
     discovery.files = files;
     discovery.symlinks.sort_by(|a, b| a.path.cmp(&b.path));
