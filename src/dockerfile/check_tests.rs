@@ -446,3 +446,82 @@ fn dockerfile_names() {
         assert!(!is_dockerfile_name(name), "{name}");
     }
 }
+
+#[test]
+fn another_frontend_makes_syntax_errors_info() {
+    let text = b"# syntax=example.org/my-frontend:2\nFROM a\nFANCY thing\n";
+    let analysis = analyse_dockerfile(Path::new("Dockerfile"), text, None);
+    assert_eq!(analysis.findings.len(), 1);
+    assert_eq!(analysis.findings[0].severity, Severity::Info);
+    assert!(analysis.findings[0]
+        .message
+        .contains("example.org/my-frontend:2"));
+    let text = b"# syntax=docker/dockerfile:1.7-labs\nFROM a\nFANCY thing\n";
+    let analysis = analyse_dockerfile(Path::new("Dockerfile"), text, None);
+    assert_eq!(analysis.findings[0].severity, Severity::Warning);
+}
+
+/// A small deterministic generator, so the garbage is the same on every run.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) as usize
+    }
+}
+
+#[test]
+fn checks_never_panic_on_scrambled_dockerfiles() {
+    // Lines of real instructions, shuffled and cut: every check runs on
+    // every kind of half-formed stage.
+    let pieces = [
+        "FROM gcr.io/distroless/python3-debian13 AS a\n",
+        "FROM a\n",
+        "FROM ${X:-a}\n",
+        "ARG X=gcr.io/distroless/python3-debian12\n",
+        "RUN echo hi \\\n",
+        "RUN <<EOF\n#!/usr/bin/env python3\nEOF\n",
+        "RUN <<-EOF\n\t#!\n\tEOF\n",
+        "RUN [\"\"]\n",
+        "RUN --mount=type=bind,target= x\n",
+        "CMD []\n",
+        "CMD x\n",
+        "ENTRYPOINT []\n",
+        "ENTRYPOINT [\"/\"]\n",
+        "HEALTHCHECK CMD [\"curl\"]\n",
+        "HEALTHCHECK NONE\n",
+        "SHELL [\"\"]\n",
+        "SHELL [\"sh\", \"-c\"]\n",
+        "ONBUILD RUN x\n",
+        "ONBUILD ONBUILD RUN x\n",
+        "COPY a $UNKNOWN\n",
+        "COPY a ../../..\n",
+        "COPY <<EOF\n",
+        "WORKDIR ..\n",
+        "WORKDIR $NOPE\n",
+        "ENV PATH=\n",
+        "ENV PATH=${PATH:+$PATH:}/x\n",
+        "# expect: DL701\n",
+        "\\\n",
+        "\u{e9}\u{fffd}\n",
+    ];
+    let debian13 = base("python3-debian13");
+    let mut rng = Lcg(7);
+    for _ in 0..2000 {
+        let mut text = String::new();
+        for _ in 0..rng.next() % 12 {
+            text.push_str(pieces[rng.next() % pieces.len()]);
+        }
+        let cut = rng.next() % (text.len() + 1);
+        let bytes = &text.as_bytes()[..cut];
+        let analysis = analyse_dockerfile(Path::new("Dockerfile"), bytes, Some(&debian13));
+        for finding in &analysis.findings {
+            let location = finding.location.expect("every finding has a place");
+            assert!(location.offset + location.length <= bytes.len(), "{text:?}");
+        }
+    }
+}

@@ -103,6 +103,12 @@ const MAX_SYNTAX_FINDINGS: usize = 10;
 
 fn syntax_findings(path: &Path, df: &Dockerfile) -> Vec<Finding> {
     let total = df.errors.len();
+    // Another frontend (`# syntax=someone/else`) may accept what
+    // `docker/dockerfile:1` does not.
+    let other_frontend = df
+        .directive("syntax")
+        .map(|d| d.value.as_str())
+        .filter(|v| !is_docker_frontend(v));
     df.errors
         .iter()
         .take(MAX_SYNTAX_FINDINGS)
@@ -115,15 +121,36 @@ fn syntax_findings(path: &Path, df: &Dockerfile) -> Vec<Finding> {
                     total - MAX_SYNTAX_FINDINGS
                 ));
             }
+            let mut severity = codes::SYNTAX.severity;
+            if let Some(frontend) = other_frontend {
+                message.push_str(&format!(
+                    " (as `docker/dockerfile:1` reads it; this file asks for the frontend {frontend}, which may accept it)"
+                ));
+                severity = crate::finding::Severity::Info;
+            }
             codes::SYNTAX.finding(
                 path,
-                codes::SYNTAX.severity,
+                severity,
                 df.location(error.span),
                 message,
                 codes::SYNTAX.help,
             )
         })
         .collect()
+}
+
+/// `docker/dockerfile:1`, `docker.io/docker/dockerfile:1.7-labs`, … — the
+/// frontend this parser follows.
+fn is_docker_frontend(image: &str) -> bool {
+    let image = image.split_whitespace().next().unwrap_or("");
+    let image = image
+        .strip_prefix("docker.io/")
+        .or_else(|| image.strip_prefix("index.docker.io/"))
+        .unwrap_or(image);
+    image == "docker/dockerfile"
+        || image.starts_with("docker/dockerfile:")
+        || image.starts_with("docker/dockerfile@")
+        || image.starts_with("docker/dockerfile-upstream")
 }
 
 /// Whether a file name is a Dockerfile or Containerfile by the usual
