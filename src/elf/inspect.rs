@@ -79,6 +79,7 @@ pub fn inspect(bytes: &[u8]) -> Result<ElfInfo, ElfError> {
         return Err(ElfError::NotElf);
     }
     let elf = Elf::parse(bytes).map_err(|e| ElfError::Malformed(e.to_string()))?;
+    check_dynamic_strings(&elf)?;
 
     let mut version_needs = Vec::new();
     if let Some(verneed) = &elf.verneed {
@@ -132,6 +133,39 @@ pub fn inspect(bytes: &[u8]) -> Result<ElfInfo, ElfError> {
         version_defs,
         python_init,
     })
+}
+
+/// Fails when a name the loader reads from the dynamic string table — a
+/// needed library, the soname, a search path — does not end inside the
+/// table (`DT_STRSZ`). goblin hands such a name back cut at the table's
+/// end, but the loader reads on into whatever follows, so what it would
+/// look for is unknown: the file is malformed, not a list of odd names.
+fn check_dynamic_strings(elf: &Elf<'_>) -> Result<(), ElfError> {
+    use goblin::elf::dynamic::{DT_NEEDED, DT_RPATH, DT_RUNPATH, DT_SONAME};
+    let Some(dynamic) = &elf.dynamic else {
+        return Ok(());
+    };
+    let table_len = elf.dynstrtab.len();
+    for entry in &dynamic.dyns {
+        let tag = match entry.d_tag {
+            DT_NEEDED => "DT_NEEDED",
+            DT_SONAME => "DT_SONAME",
+            DT_RPATH => "DT_RPATH",
+            DT_RUNPATH => "DT_RUNPATH",
+            _ => continue,
+        };
+        let offset = usize::try_from(entry.d_val).unwrap_or(usize::MAX);
+        let ends_inside = elf
+            .dynstrtab
+            .get_at(offset)
+            .is_some_and(|name| offset + name.len() < table_len);
+        if !ends_inside {
+            return Err(ElfError::Malformed(format!(
+                "the {tag} string at offset {offset} does not end inside the dynamic string table ({table_len} bytes)"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// The `uname -m` spelling of an ELF machine, for messages and manifests.

@@ -141,12 +141,23 @@ impl Provider<'_> {
     /// The same file (the loader compares device and inode; we compare
     /// index or image path).
     fn same(&self, other: &Provider<'_>) -> bool {
-        match (self, other) {
-            (Provider::Tree(a), Provider::Tree(b)) => a == b,
-            (Provider::Base(a), Provider::Base(b)) => a.path == b.path,
-            _ => false,
+        self.key() == other.key()
+    }
+
+    /// What [`Provider::same`] compares.
+    fn key(&self) -> ProviderKey {
+        match self {
+            Provider::Tree(i) => ProviderKey::Tree(*i),
+            Provider::Base(library) => ProviderKey::Base(library.path.clone()),
         }
     }
+}
+
+/// A file's identity in a load: tree index or image path.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum ProviderKey {
+    Tree(usize),
+    Base(String),
 }
 
 /// A file with the wanted name that the loader passed over.
@@ -379,6 +390,17 @@ impl<'a> Resolver<'a> {
             foreign_libc: Vec::new(),
         };
         load.loaded.extend(self.preloaded(options));
+        // Indexes over `load.loaded` and `load.missing`, so that a file with
+        // 100 000 needs costs 100 000 lookups, not their square.
+        let mut by_name: HashMap<String, usize> = HashMap::new();
+        let mut by_provider: HashMap<ProviderKey, usize> = HashMap::new();
+        for (j, loaded) in load.loaded.iter().enumerate() {
+            by_provider.entry(loaded.provider.key()).or_insert(j);
+            for name in &loaded.names {
+                by_name.entry(name.clone()).or_insert(j);
+            }
+        }
+        let mut missing_by_name: HashMap<String, usize> = HashMap::new();
         let mut queue = VecDeque::from([0usize]);
         while let Some(current) = queue.pop_front() {
             let Provider::Tree(object) = load.loaded[current].provider else {
@@ -394,16 +416,16 @@ impl<'a> Resolver<'a> {
                 }
             }
             for name in &info.needed {
-                if let Some(j) = load.loaded.iter().position(|l| l.names.contains(name)) {
+                if let Some(&j) = by_name.get(name) {
                     load.loaded[j].requested_by.push(current);
                     continue;
                 }
                 let lookup = self.find(&load, current, name, options.target);
                 match lookup.found {
                     Some(provider) => {
-                        if let Some(j) = load.loaded.iter().position(|l| l.provider.same(&provider))
-                        {
+                        if let Some(&j) = by_provider.get(&provider.key()) {
                             load.loaded[j].names.push(name.clone());
+                            by_name.insert(name.clone(), j);
                             load.loaded[j].requested_by.push(current);
                             continue;
                         }
@@ -413,19 +435,25 @@ impl<'a> Resolver<'a> {
                                 names.push(soname.to_string());
                             }
                         }
+                        let j = load.loaded.len();
+                        by_provider.insert(provider.key(), j);
+                        for name in &names {
+                            by_name.entry(name.clone()).or_insert(j);
+                        }
                         load.loaded.push(LoadedObject {
                             provider,
                             names,
                             parent: Some(current),
                             requested_by: vec![current],
                         });
-                        queue.push_back(load.loaded.len() - 1);
+                        queue.push_back(j);
                     }
-                    None => match load.missing.iter_mut().find(|m| &m.name == name) {
-                        Some(missing) => missing.requested_by.push(current),
+                    None => match missing_by_name.get(name) {
+                        Some(&k) => load.missing[k].requested_by.push(current),
                         None => {
                             let searched = self.searched(&load, current, name);
                             let file = name.rsplit('/').next().unwrap_or(name);
+                            missing_by_name.insert(name.clone(), load.missing.len());
                             load.missing.push(MissingLibrary {
                                 name: name.clone(),
                                 requested_by: vec![current],
