@@ -221,8 +221,9 @@ fn analyse_file(file: &DiscoveredFile, discovery: &Discovery, request: &ScanRequ
         return result;
     }
     // The magic number decides what a file is; names can lie.
-    let mut handle = match std::fs::File::open(&file.path) {
-        Ok(handle) => handle,
+    let mut handle = match open_regular(&file.path) {
+        Ok(Some(handle)) => handle,
+        Ok(None) => return result,
         Err(err) => {
             // A file deleted between the walk and now is not a problem of
             // the scanned tree.
@@ -293,15 +294,25 @@ fn analyse_file(file: &DiscoveredFile, discovery: &Discovery, request: &ScanRequ
 
 /// Reads and analyses one Python file. Files that mention none of the
 /// names the rules look for cannot hold a finding and are not parsed — the
-/// main speed lever — unless they are not plain UTF-8 text, in which case
-/// the full analysis runs so that an undecodable file is still reported.
+/// main speed lever — unless they are not plain UTF-8 text, or declare an
+/// encoding they cannot be decoded with, in which case the full analysis
+/// runs so that an undecodable file is still reported.
 fn analyse_python(
     file: &DiscoveredFile,
     discovery: &Discovery,
     request: &ScanRequest,
 ) -> Vec<Finding> {
-    let bytes = match std::fs::read(&file.path) {
-        Ok(bytes) => bytes,
+    let read = open_regular(&file.path).and_then(|handle| {
+        handle
+            .map(|mut handle| {
+                let mut bytes = Vec::with_capacity(file.size as usize);
+                handle.read_to_end(&mut bytes).map(|_| bytes)
+            })
+            .transpose()
+    });
+    let bytes = match read {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => return Vec::new(),
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
         Err(err) => {
             let mut problem = read_problem(&file.path, &err);
@@ -309,7 +320,13 @@ fn analyse_python(
             return vec![problem];
         }
     };
-    let plain_text = !bytes.contains(&0) && std::str::from_utf8(&bytes).is_ok();
+    // Plain text may still declare an encoding Python cannot use (an
+    // unknown name, a cookie contradicting the BOM): such a file must not
+    // be skipped. Only a file mentioning `coding` near its top pays for
+    // the decode.
+    let plain_text = !bytes.contains(&0)
+        && std::str::from_utf8(&bytes).is_ok()
+        && (!mentions_coding_near_top(&bytes) || python::source::Source::decode(&bytes).is_ok());
     if plain_text && !python::may_match(&bytes, &request.rules) {
         return Vec::new();
     }
@@ -320,6 +337,37 @@ fn analyse_python(
         module_path: discovery.module_path(file),
     };
     python::analyse_file(&file.path, &bytes, &context)
+}
+
+/// Opens a file the walk found as a regular file, if it still is the same
+/// regular file: the tree may change while it is scanned. A FIFO put in
+/// its place would block the open until someone writes to it, and a link
+/// put in its place could lead out of the scanned root, so the path is
+/// checked without following links first (`lstat`), and what was opened is
+/// checked to be that same file afterwards (`fstat`). `None` for a file
+/// that is no longer a regular file; deleted files are `NotFound` errors.
+///
+/// Between the two checks a swap can still slip in; only opening with
+/// `O_NONBLOCK | O_NOFOLLOW` closes that window for good.
+fn open_regular(path: &Path) -> std::io::Result<Option<std::fs::File>> {
+    use std::os::unix::fs::MetadataExt;
+    let seen = std::fs::symlink_metadata(path)?;
+    if !seen.is_file() {
+        return Ok(None);
+    }
+    let handle = std::fs::File::open(path)?;
+    let opened = handle.metadata()?;
+    let same = opened.is_file() && opened.dev() == seen.dev() && opened.ino() == seen.ino();
+    Ok(same.then_some(handle))
+}
+
+/// Whether "coding" occurs in the first two lines, where PEP 263 puts an
+/// encoding declaration.
+fn mentions_coding_near_top(bytes: &[u8]) -> bool {
+    let second_line_end = memchr::memchr_iter(b'\n', bytes)
+        .nth(1)
+        .unwrap_or(bytes.len());
+    memchr::memmem::find(&bytes[..second_line_end], b"coding").is_some()
 }
 
 fn with_distribution(findings: &mut [Finding], file: &DiscoveredFile, discovery: &Discovery) {

@@ -94,7 +94,12 @@ fn parse_diagnostic(
     ctx: &PythonContext<'_>,
 ) -> Option<Finding> {
     let (variant, error, offset) = match status {
-        parse::Status::Clean | parse::Status::FallbackClean { .. } => return None,
+        // Both parsers accept a NUL inside a string literal; CPython refuses
+        // the file wherever the NUL is.
+        parse::Status::Clean | parse::Status::FallbackClean { .. } => {
+            let nul = memchr::memchr(0, source.text.as_bytes())?;
+            ("nul-byte", String::new(), nul as u32)
+        }
         parse::Status::Broken { error, offset } => ("broken", error.clone(), *offset),
         parse::Status::TooDeep { offset } => ("too-deep", String::new(), *offset),
     };

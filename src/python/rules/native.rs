@@ -42,7 +42,7 @@ const SCAN_CHECKS: &[NativeCheck] = &[
     },
     NativeCheck {
         code: crate::python::UNPARSABLE,
-        variants: &["broken", "too-deep"],
+        variants: &["broken", "too-deep", "nul-byte"],
         placeholders: &["base", "error", "depth"],
         templates: true,
     },
