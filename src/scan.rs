@@ -242,14 +242,20 @@ fn analyse_file(file: &DiscoveredFile, discovery: &Discovery, request: &ScanRequ
         }
     };
     if inspect::has_elf_magic(&magic[..magic_len]) {
-        let bytes = match ElfBytes::load(&mut handle, &magic[..magic_len]) {
+        // Only the pieces dynamic linking reads, by positioned reads: a
+        // library truncated while it is read is then a malformed file, not
+        // a SIGBUS that ends the scan (a mapped file would be).
+        let view = handle
+            .metadata()
+            .and_then(|meta| elf::loader_view::read(&handle, meta.len()));
+        let bytes = match view {
             Ok(bytes) => bytes,
             Err(err) => {
                 result.findings.push(read_problem(&file.path, &err));
                 return result;
             }
         };
-        match inspect::inspect(bytes.as_slice()) {
+        match inspect::inspect(&bytes) {
             Ok(info) => {
                 let distribution = file.distribution.map(|i| discovery.distributions.get(i));
                 result.elf = Some(ElfObject {
@@ -374,57 +380,6 @@ fn with_distribution(findings: &mut [Finding], file: &DiscoveredFile, discovery:
     if let Some(dist) = discovery.distribution_of(file) {
         for f in findings.iter_mut().filter(|f| f.distribution.is_none()) {
             f.distribution = Some(dist.clone());
-        }
-    }
-}
-
-/// The bytes of an ELF file: a read-only memory map, so that only the pages
-/// the parser touches (headers, dynamic section, string and version tables,
-/// relocations and dynamic symbols) are read — not the code and data of a
-/// 25 MB library. The map is dropped with the file's analysis.
-enum ElfBytes {
-    Mapped(memmap2::Mmap),
-    Read(Vec<u8>),
-}
-
-impl ElfBytes {
-    /// Maps `handle`, whose first bytes `magic` have been read already.
-    ///
-    /// A mapped file that shrinks while it is mapped makes an access past
-    /// its new end raise SIGBUS, so the size is checked again after
-    /// mapping: a file whose size changed between the two looks is being
-    /// written to and is read into memory instead, as is one that cannot be
-    /// mapped (a file on a file system without mmap).
-    fn load(handle: &mut std::fs::File, magic: &[u8]) -> std::io::Result<ElfBytes> {
-        let before = handle.metadata()?.len();
-        if before >= magic.len() as u64 && usize::try_from(before).is_ok() {
-            // SAFETY: the map is read-only and private to this function's
-            // caller; the file is not written by this process. The size
-            // check below guards against the file shrinking under the map.
-            let map = unsafe {
-                memmap2::MmapOptions::new()
-                    .len(before as usize)
-                    .map(&*handle)
-            };
-            if let Ok(map) = map {
-                let after = handle.metadata()?.len();
-                if after == before && map.len() as u64 == before && map.starts_with(magic) {
-                    return Ok(ElfBytes::Mapped(map));
-                }
-            }
-        }
-        use std::io::Seek;
-        handle.seek(std::io::SeekFrom::Start(magic.len() as u64))?;
-        let mut bytes = Vec::with_capacity(before as usize);
-        bytes.extend_from_slice(magic);
-        handle.read_to_end(&mut bytes)?;
-        Ok(ElfBytes::Read(bytes))
-    }
-
-    fn as_slice(&self) -> &[u8] {
-        match self {
-            ElfBytes::Mapped(map) => map,
-            ElfBytes::Read(bytes) => bytes,
         }
     }
 }

@@ -6,8 +6,8 @@
 //! loader of the *target image* over them. It never reads the host's
 //! libraries, `/etc/ld.so.conf` or `LD_LIBRARY_PATH`.
 //!
-//! The pieces, in the order data flows through them: `inspect` reads one
-//! file; `tree_fs` is the scanned tree as an in-memory file system;
+//! The pieces, in the order data flows through them: `loader_view` reads the
+//! parts of one file that linking uses and `inspect` what they say; `tree_fs` is the scanned tree as an in-memory file system;
 //! `search_path` turns RPATH/RUNPATH entries into places to look; `resolve`
 //! is the loader simulation; `check` picks the roots and turns their loads
 //! into findings through `rules` (one file per code, listed in `codes`);
@@ -17,6 +17,7 @@ pub mod check;
 pub mod codes;
 pub mod inspect;
 mod library_hints;
+pub mod loader_view;
 pub mod python_abi;
 pub mod resolve;
 pub mod rules;
