@@ -24,7 +24,7 @@ use walkdir::WalkDir;
 
 use crate::elf::TreeSymlink;
 use crate::finding::{Distribution, Family, Finding, Severity};
-pub use distributions::{DistributionInfo, Distributions};
+pub use distributions::{normalized_distribution_name, DistributionInfo, Distributions};
 
 /// Directory names that never hold anything a check needs.
 const SKIPPED_DIRS: &[&str] = &["__pycache__", ".git", "node_modules"];
