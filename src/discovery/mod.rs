@@ -386,6 +386,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn distribution_names_compare_as_pip_compares_them() {
+        assert_eq!(normalized_distribution_name("tzdata"), "tzdata");
+        assert_eq!(
+            normalized_distribution_name("Backports.ZoneInfo"),
+            "backports-zoneinfo"
+        );
+        assert_eq!(normalized_distribution_name("Foo__-.Bar"), "foo-bar");
+        assert_eq!(normalized_distribution_name("_x_"), "x");
+    }
+
+    #[test]
     fn lexical_normalisation_keeps_leading_parents() {
         assert_eq!(
             normalize_path(Path::new("./a/./b/../c")),
