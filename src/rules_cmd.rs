@@ -8,6 +8,7 @@
 //! analysis `check` uses. A failure names the rule, where the snippet is
 //! written, the snippet, and what the analysis reported instead.
 
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -15,7 +16,7 @@ use crate::base::BaseImage;
 use crate::cli::{ListFormat, RulesCommand};
 use crate::finding::Finding;
 use crate::python::rules::spec::RuleFile;
-use crate::python::rules::{Example, Matcher, Rule, Status};
+use crate::python::rules::{normalized_distribution_name, Example, Matcher, Rule, Status};
 use crate::python::{analyse_file, PythonContext, RuleSet};
 
 /// A command's output and exit status (0 success, 1 failures).
@@ -146,7 +147,16 @@ fn rule_problems(rule: &Rule, rules: &RuleSet, base: &BaseImage) -> Vec<String> 
         ("valid", &rule.valid, false),
     ] {
         for example in examples {
-            let findings = run_example(example, rules, base);
+            let findings = match run_example(example, rules, base) {
+                Ok(findings) => findings,
+                Err(problem) => {
+                    problems.push(format!(
+                        "{kind} example at {}:{}: {problem}",
+                        rule.file, example.line
+                    ));
+                    continue;
+                }
+            };
             let fired = findings.iter().any(|f| f.code == rule.code);
             if fired == must_fire {
                 continue;
@@ -185,14 +195,49 @@ fn rule_problems(rule: &Rule, rules: &RuleSet, base: &BaseImage) -> Vec<String> 
     problems
 }
 
-fn run_example(example: &Example, rules: &RuleSet, base: &BaseImage) -> Vec<Finding> {
+/// Runs one snippet. Its first line may set the situation it needs, for
+/// rules that only fire on some bases or depend on what is installed:
+/// `# distrolint-example: base=chainguard-python-latest installed=tzdata,django`.
+fn run_example(
+    example: &Example,
+    rules: &RuleSet,
+    base: &BaseImage,
+) -> Result<Vec<Finding>, String> {
+    let mut chosen = None;
+    let mut installed = BTreeSet::new();
+    let first = example.code.lines().next().unwrap_or("");
+    if let Some(settings) = first.trim().strip_prefix("# distrolint-example:") {
+        for setting in settings.split_whitespace() {
+            match setting.split_once('=') {
+                Some(("base", name)) => {
+                    chosen = Some(crate::base::find(name).map_err(|e| e.to_string())?);
+                }
+                Some(("installed", names)) => installed.extend(
+                    names
+                        .split(',')
+                        .filter(|n| !n.is_empty())
+                        .map(normalized_distribution_name),
+                ),
+                _ => {
+                    return Err(format!(
+                        "unknown example setting `{setting}` (known: base=NAME, installed=NAME,...)"
+                    ))
+                }
+            }
+        }
+    }
     let ctx = PythonContext {
-        base,
+        base: chosen.as_ref().unwrap_or(base),
         distribution: None,
         rules,
         module_path: Some("example".into()),
+        installed: &installed,
     };
-    analyse_file(Path::new("example.py"), example.code.as_bytes(), &ctx)
+    Ok(analyse_file(
+        Path::new("example.py"),
+        example.code.as_bytes(),
+        &ctx,
+    ))
 }
 
 fn quote(code: &str) -> String {

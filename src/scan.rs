@@ -341,6 +341,7 @@ fn analyse_python(
         distribution: discovery.distribution_of(file),
         rules: &request.rules,
         module_path: discovery.module_path(file),
+        installed: discovery.distributions.names(),
     };
     python::analyse_file(&file.path, &bytes, &context)
 }

@@ -7,16 +7,17 @@
 //! call starts. Every other line must stay silent. The first lines may say
 //! `# distrolint-corpus: base=NAME` (default python3-debian13) and
 //! `# distrolint-corpus: module=pkg.mod` (the file's dotted module name, for
-//! relative imports).
+//! relative imports) and `# distrolint-corpus: installed=tzdata,django` (the
+//! distributions installed beside it).
 
 #[path = "python_support.rs"]
 mod support;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use distrolint::finding::Family;
-use distrolint::python::rules::Matcher;
+use distrolint::python::rules::{normalized_distribution_name, Matcher};
 use distrolint::python::{analyse_file, may_match, PythonContext, RuleSet};
 
 fn corpus_files() -> Vec<PathBuf> {
@@ -73,11 +74,15 @@ fn every_corpus_case_fires_and_every_ok_case_stays_silent() {
         let text = String::from_utf8_lossy(&bytes);
         let base_name = header(&text, "base").unwrap_or_else(|| "python3-debian13".into());
         let base = support::base(&base_name);
+        let installed: BTreeSet<String> = header(&text, "installed")
+            .map(|names| names.split(',').map(normalized_distribution_name).collect())
+            .unwrap_or_default();
         let ctx = PythonContext {
             base: &base,
             distribution: None,
             rules: &rules,
             module_path: header(&text, "module"),
+            installed: &installed,
         };
         let findings = analyse_file(&path, &bytes, &ctx);
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
@@ -208,6 +213,7 @@ fn findings_carry_the_distribution() {
         distribution: Some(dist.clone()),
         rules: &rules,
         module_path: Some("git.cmd".into()),
+        installed: &BTreeSet::new(),
     };
     let findings = analyse_file(
         Path::new("site-packages/git/cmd.py"),

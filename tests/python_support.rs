@@ -120,6 +120,7 @@ pub fn analyse(source: &[u8], base: &BaseImage, rules: &RuleSet, path: &str) -> 
         distribution: None,
         rules,
         module_path: None,
+        installed: &std::collections::BTreeSet::new(),
     };
     analyse_file(std::path::Path::new(path), source, &ctx)
 }

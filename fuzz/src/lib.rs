@@ -144,6 +144,7 @@ pub fn python_analyse(data: &[u8]) {
         distribution: None,
         rules,
         module_path: Some("fuzzpkg.sub.module".into()),
+        installed: &std::collections::BTreeSet::new(),
     };
     let _ = python::analyse_file(Path::new("fuzzpkg/sub/module.py"), data, &context);
     let text = SourceText::new(String::from_utf8_lossy(data).into_owned());
@@ -176,6 +177,7 @@ fn run_examples(rules: &RuleSet) {
         distribution: None,
         rules,
         module_path: None,
+        installed: &std::collections::BTreeSet::new(),
     };
     let snippets = rules
         .rules
@@ -213,8 +215,9 @@ pub fn base_manifest(data: &[u8]) {
         distribution: None,
         rules: builtin_rules(),
         module_path: None,
+        installed: &std::collections::BTreeSet::new(),
     };
-    let probe = b"import os, subprocess\nos.system('ls -l')\nsubprocess.run(['git', 'status'])\nos.execvp('python3', ['python3'])\n";
+    let probe = b"import os, subprocess, ctypes, ctypes.util, locale\nos.system('ls -l')\nsubprocess.run(['git', 'status'])\nos.execvp('python3', ['python3'])\nctypes.CDLL('libz.so.1')\nctypes.CDLL('/lib/../usr/lib/libc.so.6')\nctypes.util.find_library('c')\nlocale.setlocale(locale.LC_ALL, 'de_DE.UTF-8')\n";
     let _ = python::analyse_file(Path::new("probe.py"), probe, &context);
 }
 

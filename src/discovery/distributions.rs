@@ -7,7 +7,7 @@
 //! packages the distribution owns. A `RECORD` row that cannot be parsed is
 //! skipped (and counted into one diagnostic per file), never fatal.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -38,6 +38,29 @@ pub struct DistributionInfo {
 #[derive(Debug, Default)]
 pub struct Distributions {
     list: Vec<DistributionInfo>,
+    /// Every distribution's name, normalized, for rules that ask whether
+    /// one is installed.
+    names: BTreeSet<String>,
+}
+
+/// A distribution name as pip compares them (PEP 503): lower case, each
+/// run of `-`, `_` and `.` one `-`. `Backports.ZoneInfo` is
+/// `backports-zoneinfo`.
+pub fn normalized_distribution_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut in_separator = false;
+    for c in name.trim().chars() {
+        if matches!(c, '-' | '_' | '.') {
+            in_separator = true;
+            continue;
+        }
+        if in_separator && !out.is_empty() {
+            out.push('-');
+        }
+        in_separator = false;
+        out.extend(c.to_lowercase());
+    }
+    out
 }
 
 impl Distributions {
@@ -55,6 +78,12 @@ impl Distributions {
 
     pub fn iter(&self) -> impl Iterator<Item = &DistributionInfo> {
         self.list.iter()
+    }
+
+    /// The normalized names of the distributions (see
+    /// [`normalized_distribution_name`]).
+    pub fn names(&self) -> &BTreeSet<String> {
+        &self.names
     }
 
     pub fn read(
@@ -85,7 +114,11 @@ impl Distributions {
                 .collect::<Vec<_>>(),
         );
         list.sort_by(|a, b| a.metadata_path.cmp(&b.metadata_path));
-        Distributions { list }
+        let names = list
+            .iter()
+            .map(|d| normalized_distribution_name(&d.distribution.name))
+            .collect();
+        Distributions { list, names }
     }
 
     /// Every claimed file mapped to its distribution. When two distributions

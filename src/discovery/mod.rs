@@ -24,7 +24,7 @@ use walkdir::WalkDir;
 
 use crate::elf::TreeSymlink;
 use crate::finding::{Distribution, Family, Finding, Severity};
-pub use distributions::{DistributionInfo, Distributions};
+pub use distributions::{normalized_distribution_name, DistributionInfo, Distributions};
 
 /// Directory names that never hold anything a check needs.
 const SKIPPED_DIRS: &[&str] = &["__pycache__", ".git", "node_modules"];
@@ -384,6 +384,17 @@ fn read_pyvenv_version(cfg: &Path) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn distribution_names_compare_as_pip_compares_them() {
+        assert_eq!(normalized_distribution_name("tzdata"), "tzdata");
+        assert_eq!(
+            normalized_distribution_name("Backports.ZoneInfo"),
+            "backports-zoneinfo"
+        );
+        assert_eq!(normalized_distribution_name("Foo__-.Bar"), "foo-bar");
+        assert_eq!(normalized_distribution_name("_x_"), "x");
+    }
 
     #[test]
     fn lexical_normalisation_keeps_leading_parents() {

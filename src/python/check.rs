@@ -10,7 +10,9 @@
 
 use super::ir::{Call, Expr, Module, ScopeId};
 use super::resolve::{shell_words, Callee, Resolver, Val};
-use super::rules::{render, ArgSpec, Callable, Case, ProgramState, RuleSet, ShellState};
+use super::rules::{
+    render, ArgSpec, Callable, Case, ProgramState, RuleSet, ShellState, SubjectKind, SubjectState,
+};
 use super::source::Source;
 use super::PythonContext;
 use crate::base::BaseImage;
@@ -21,6 +23,17 @@ use crate::finding::Finding;
 struct Facts {
     shell: ShellState,
     program: Program,
+    subject: Subject,
+}
+
+/// The value of a callable's subject argument.
+#[derive(Debug, Clone, PartialEq)]
+enum Subject {
+    Absent,
+    Unknown,
+    /// `None` passed: for dlopen, the running program itself.
+    Nothing,
+    Literal(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -339,22 +352,47 @@ impl<'c, 'm> CallChecker<'c, 'm> {
             Some(p) => p,
             None => Program::Absent,
         };
-        Facts { shell, program }
+        let subject = match callable
+            .subject
+            .as_ref()
+            .map(|(spec, _)| self.argument(&site.arguments, spec))
+        {
+            None | Some(Arg::Absent) => Subject::Absent,
+            Some(Arg::Hidden) if site.creation => Subject::Absent,
+            Some(Arg::Hidden) => Subject::Unknown,
+            Some(Arg::Value(value)) => subject_of(&value),
+        };
+        let subject = match subject {
+            Subject::Unknown if site.creation => Subject::Absent,
+            s => s,
+        };
+        Facts {
+            shell,
+            program,
+            subject,
+        }
     }
 
     fn findings(&self, site: &Site<'m, 'c>) -> Vec<Finding> {
         let facts = self.facts(site);
         let rules = self.ctx.rules;
         let base = self.ctx.base;
-        let state = program_state(&facts.program, base);
-        let is_shell = matches!(&facts.program, Program::Named(p) if rules.is_shell_program(p));
+        let judged = Judged {
+            program: program_state(&facts.program, base),
+            is_shell: matches!(&facts.program, Program::Named(p) if rules.is_shell_program(p)),
+            subject: subject_state(
+                &facts.subject,
+                site.callable.subject.as_ref().map(|s| s.1),
+                base,
+            ),
+        };
         let mut fired: Vec<(usize, &Case)> = Vec::new();
         for &index in &site.callable.rules {
             let rule = &rules.rules[index];
             let case = rule
                 .cases
                 .iter()
-                .find(|case| holds(case, &facts, state, is_shell, base));
+                .find(|case| holds(case, &facts, &judged, self.ctx));
             if let Some(case) = case {
                 fired.push((index, case));
             }
@@ -407,6 +445,13 @@ impl<'c, 'm> CallChecker<'c, 'm> {
                     .as_ref()
                     .map(|p| p.executable.clone())
                     .unwrap_or_default(),
+                "subject" => match &facts.subject {
+                    Subject::Literal(value) => value.clone(),
+                    Subject::Nothing => "None".to_string(),
+                    _ => String::new(),
+                },
+                "ca-bundle" => base.facts.ca_bundle.clone().unwrap_or_default(),
+                "locales" => locales_text(base),
                 _ => String::new(),
             }
         };
@@ -444,19 +489,37 @@ impl<'c, 'm> CallChecker<'c, 'm> {
         if !program_text.is_empty() {
             finding = finding.with_field("program", program_text);
         }
+        if let Subject::Literal(value) = &facts.subject {
+            finding = finding.with_field("subject", value.clone());
+        }
         finding.distribution = self.ctx.distribution.clone();
         finding
     }
 }
 
-fn holds(
-    case: &Case,
-    facts: &Facts,
-    state: ProgramState,
+/// The states of a call's facts on the base, which cases test.
+struct Judged {
+    program: ProgramState,
     is_shell: bool,
-    base: &BaseImage,
-) -> bool {
+    subject: SubjectState,
+}
+
+fn holds(case: &Case, facts: &Facts, judged: &Judged, ctx: &PythonContext<'_>) -> bool {
     let when = &case.when;
+    let (state, is_shell) = (judged.program, judged.is_shell);
+    if let Some(states) = &when.subject {
+        if !states.contains(&judged.subject) {
+            return false;
+        }
+    }
+    if let Some(values) = &when.subject_in {
+        let Subject::Literal(value) = &facts.subject else {
+            return false;
+        };
+        if !values.contains(value) {
+            return false;
+        }
+    }
     if let Some(shell) = &when.shell {
         if !shell.contains(&facts.shell) {
             return false;
@@ -481,7 +544,142 @@ fn holds(
             return false;
         }
     }
-    when.base_holds(base)
+    when.context_holds(ctx.base, ctx.installed)
+}
+
+fn subject_of(value: &Val) -> Subject {
+    match value {
+        Val::Str { value, .. } => Subject::Literal(value.clone()),
+        Val::None => Subject::Nothing,
+        // `setlocale(LC_ALL, ("de_DE", "UTF-8"))`: Python joins the pair.
+        Val::List(items) => match items.as_slice() {
+            [Val::Str {
+                value: language, ..
+            }, Val::Str {
+                value: encoding, ..
+            }] => Subject::Literal(format!("{language}.{encoding}")),
+            _ => Subject::Unknown,
+        },
+        _ => Subject::Unknown,
+    }
+}
+
+fn subject_state(subject: &Subject, kind: Option<SubjectKind>, base: &BaseImage) -> SubjectState {
+    let Some(kind) = kind else {
+        return SubjectState::Absent;
+    };
+    match (subject, kind) {
+        (Subject::Absent, _) => SubjectState::Absent,
+        (Subject::Unknown, _) => SubjectState::Unknown,
+        (Subject::Nothing, SubjectKind::Library) => SubjectState::Found,
+        // `setlocale(category, None)` only asks.
+        (Subject::Nothing, SubjectKind::Locale) => SubjectState::Absent,
+        (Subject::Nothing, _) => SubjectState::Unknown,
+        (Subject::Literal(value), SubjectKind::Library) => library_state(value, base),
+        (Subject::Literal(value), SubjectKind::LibraryName) => found_if(in_ldconfig(value, base)),
+        (Subject::Literal(value), SubjectKind::CffiLibrary) => {
+            let direct = if value.contains(['.', '/']) {
+                library_state(value, base)
+            } else {
+                SubjectState::Missing
+            };
+            match direct {
+                SubjectState::Missing => found_if(in_ldconfig(value, base)),
+                state => state,
+            }
+        }
+        (Subject::Literal(value), SubjectKind::Locale) => found_if(locale_exists(value, base)),
+        (Subject::Literal(_), SubjectKind::Text) => SubjectState::Literal,
+    }
+}
+
+/// Whether `ctypes.util.find_library(name)` finds the library: it reads
+/// `ldconfig -p` (the ld.so.cache) for a `lib<name>.` entry; its other
+/// two ways, gcc and ld, are never on these images.
+fn in_ldconfig(name: &str, base: &BaseImage) -> bool {
+    let prefix = format!("lib{name}.");
+    base.facts.ldconfig
+        && base.loader.ld_so_cache
+        && base
+            .loader
+            .cache_entries
+            .iter()
+            .any(|e| e.soname.starts_with(&prefix))
+}
+
+fn found_if(found: bool) -> SubjectState {
+    if found {
+        SubjectState::Found
+    } else {
+        SubjectState::Missing
+    }
+}
+
+/// Where dlopen finds `name` when the Python process opens it: a path is
+/// that file; a bare name goes through the cache and the default
+/// directories (the interpreter has no RUNPATH, and distroless sets no
+/// LD_LIBRARY_PATH). A relative path depends on the working directory,
+/// most likely the application's own file, so it is not judged.
+fn library_state(name: &str, base: &BaseImage) -> SubjectState {
+    if name.is_empty() {
+        return SubjectState::Unknown;
+    }
+    if name.starts_with('/') {
+        return found_if(base.library_at(&crate::base::normalize(name)).is_some());
+    }
+    if name.contains('/') {
+        return SubjectState::Unknown;
+    }
+    found_if(base.find_system_library(name).is_some())
+}
+
+/// Whether `setlocale` accepts `name` on the base. glibc builds C,
+/// POSIX and (since 2.35) C.UTF-8 in; other locales must be compiled into
+/// the image. glibc compares codesets in a normalized form (lower case,
+/// letters and digits only: `UTF-8` is `utf8`).
+fn locale_exists(name: &str, base: &BaseImage) -> bool {
+    let normalized = normalized_locale(name);
+    ["", "C", "POSIX", "C.utf8"].contains(&normalized.as_str())
+        || base
+            .facts
+            .locales
+            .iter()
+            .any(|l| normalized_locale(l) == normalized)
+}
+
+fn normalized_locale(name: &str) -> String {
+    let (rest, modifier) = match name.split_once('@') {
+        Some((rest, modifier)) => (rest, Some(modifier)),
+        None => (name, None),
+    };
+    let mut out = match rest.split_once('.') {
+        Some((language, codeset)) => {
+            let codeset: String = codeset
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .map(|c| c.to_ascii_lowercase())
+                .collect();
+            format!("{language}.{codeset}")
+        }
+        None => rest.to_string(),
+    };
+    if let Some(modifier) = modifier {
+        out.push('@');
+        out.push_str(modifier);
+    }
+    out
+}
+
+fn locales_text(base: &BaseImage) -> String {
+    let mut all = vec!["C".to_string(), "POSIX".to_string(), "C.UTF-8".to_string()];
+    all.extend(
+        base.facts
+            .locales
+            .iter()
+            .filter(|l| normalized_locale(l) != "C.utf8")
+            .cloned(),
+    );
+    all.join(", ")
 }
 
 /// How the program is read from an argument.

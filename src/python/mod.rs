@@ -23,6 +23,7 @@ pub mod resolve;
 pub mod rules;
 pub mod source;
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 pub use rules::{RuleError, RuleSet};
@@ -46,6 +47,10 @@ pub struct PythonContext<'a> {
     /// The file's dotted module name when known (`pkg.sub.mod`), for
     /// relative imports.
     pub module_path: Option<String>,
+    /// The distributions installed in the scanned trees, by normalized
+    /// name ([`rules::normalized_distribution_name`]), for the `installed`
+    /// condition.
+    pub installed: &'a BTreeSet<String>,
 }
 
 /// Analyses one Python file. Never panics on any input; a file that cannot
@@ -158,6 +163,7 @@ mod tests {
                 distribution: None,
                 rules: &rules,
                 module_path: Some("asyncio.corpus_helper".into()),
+                installed: &BTreeSet::new(),
             };
             let run = |module: &ir::Module| -> Vec<(u32, String, String)> {
                 let resolver = resolve::Resolver::new(module, ctx.module_path.as_deref(), false);

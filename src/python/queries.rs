@@ -61,7 +61,10 @@ fn finding(
     ctx: &PythonContext<'_>,
 ) -> Option<Finding> {
     let base = ctx.base;
-    let case = rule.cases.iter().find(|c| c.when.base_holds(base))?;
+    let case = rule
+        .cases
+        .iter()
+        .find(|c| c.when.context_holds(base, ctx.installed))?;
     let text = source.text.as_ref();
     let shown = |range: &Range<usize>| shorten(text.get(range.clone()).unwrap_or(""));
     let matched = shown(&hit.span);
@@ -75,6 +78,7 @@ fn finding(
                 .unwrap_or_default(),
             "shell" => "/bin/sh".to_string(),
             "text" => matched.clone(),
+            "ca-bundle" => base.facts.ca_bundle.clone().unwrap_or_default(),
             _ => name
                 .strip_prefix('@')
                 .and_then(|capture| hit.captures.iter().find(|(n, _)| n == capture))

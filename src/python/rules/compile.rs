@@ -14,7 +14,8 @@ use super::spec::{
 };
 use super::template::unknown_placeholder;
 use super::{
-    Callable, Case, Example, Matcher, Rule, RuleSet, Status, PLACEHOLDERS, QUERY_PLACEHOLDERS,
+    ArgSpec, Callable, Case, Example, Matcher, Rule, RuleSet, Status, PLACEHOLDERS,
+    QUERY_PLACEHOLDERS,
 };
 use crate::finding::{Family, Severity};
 use crate::python::prefilter::Prefilter;
@@ -157,6 +158,22 @@ fn add_callable(
             ));
         }
     }
+    let subject = spec.subject.as_ref().map(|s| {
+        let subject = s.get_ref();
+        let arg = ArgSpec {
+            position: subject.position,
+            keyword: subject.keyword.clone(),
+        };
+        (arg, subject.kind, s.span())
+    });
+    if let Some((arg, _, span)) = &subject {
+        if arg.position.is_none() && arg.keyword.is_none() {
+            return Err(place.error(
+                span.clone(),
+                "a subject needs a `position`, a `keyword` or both".into(),
+            ));
+        }
+    }
     if let Some(error) = &spec.error {
         let known: Vec<String> = PLACEHOLDERS.iter().map(|p| p.to_string()).collect();
         check_template(error, &known, place)?;
@@ -192,6 +209,7 @@ fn add_callable(
         command: spec.command.as_ref().map(|a| a.get_ref().clone()),
         shell: spec.shell.as_ref().map(|a| a.get_ref().clone()),
         executable: spec.executable.as_ref().map(|a| a.get_ref().clone()),
+        subject: subject.map(|(arg, kind, _)| (arg, kind)),
         error: spec.error.as_ref().map(|e| e.get_ref().clone()),
         rules: Vec::new(),
     });
@@ -429,11 +447,19 @@ fn check_conditions(
     let call_only = when.shell.is_some()
         || when.program.is_some()
         || when.program_is_shell.is_some()
-        || when.program_in.is_some();
+        || when.program_in.is_some()
+        || when.subject.is_some()
+        || when.subject_in.is_some();
     if call_only && !matches!(matcher, Matcher::Call) {
         return Err(place.error(
             span,
-            format!("`shell`, `program`, `program-is-shell` and `program-in` are conditions on calls; a {} rule can only use `base`{}", matcher.kind(), if matches!(matcher, Matcher::Native(_)) { " and `variant`" } else { "" }),
+            format!("`shell`, `program`, `program-is-shell`, `program-in`, `subject` and `subject-in` are conditions on calls; a {} rule can only use `base`{}", matcher.kind(), if matches!(matcher, Matcher::Native(_)) { " and `variant`" } else { " and `installed`" }),
+        ));
+    }
+    if !when.installed.is_empty() && matches!(matcher, Matcher::Native(_)) {
+        return Err(place.error(
+            span,
+            "`installed` is a condition of call and query rules; native checks do not see the installed distributions".into(),
         ));
     }
     if let Some(variant) = &when.variant {

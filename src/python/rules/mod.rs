@@ -28,16 +28,19 @@ pub mod spec;
 pub mod template;
 pub mod user_dirs;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
 pub use error::{InvalidRule, RuleError};
 pub use native::{builtin_rules, native_check, render_native, NativeCheck};
 pub use query::QueryMatcher;
-pub use spec::{ArgSpec, BaseFact, Conditions, ProgramState, ShellState};
+pub use spec::{
+    ArgSpec, BaseFact, Conditions, ProgramState, ShellState, SubjectKind, SubjectState,
+};
 pub use template::{render, template_pieces, Piece};
 
 use crate::base::BaseImage;
+pub use crate::discovery::normalized_distribution_name;
 use crate::finding::{Family, Severity};
 use crate::python::prefilter::Prefilter;
 
@@ -57,10 +60,13 @@ pub const PLACEHOLDERS: &[&str] = &[
     "shell",
     "interpreter",
     "python",
+    "subject",
+    "ca-bundle",
+    "locales",
 ];
 
 /// Placeholders a query rule's templates may use, besides `{@capture}`.
-pub const QUERY_PLACEHOLDERS: &[&str] = &["base", "python", "shell", "text"];
+pub const QUERY_PLACEHOLDERS: &[&str] = &["base", "python", "shell", "text", "ca-bundle"];
 
 /// A compiled callable: where its arguments are.
 #[derive(Debug, Clone)]
@@ -72,6 +78,8 @@ pub struct Callable {
     pub command: Option<ArgSpec>,
     pub shell: Option<ArgSpec>,
     pub executable: Option<ArgSpec>,
+    /// The argument the call is about, and how to judge it.
+    pub subject: Option<(ArgSpec, SubjectKind)>,
     pub error: Option<String>,
     /// Indices into [`RuleSet::rules`] of the rules that apply to it.
     pub rules: Vec<usize>,
@@ -194,9 +202,24 @@ impl Conditions {
             let have = match fact {
                 BaseFact::BinSh => base.facts.bin_sh,
                 BaseFact::Python => base.python.is_some(),
+                BaseFact::UsrBinEnv => base.facts.usr_bin_env,
+                BaseFact::Zoneinfo => base.facts.zoneinfo,
+                BaseFact::ZoneinfoLegacy => base.facts.zoneinfo_legacy,
+                BaseFact::CaBundle => base.facts.ca_bundle.is_some(),
+                BaseFact::Ldconfig => base.facts.ldconfig,
+                BaseFact::LdSoCache => base.loader.ld_so_cache,
             };
             have == *want
         })
+    }
+
+    /// Whether the `base` and `installed` conditions hold; `installed`
+    /// holds the normalized names of the scanned trees' distributions.
+    pub fn context_holds(&self, base: &BaseImage, installed: &BTreeSet<String>) -> bool {
+        self.base_holds(base)
+            && self.installed.iter().all(|(name, want)| {
+                installed.contains(&normalized_distribution_name(name)) == *want
+            })
     }
 }
 

@@ -104,11 +104,59 @@ pub struct CallableSpec {
     #[serde(default)]
     #[schemars(with = "Option<ArgSpec>")]
     pub executable: Option<Spanned<ArgSpec>>,
+    /// The one argument the call is about, when it is not a program: the
+    /// library `ctypes.CDLL` opens, the key `zoneinfo.ZoneInfo` reads, the
+    /// locale `locale.setlocale` sets. Its `kind` says how its state on the
+    /// base is judged (the `subject` condition).
+    #[serde(default)]
+    #[schemars(with = "Option<SubjectSpec>")]
+    pub subject: Option<Spanned<SubjectSpec>>,
     /// What happens when this call cannot run its shell or program, for the
     /// `{error}` placeholder (a rule case may say it instead).
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub error: Option<Spanned<String>>,
+}
+
+/// The subject argument of a callable: where it is passed, and what kind of
+/// thing it names.
+#[derive(Debug, Clone, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SubjectSpec {
+    /// 0-based position of the argument.
+    #[serde(default)]
+    pub position: Option<usize>,
+    /// Keyword name of the argument.
+    #[serde(default)]
+    pub keyword: Option<String>,
+    /// How the argument's value is judged against the base.
+    pub kind: SubjectKind,
+}
+
+/// What a subject argument names, which decides its state.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum SubjectKind {
+    /// A shared library opened with dlopen: a path (containing `/`) is that
+    /// file in the image; a bare name is searched like the loader does,
+    /// in `/etc/ld.so.cache` when the base has one, then the default
+    /// directories. `found` or `missing`; `None` (the program itself) is
+    /// `found`.
+    Library,
+    /// cffi's `dlopen`: a name with `.` or `/` is tried as `library`
+    /// first; then (and for a short name such as `"cairo"`) it is looked
+    /// up as `library-name`.
+    CffiLibrary,
+    /// A short library name for `ctypes.util.find_library` (`"magic"`):
+    /// `found` when the base has ldconfig and an entry of its ld.so.cache
+    /// starts with `lib<name>.`, else `missing`.
+    LibraryName,
+    /// A locale name for `setlocale`: `found` for `""`, `C`, `POSIX`,
+    /// `C.UTF-8` and the base's `locales` (the codeset compared the way
+    /// glibc does, `UTF-8` = `utf8`), else `missing`.
+    Locale,
+    /// Any string: `literal` when it is known.
+    Text,
 }
 
 /// One rule: a stable code, its documentation, one matcher, and the cases
@@ -274,8 +322,9 @@ pub struct CaseSpec {
 }
 
 /// All given conditions must hold; an absent condition holds always.
-/// `shell`, `program`, `program-is-shell` and `program-in` are for call
-/// matchers, `variant` for native ones; `base` is for every matcher.
+/// `shell`, `program`, `program-is-shell`, `program-in`, `subject` and
+/// `subject-in` are for call matchers, `variant` for native ones; `base` and
+/// `installed` are for every matcher.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Conditions {
@@ -296,9 +345,36 @@ pub struct Conditions {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub variant: Option<Spanned<String>>,
+    /// The state of the call's subject argument (see `[[callable]]`
+    /// `subject`) is one of these.
+    #[serde(default)]
+    pub subject: Option<Vec<SubjectState>>,
+    /// The subject is a literal equal to one of these strings.
+    #[serde(default)]
+    pub subject_in: Option<Vec<String>>,
     /// Facts about the base image.
     #[serde(default)]
     pub base: BTreeMap<BaseFact, bool>,
+    /// Whether a distribution (by name, compared as pip does: case and
+    /// `-_.` runs do not matter) is installed in the scanned trees, e.g.
+    /// `installed = { tzdata = false }`.
+    #[serde(default)]
+    pub installed: BTreeMap<String, bool>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema, PartialEq, Eq, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum SubjectState {
+    /// The callable has no subject, or it is not passed.
+    Absent,
+    /// Passed, but its value cannot be known statically.
+    Unknown,
+    /// A known value (subjects of kind `text`).
+    Literal,
+    /// The base has what the subject names.
+    Found,
+    /// The base lacks what the subject names.
+    Missing,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, JsonSchema, PartialEq, Eq, Hash)]
@@ -337,4 +413,16 @@ pub enum BaseFact {
     BinSh,
     /// The base has a Python interpreter.
     Python,
+    /// The base has `/usr/bin/env`.
+    UsrBinEnv,
+    /// The base has time-zone data in `/usr/share/zoneinfo`.
+    Zoneinfo,
+    /// The base has the legacy zone names (`US/Pacific`, ...).
+    ZoneinfoLegacy,
+    /// The base has a CA bundle.
+    CaBundle,
+    /// The base has `ldconfig`.
+    Ldconfig,
+    /// The base has `/etc/ld.so.cache`.
+    LdSoCache,
 }
