@@ -19,8 +19,9 @@
 //! - [`image`]: the final image as its stages build it (PATH, WORKDIR,
 //!   SHELL, what COPY puts where), and whether a program is there;
 //! - [`check`]: which commands are judged, against what state;
-//!   `verdict`: what each finding (DL701–DL705) says, with [`exec_form`]
-//!   for the suggested rewrite; [`codes`]: the rule table.
+//!   `verdict`: the facts each finding (DL701–DL705) fills in, with
+//!   [`exec_form`] for the suggested rewrite; [`codes`]: the checks, whose
+//!   wording is in `rules/dockerfile.toml`.
 //!
 //! Entry points: [`analyse_dockerfile`] for bytes from disk, or [`parse()`],
 //! [`choose_base`] and [`analyse`] when the caller picks the base from the
@@ -80,7 +81,7 @@ pub fn analyse(
     stages: &Stages,
     base: Option<&BaseImage>,
 ) -> DockerfileAnalysis {
-    let mut findings = syntax_findings(path, df);
+    let mut findings = syntax_findings(path, df, base);
     if let Some(base) = base {
         findings.extend(check::check(df, stages, base, path));
     }
@@ -101,7 +102,7 @@ pub fn analyse(
 /// should not flood the report.
 const MAX_SYNTAX_FINDINGS: usize = 10;
 
-fn syntax_findings(path: &Path, df: &Dockerfile) -> Vec<Finding> {
+fn syntax_findings(path: &Path, df: &Dockerfile, base: Option<&BaseImage>) -> Vec<Finding> {
     let total = df.errors.len();
     // Another frontend (`# syntax=someone/else`) may accept what
     // `docker/dockerfile:1` does not.
@@ -109,31 +110,36 @@ fn syntax_findings(path: &Path, df: &Dockerfile) -> Vec<Finding> {
         .directive("syntax")
         .map(|d| d.value.as_str())
         .filter(|v| !is_docker_frontend(v));
+    let variant = match other_frontend {
+        Some(_) => "other-frontend",
+        None => "docker-frontend",
+    };
     df.errors
         .iter()
         .take(MAX_SYNTAX_FINDINGS)
         .enumerate()
         .map(|(i, error)| {
-            let mut message = format!("docker build rejects this Dockerfile: {}", error.message);
-            if i + 1 == MAX_SYNTAX_FINDINGS && total > MAX_SYNTAX_FINDINGS {
-                message.push_str(&format!(
+            let more = if i + 1 == MAX_SYNTAX_FINDINGS && total > MAX_SYNTAX_FINDINGS {
+                format!(
                     " ({} more errors after this one are not listed)",
                     total - MAX_SYNTAX_FINDINGS
-                ));
-            }
-            let mut severity = codes::SYNTAX.severity;
-            if let Some(frontend) = other_frontend {
-                message.push_str(&format!(
-                    " (as `docker/dockerfile:1` reads it; this file asks for the frontend {frontend}, which may accept it)"
-                ));
-                severity = crate::finding::Severity::Info;
-            }
-            codes::SYNTAX.finding(
+                )
+            } else {
+                String::new()
+            };
+            let values = [
+                ("error", error.message.clone()),
+                ("more", more),
+                ("frontend", other_frontend.unwrap_or_default().to_string()),
+            ];
+            codes::finding(
+                &codes::SYNTAX,
                 path,
-                severity,
                 df.location(error.span),
-                message,
-                codes::SYNTAX.help,
+                base,
+                Some(variant),
+                |severity| severity,
+                &values,
             )
         })
         .collect()
