@@ -34,6 +34,7 @@ pub mod codes;
 pub mod exec_form;
 pub mod image;
 pub mod parse;
+pub mod pick;
 pub mod source;
 pub mod stages;
 mod verdict;
@@ -96,6 +97,49 @@ pub fn analyse(
         findings,
         final_base,
     }
+}
+
+/// How a check judges the Dockerfiles it finds in the scanned trees.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CheckOptions {
+    /// `--target STAGE`: judge this stage instead of the last, in the files
+    /// that have it.
+    pub target: Option<String>,
+    /// Whether the user named the check's base (`--base`, `--base-file`,
+    /// the configuration) rather than it being the default.
+    pub base_is_given: bool,
+}
+
+/// Parses and checks one Dockerfile found by a check whose base is
+/// `check_base`. A file whose final stage names an image some manifest
+/// describes is judged on that image: the file says what it runs on. Any
+/// other file (an image no manifest describes, a `FROM` that needs build
+/// arguments) is judged on the check's base when the user named that base,
+/// and only for its syntax otherwise — a development Dockerfile on
+/// `python:3.12-slim` has a shell, and judging it on a distroless default
+/// would report what cannot happen.
+pub fn analyse_in_check(
+    path: &Path,
+    bytes: &[u8],
+    check_base: &BaseImage,
+    options: &CheckOptions,
+) -> Vec<Finding> {
+    let df = parse(bytes);
+    let all = Stages::of(&df);
+    let stages = match &options.target {
+        Some(target) => all.clone().target(target).unwrap_or(all),
+        None => all,
+    };
+    let mut bases = crate::base::builtin();
+    if !bases.iter().any(|b| b.name == check_base.name) {
+        bases.push(check_base.clone());
+    }
+    let base = match stages::choose_in(&stages, &bases) {
+        BaseChoice::Known { base, .. } => Some(base),
+        _ if options.base_is_given => Some(check_base),
+        _ => None,
+    };
+    analyse(path, &df, &stages, base).findings
 }
 
 /// At most this many DL700 findings per file: garbage named `Dockerfile`
