@@ -96,6 +96,34 @@ pub const MISSING_PROGRAM: NativeCheck = NativeCheck {
     templates: true,
 };
 
+pub const PYTHON_TREE_OFF_SYS_PATH: NativeCheck = NativeCheck {
+    code: "DL706",
+    variants: &["site-packages", "elsewhere", "venv"],
+    placeholders: &[
+        "stage",
+        "source",
+        "destination",
+        "imported",
+        "package-dir",
+        "package-dirs",
+    ],
+    templates: true,
+};
+
+pub const BUILDER_PYTHON_MISMATCH: NativeCheck = NativeCheck {
+    code: "DL707",
+    variants: &["packages", "versioned-tree"],
+    placeholders: &[
+        "stage",
+        "source",
+        "builder-python",
+        "builder-digits",
+        "evidence",
+        "python",
+    ],
+    templates: true,
+};
+
 /// Every Dockerfile check, by code.
 pub const CHECKS: &[NativeCheck] = &[
     SYNTAX,
@@ -104,6 +132,8 @@ pub const CHECKS: &[NativeCheck] = &[
     SHELL_FORM_HEALTHCHECK,
     MISSING_SHELL,
     MISSING_PROGRAM,
+    PYTHON_TREE_OFF_SYS_PATH,
+    BUILDER_PYTHON_MISMATCH,
 ];
 
 /// Whether `code` is a Dockerfile check's.

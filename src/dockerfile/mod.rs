@@ -35,6 +35,7 @@ pub mod exec_form;
 pub mod image;
 pub mod parse;
 pub mod pick;
+mod python_trees;
 pub mod source;
 pub mod stages;
 mod verdict;
