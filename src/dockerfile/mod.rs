@@ -131,16 +131,20 @@ pub fn analyse_in_check(
         Some(target) => all.clone().target(target).unwrap_or(all),
         None => all,
     };
-    let mut bases = crate::base::builtin();
-    if !bases.iter().any(|b| b.name == check_base.name) {
-        bases.push(check_base.clone());
-    }
-    let base = match stages::choose_in(&stages, &bases) {
-        BaseChoice::Known { base, .. } => Some(base),
-        _ if options.base_is_given => Some(check_base),
-        _ => None,
-    };
+    // The check's own manifest first: a --base-file describes images the
+    // built-in ones do not.
+    let base = stages::choose_in(&stages, std::slice::from_ref(check_base))
+        .base()
+        .or_else(|| stages::choose_in(&stages, builtin_bases()).base())
+        .or(options.base_is_given.then_some(check_base));
     analyse(path, &df, &stages, base).findings
+}
+
+/// The built-in manifests, parsed once: every Dockerfile (and every
+/// builder image it copies from) is looked up among them.
+pub(crate) fn builtin_bases() -> &'static [BaseImage] {
+    static BUILTIN: std::sync::OnceLock<Vec<BaseImage>> = std::sync::OnceLock::new();
+    BUILTIN.get_or_init(crate::base::builtin)
 }
 
 /// At most this many DL700 findings per file: garbage named `Dockerfile`

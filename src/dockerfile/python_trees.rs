@@ -462,8 +462,7 @@ fn image_python(reference: &str) -> Option<String> {
             return Some(version);
         }
     }
-    let bases = crate::base::builtin();
-    crate::base::find_in(&bases, reference)
+    crate::base::find_in(super::builtin_bases(), reference)
         .and_then(|b| b.python.as_ref())
         .and_then(|p| minor(&p.version))
 }
