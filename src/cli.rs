@@ -66,13 +66,21 @@ pub struct CheckArgs {
 
     /// The base image: a name (`python3-debian12`), an alias, or an image
     /// reference (`gcr.io/distroless/python3-debian12:nonroot`). See
-    /// `distrolint bases`. Default: the configuration's, else python3-debian13.
+    /// `distrolint bases`. Default: the configuration's, else the one the
+    /// final stage of the Dockerfiles among PATHs is built on, else
+    /// python3-debian13.
     #[arg(long, value_name = "NAME", conflicts_with = "base_file")]
     pub base: Option<String>,
 
     /// A base image manifest file, as written by `distrolint bases import`.
     #[arg(long, value_name = "FILE")]
     pub base_file: Option<PathBuf>,
+
+    /// The Dockerfile stage the image is built from (`docker build
+    /// --target`): its FROM picks the base, and it is the stage judged.
+    /// Default: the last stage.
+    #[arg(long, value_name = "STAGE")]
+    pub target: Option<String>,
 
     /// Output format: `human`, `json` (docs/json-output.md), `sarif`
     /// (SARIF 2.1.0 for code scanning), `github` (workflow annotations) or

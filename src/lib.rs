@@ -76,6 +76,7 @@ pub fn check(settings: &CheckSettings) -> miette::Result<Outcome> {
         rules: settings.rules.clone(),
         scope: settings.scope,
         discovery: discovery_options(settings),
+        dockerfile: settings.dockerfile.clone(),
     };
     let outcome = match settings.threads {
         Some(threads) => rayon::ThreadPoolBuilder::new()

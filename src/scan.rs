@@ -18,6 +18,7 @@ use rayon::prelude::*;
 
 use crate::base::BaseImage;
 use crate::discovery::{self, DiscoveredFile, Discovery, DiscoveryOptions, Origin};
+use crate::dockerfile;
 use crate::elf::{self, inspect, ElfObject, ElfTree};
 use crate::finding::{self, Family, Finding, Severity};
 use crate::python::{self, PythonContext, RuleSet};
@@ -51,6 +52,8 @@ pub struct ScanRequest {
     pub scope: Scope,
     /// Exclusions and first-party paths from the configuration.
     pub discovery: DiscoveryOptions,
+    /// How Dockerfiles found in the trees are judged.
+    pub dockerfile: dockerfile::CheckOptions,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -220,6 +223,14 @@ fn analyse_file(file: &DiscoveredFile, discovery: &Discovery, request: &ScanRequ
         }
         return result;
     }
+    if is_dockerfile(&file.path) {
+        // The application's Dockerfiles; one shipped inside an installed
+        // distribution describes some other image.
+        if file.origin == Origin::Application && request.scope.includes(file.origin) {
+            result.findings = analyse_dockerfile(file, request);
+        }
+        return result;
+    }
     // The magic number decides what a file is; names can lie.
     let mut handle = match open_regular(&file.path) {
         Ok(Some(handle)) => handle,
@@ -298,6 +309,23 @@ fn analyse_file(file: &DiscoveredFile, discovery: &Discovery, request: &ScanRequ
     result
 }
 
+fn is_dockerfile(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(dockerfile::is_dockerfile_name)
+}
+
+fn analyse_dockerfile(file: &DiscoveredFile, request: &ScanRequest) -> Vec<Finding> {
+    match read_regular(file) {
+        Ok(Some(bytes)) => {
+            dockerfile::analyse_in_check(&file.path, &bytes, &request.base, &request.dockerfile)
+        }
+        Ok(None) => Vec::new(),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(err) => vec![read_problem(&file.path, &err)],
+    }
+}
+
 /// Reads and analyses one Python file. Files that mention none of the
 /// names the rules look for cannot hold a finding and are not parsed — the
 /// main speed lever — unless they are not plain UTF-8 text, or declare an
@@ -308,15 +336,7 @@ fn analyse_python(
     discovery: &Discovery,
     request: &ScanRequest,
 ) -> Vec<Finding> {
-    let read = open_regular(&file.path).and_then(|handle| {
-        handle
-            .map(|mut handle| {
-                let mut bytes = Vec::with_capacity(file.size as usize);
-                handle.read_to_end(&mut bytes).map(|_| bytes)
-            })
-            .transpose()
-    });
-    let bytes = match read {
+    let bytes = match read_regular(file) {
         Ok(Some(bytes)) => bytes,
         Ok(None) => return Vec::new(),
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
@@ -344,6 +364,18 @@ fn analyse_python(
         installed: discovery.distributions.names(),
     };
     python::analyse_file(&file.path, &bytes, &context)
+}
+
+/// The whole of a file the walk found, if it still is that regular file.
+fn read_regular(file: &DiscoveredFile) -> std::io::Result<Option<Vec<u8>>> {
+    open_regular(&file.path).and_then(|handle| {
+        handle
+            .map(|mut handle| {
+                let mut bytes = Vec::with_capacity(file.size as usize);
+                handle.read_to_end(&mut bytes).map(|_| bytes)
+            })
+            .transpose()
+    })
 }
 
 /// Opens a file the walk found as a regular file, if it still is the same

@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use crate::base::{self, BaseImage};
 use crate::cli::{CheckArgs, FailOn};
+use crate::dockerfile::pick;
 use crate::gate::baseline::Baseline;
 use crate::gate::catalogue::{catalogue, RuleInfo};
 use crate::gate::config::{self, BaseChoice, Config};
@@ -50,6 +51,8 @@ pub struct CheckSettings {
     /// First-party paths from the configuration (`app`); recorded for
     /// discovery to use.
     pub app: Vec<PathBuf>,
+    /// How Dockerfiles in the scanned trees are judged.
+    pub dockerfile: crate::dockerfile::CheckOptions,
 }
 
 fn usage_error(message: String, help: &str) -> miette::Report {
@@ -102,7 +105,7 @@ impl CheckSettings {
             .map_err(|e| miette::miette!("cannot read the current directory: {e}"))?;
 
         let config = find_config(&args, &paths[0], &cwd, &known)?;
-        let (base, base_source) = choose_base(&args, config.as_ref())?;
+        let (base, base_source, base_is_given) = choose_base(&args, config.as_ref(), &paths, &cwd)?;
 
         let select = match &args.select {
             Some(list) => Some(parse_flag_selectors("--select", list, &known)?),
@@ -164,6 +167,10 @@ impl CheckSettings {
             write_baseline: args.write_baseline,
             rule_dirs,
             app: config.as_ref().map(|c| c.app.clone()).unwrap_or_default(),
+            dockerfile: crate::dockerfile::CheckOptions {
+                target: args.target.clone(),
+                base_is_given,
+            },
             config: config.map(|c| c.path),
         })
     }
@@ -192,31 +199,61 @@ fn find_config(
     config::discover(&crate::gate::paths::absolute(first_path, cwd), known)
 }
 
-fn choose_base(args: &CheckArgs, config: Option<&Config>) -> miette::Result<(BaseImage, String)> {
+/// The base, how it was chosen, and whether the user named it: `--base-file`,
+/// `--base`, the configuration, the Dockerfiles among `paths`, the default.
+fn choose_base(
+    args: &CheckArgs,
+    config: Option<&Config>,
+    paths: &[PathBuf],
+    cwd: &Path,
+) -> miette::Result<(BaseImage, String, bool)> {
     if let Some(file) = &args.base_file {
         return Ok((
             base::from_file(file)?,
             format!("--base-file {}", file.display()),
+            true,
         ));
     }
     if let Some(name) = &args.base {
-        return Ok((base::find(name)?, format!("--base {name}")));
+        return Ok((base::find(name)?, format!("--base {name}"), true));
     }
     if let Some(config) = config {
-        let shown = std::env::current_dir()
-            .map(|cwd| crate::gate::paths::report_path(&config.path, &cwd))
-            .unwrap_or_else(|_| config.path.display().to_string());
+        let shown = crate::gate::paths::report_path(&config.path, cwd);
         match &config.base {
             Some(BaseChoice::Name(name)) => {
-                return Ok((base::find(name)?, format!("base in {shown}")))
+                return Ok((base::find(name)?, format!("base in {shown}"), true))
             }
             Some(BaseChoice::File(file)) => {
-                return Ok((base::from_file(file)?, format!("base-file in {shown}")))
+                return Ok((
+                    base::from_file(file)?,
+                    format!("base-file in {shown}"),
+                    true,
+                ))
             }
             None => {}
         }
     }
-    Ok((base::find(base::DEFAULT_BASE)?, "default".to_string()))
+    let dockerfiles = pick::dockerfiles_among(paths);
+    let shown = |path: &Path| crate::gate::paths::report_path(path, cwd);
+    match pick::base_from_dockerfiles(
+        &dockerfiles,
+        args.target.as_deref(),
+        &base::builtin(),
+        &shown,
+    ) {
+        Ok(Some(picked)) => Ok((picked.base, picked.source, false)),
+        Ok(None) => Ok((
+            base::find(base::DEFAULT_BASE)?,
+            "default".to_string(),
+            false,
+        )),
+        Err(error) => Err(miette::miette!(
+            code = "distrolint::dockerfile_base",
+            help = error.help,
+            "{}",
+            error.message
+        )),
+    }
 }
 
 fn parse_flag_selectors(

@@ -1,6 +1,7 @@
 //! The checks on the final stage: commands that need a shell the base does
-//! not have (DL701–DL703), a SHELL naming a missing program (DL704), and
-//! exec-form commands whose program is missing (DL705).
+//! not have (DL701–DL703), a SHELL naming a missing program (DL704),
+//! exec-form commands whose program is missing (DL705), and Python trees
+//! copied from build stages (DL706, DL707, in `python_trees.rs`).
 //!
 //! The final stage and the stages it is built `FROM` run on the same base,
 //! so their instructions are walked in build order (with the ONBUILD
@@ -16,6 +17,7 @@ use std::path::Path;
 
 use super::ast::{Args, Command, Dockerfile, Instruction, Keyword, Word};
 use super::image::{ImageState, ShellInUse};
+use super::python_trees::CopiedFrom;
 use super::stages::{Stage, Stages};
 use crate::base::BaseImage;
 use crate::finding::Finding;
@@ -31,6 +33,7 @@ pub fn check(df: &Dockerfile, stages: &Stages, base: &BaseImage, path: &Path) ->
         path,
         base,
         findings: Vec::new(),
+        copies: Vec::new(),
     };
     let mut state = ImageState::new(base, df.escape, &stages.global_args);
     let mut image = ImageConfig::default();
@@ -52,6 +55,13 @@ pub fn check(df: &Dockerfile, stages: &Stages, base: &BaseImage, path: &Path) ->
         }
     }
     checker.finish(&state, &image, &shells);
+    let commands: Vec<&Command> = [&image.entrypoint, &image.cmd]
+        .into_iter()
+        .flatten()
+        .map(|d| d.command)
+        .collect();
+    let copies = std::mem::take(&mut checker.copies);
+    checker.python_trees(stages, &copies, &state, &commands);
     checker.findings
 }
 
@@ -118,6 +128,8 @@ pub(super) struct Checker<'a> {
     pub path: &'a Path,
     pub base: &'a BaseImage,
     pub findings: Vec<Finding>,
+    /// The COPY --from instructions so far, resolved where they ran.
+    pub copies: Vec<CopiedFrom>,
 }
 
 impl<'a> Checker<'a> {
@@ -194,7 +206,12 @@ impl<'a> Checker<'a> {
                 }
                 state.apply(instruction);
             }
-            _ => state.apply(instruction),
+            _ => {
+                if let Some(copy) = CopiedFrom::of(instruction, state) {
+                    self.copies.push(copy);
+                }
+                state.apply(instruction);
+            }
         }
     }
 

@@ -66,6 +66,8 @@ pub struct ImageState<'b> {
     global_args: BTreeMap<String, Option<String>>,
     stage_args: BTreeMap<String, Option<String>>,
     env: BTreeMap<String, String>,
+    /// Variables set to a value that uses something we cannot see.
+    unknown_env: std::collections::BTreeSet<String>,
     /// `None` once `ENV PATH=…` used something unknown.
     path: Option<Vec<String>>,
     workdir: Option<String>,
@@ -86,6 +88,7 @@ impl<'b> ImageState<'b> {
             global_args: global_args.clone(),
             stage_args: BTreeMap::new(),
             env: BTreeMap::new(),
+            unknown_env: Default::default(),
             path: Some(base.facts.path.clone()),
             workdir: Some("/".to_string()),
             shell: ShellInUse {
@@ -120,6 +123,16 @@ impl<'b> ImageState<'b> {
         self.workdir.as_deref()
     }
 
+    /// An environment variable the stages set: `None` when unset,
+    /// `Some(None)` when set to a value we cannot see.
+    pub fn env(&self, name: &str) -> Option<Option<&str>> {
+        match self.env.get(name) {
+            Some(value) => Some(Some(value)),
+            None if self.unknown_env.contains(name) => Some(None),
+            None => None,
+        }
+    }
+
     /// Records that a RUN step ran (it may have made files).
     pub fn ran(&mut self, span: Span) {
         self.runs.push(span);
@@ -140,13 +153,13 @@ impl<'b> ImageState<'b> {
 
     /// Expands a word with the variables in effect; `None` when it uses one
     /// we cannot see.
-    fn expand(&self, word: &Word) -> Option<String> {
+    pub(super) fn expand(&self, word: &Word) -> Option<String> {
         let expanded = expand(&word.text, self.escape, &|name| self.variable(name));
         expanded.is_exact().then_some(expanded.value)
     }
 
     /// `path` made absolute against WORKDIR, normalized, links resolved.
-    fn absolute(&self, path: &str) -> Option<String> {
+    pub(super) fn absolute(&self, path: &str) -> Option<String> {
         let joined = if path.starts_with('/') {
             path.to_string()
         } else {
@@ -173,10 +186,12 @@ impl<'b> ImageState<'b> {
                     }
                     match value {
                         Some(value) => {
+                            self.unknown_env.remove(&key);
                             self.env.insert(key, value);
                         }
                         None => {
                             self.env.remove(&key);
+                            self.unknown_env.insert(key);
                         }
                     }
                 }

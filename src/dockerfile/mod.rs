@@ -19,8 +19,9 @@
 //! - [`image`]: the final image as its stages build it (PATH, WORKDIR,
 //!   SHELL, what COPY puts where), and whether a program is there;
 //! - [`check`]: which commands are judged, against what state;
-//!   `verdict`: what each finding (DL701–DL705) says, with [`exec_form`]
-//!   for the suggested rewrite; [`codes`]: the rule table.
+//!   `verdict`: the facts each finding (DL701–DL705) fills in, with
+//!   [`exec_form`] for the suggested rewrite; [`codes`]: the checks, whose
+//!   wording is in `rules/dockerfile.toml`.
 //!
 //! Entry points: [`analyse_dockerfile`] for bytes from disk, or [`parse()`],
 //! [`choose_base`] and [`analyse`] when the caller picks the base from the
@@ -33,6 +34,8 @@ pub mod codes;
 pub mod exec_form;
 pub mod image;
 pub mod parse;
+pub mod pick;
+mod python_trees;
 pub mod source;
 pub mod stages;
 mod verdict;
@@ -80,7 +83,7 @@ pub fn analyse(
     stages: &Stages,
     base: Option<&BaseImage>,
 ) -> DockerfileAnalysis {
-    let mut findings = syntax_findings(path, df);
+    let mut findings = syntax_findings(path, df, base);
     if let Some(base) = base {
         findings.extend(check::check(df, stages, base, path));
     }
@@ -97,11 +100,58 @@ pub fn analyse(
     }
 }
 
+/// How a check judges the Dockerfiles it finds in the scanned trees.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CheckOptions {
+    /// `--target STAGE`: judge this stage instead of the last, in the files
+    /// that have it.
+    pub target: Option<String>,
+    /// Whether the user named the check's base (`--base`, `--base-file`,
+    /// the configuration) rather than it being the default.
+    pub base_is_given: bool,
+}
+
+/// Parses and checks one Dockerfile found by a check whose base is
+/// `check_base`. A file whose final stage names an image some manifest
+/// describes is judged on that image: the file says what it runs on. Any
+/// other file (an image no manifest describes, a `FROM` that needs build
+/// arguments) is judged on the check's base when the user named that base,
+/// and only for its syntax otherwise — a development Dockerfile on
+/// `python:3.12-slim` has a shell, and judging it on a distroless default
+/// would report what cannot happen.
+pub fn analyse_in_check(
+    path: &Path,
+    bytes: &[u8],
+    check_base: &BaseImage,
+    options: &CheckOptions,
+) -> Vec<Finding> {
+    let df = parse(bytes);
+    let all = Stages::of(&df);
+    let stages = match &options.target {
+        Some(target) => all.clone().target(target).unwrap_or(all),
+        None => all,
+    };
+    // The check's own manifest first: a --base-file describes images the
+    // built-in ones do not.
+    let base = stages::choose_in(&stages, std::slice::from_ref(check_base))
+        .base()
+        .or_else(|| stages::choose_in(&stages, builtin_bases()).base())
+        .or(options.base_is_given.then_some(check_base));
+    analyse(path, &df, &stages, base).findings
+}
+
+/// The built-in manifests, parsed once: every Dockerfile (and every
+/// builder image it copies from) is looked up among them.
+pub(crate) fn builtin_bases() -> &'static [BaseImage] {
+    static BUILTIN: std::sync::OnceLock<Vec<BaseImage>> = std::sync::OnceLock::new();
+    BUILTIN.get_or_init(crate::base::builtin)
+}
+
 /// At most this many DL700 findings per file: garbage named `Dockerfile`
 /// should not flood the report.
 const MAX_SYNTAX_FINDINGS: usize = 10;
 
-fn syntax_findings(path: &Path, df: &Dockerfile) -> Vec<Finding> {
+fn syntax_findings(path: &Path, df: &Dockerfile, base: Option<&BaseImage>) -> Vec<Finding> {
     let total = df.errors.len();
     // Another frontend (`# syntax=someone/else`) may accept what
     // `docker/dockerfile:1` does not.
@@ -109,31 +159,36 @@ fn syntax_findings(path: &Path, df: &Dockerfile) -> Vec<Finding> {
         .directive("syntax")
         .map(|d| d.value.as_str())
         .filter(|v| !is_docker_frontend(v));
+    let variant = match other_frontend {
+        Some(_) => "other-frontend",
+        None => "docker-frontend",
+    };
     df.errors
         .iter()
         .take(MAX_SYNTAX_FINDINGS)
         .enumerate()
         .map(|(i, error)| {
-            let mut message = format!("docker build rejects this Dockerfile: {}", error.message);
-            if i + 1 == MAX_SYNTAX_FINDINGS && total > MAX_SYNTAX_FINDINGS {
-                message.push_str(&format!(
+            let more = if i + 1 == MAX_SYNTAX_FINDINGS && total > MAX_SYNTAX_FINDINGS {
+                format!(
                     " ({} more errors after this one are not listed)",
                     total - MAX_SYNTAX_FINDINGS
-                ));
-            }
-            let mut severity = codes::SYNTAX.severity;
-            if let Some(frontend) = other_frontend {
-                message.push_str(&format!(
-                    " (as `docker/dockerfile:1` reads it; this file asks for the frontend {frontend}, which may accept it)"
-                ));
-                severity = crate::finding::Severity::Info;
-            }
-            codes::SYNTAX.finding(
+                )
+            } else {
+                String::new()
+            };
+            let values = [
+                ("error", error.message.clone()),
+                ("more", more),
+                ("frontend", other_frontend.unwrap_or_default().to_string()),
+            ];
+            codes::finding(
+                &codes::SYNTAX,
                 path,
-                severity,
                 df.location(error.span),
-                message,
-                codes::SYNTAX.help,
+                base,
+                Some(variant),
+                |severity| severity,
+                &values,
             )
         })
         .collect()

@@ -1,14 +1,15 @@
-//! What each Dockerfile finding says: the message with the exact failure
-//! (the build step that stops, the container that does not start, the
-//! health check that fails, with Docker's own error), the help with a
-//! rewrite when one exists, and the severity (info when a RUN step may have
-//! made the missing program). [`super::check`] decides *which* commands are
-//! judged and against what state; this module only words the verdict.
+//! The facts of each Dockerfile finding: the exact failure (the build step
+//! that stops, the container that does not start, the health check that
+//! fails, with Docker's own error), the rewrite when one exists, which form
+//! of the rule's wording applies, and the severity adjustment (info when a
+//! RUN step may have made the missing program). The wording itself is in
+//! `rules/dockerfile.toml`. [`super::check`] decides *which* commands are
+//! judged and against what state.
 
 use super::ast::{Instruction, Keyword, Word};
 use super::check::{Checker, Dispatched, When};
 use super::codes::{
-    DockerfileRule, MISSING_PROGRAM, MISSING_SHELL, SHELL_FORM_COMMAND, SHELL_FORM_HEALTHCHECK,
+    self, NativeCheck, MISSING_PROGRAM, MISSING_SHELL, SHELL_FORM_COMMAND, SHELL_FORM_HEALTHCHECK,
     SHELL_FORM_RUN,
 };
 use super::exec_form::exec_form;
@@ -37,68 +38,99 @@ impl<'a> Checker<'a> {
         };
         let keyword = instruction.keyword_text();
         let shell_name = &shell.program;
-        let runs = format!("`{shell_name} -c \"{}\"`", excerpt(&word.text));
         let through = match shell.set_by {
             Some(span) => format!("through the SHELL on line {} ", self.df.location(span).line),
             None => String::new(),
         };
         let error = exec_error(shell_name, &presence);
-        let (rule, message) = match (instruction.keyword, when) {
-            (Keyword::Run, _) => (
-                SHELL_FORM_RUN,
-                format!(
-                    "shell-form RUN runs {through}as {runs} and needs {}: {} with `{error}`",
-                    absence.clause,
-                    when.consequence()
-                ),
+        let suggestion = exec_form(&word.text);
+        let (json, feature) = match &suggestion {
+            Ok(json) => (json.clone(), String::new()),
+            Err(feature) => (String::new(), feature.clone()),
+        };
+        let program = serde_json::from_str::<Vec<String>>(&json)
+            .ok()
+            .and_then(|words| words.into_iter().next())
+            .unwrap_or_default();
+        let mut values = vec![
+            ("through", through),
+            (
+                "runs",
+                format!("`{shell_name} -c \"{}\"`", excerpt(&word.text)),
             ),
-            (_, When::HealthCheck) => (
-                SHELL_FORM_HEALTHCHECK,
-                format!(
-                    "shell-form HEALTHCHECK runs {through}as {runs} in the container and needs {}: {} (`{error}`)",
-                    absence.clause,
-                    when.consequence()
-                ),
-            ),
+            ("absent", absence.clause.clone()),
+            ("consequence", when.consequence().to_string()),
+            ("error", error.clone()),
+            ("maybe", absence.maybe.clone()),
+            ("suggestion", json.clone()),
+            ("program", program.clone()),
+            ("feature", feature),
+            ("keyword", keyword.clone()),
+            ("shell", shell_name.clone()),
+        ];
+        let (check, variant) = match (instruction.keyword, when) {
+            (Keyword::Run, _) => {
+                let variant = match &suggestion {
+                    Err(_) => "shell-feature".to_string(),
+                    Ok(_) => match state.presence(&program) {
+                        Presence::OnImage | Presence::Copied(_) => "exec-form".to_string(),
+                        _ => "program-missing".to_string(),
+                    },
+                };
+                (SHELL_FORM_RUN, variant)
+            }
+            (_, When::HealthCheck) => {
+                let variant = match &suggestion {
+                    Ok(json) if !mentions_missing_tool(json) => "exec-form",
+                    _ if self.base.python.is_some() => "python",
+                    _ => "no-python",
+                };
+                (SHELL_FORM_HEALTHCHECK, variant.to_string())
+            }
             _ => {
-                let mut message = match behind {
-                    Some((entry, program)) => format!(
-                        "shell-form CMD becomes the arguments {runs} of the ENTRYPOINT on line {} and needs {}: `{program}` is handed a path that does not exist",
-                        self.df.location(entry.instruction.name.span).line,
-                        absence.clause
-                    ),
-                    None => format!(
-                        "shell-form {keyword} runs {through}as {runs} and needs {}: {} (`{error}`)",
-                        absence.clause,
-                        when.consequence()
-                    ),
+                let form = if suggestion.is_ok() {
+                    "exec-form"
+                } else {
+                    "shell-feature"
                 };
                 let python_entry = match behind {
                     Some((_, program)) => is_python(program),
                     None => instruction.keyword == Keyword::Cmd && self.base.python.is_some(),
                 };
-                if python_entry {
-                    message.push_str(&format!(
-                        "{} Python stops with `can't open file '{shell_name}'`",
-                        if behind.is_some() {
-                            ";"
-                        } else {
-                            "; behind an image ENTRYPOINT that runs Python, as on the distroless python images,"
-                        }
-                    ));
-                }
-                (SHELL_FORM_COMMAND, message)
+                let python_note = match (python_entry, behind) {
+                    (false, _) => String::new(),
+                    (true, Some(_)) => {
+                        format!("; Python stops with `can't open file '{shell_name}'`")
+                    }
+                    (true, None) => format!(
+                        "; behind an image ENTRYPOINT that runs Python, as on the distroless python images, Python stops with `can't open file '{shell_name}'`"
+                    ),
+                };
+                values.push(("python-note", python_note));
+                let variant = match behind {
+                    Some((entry, program)) => {
+                        values.push((
+                            "entrypoint-line",
+                            self.df
+                                .location(entry.instruction.name.span)
+                                .line
+                                .to_string(),
+                        ));
+                        values.push(("entrypoint-program", program.to_string()));
+                        format!("behind-entrypoint-{form}")
+                    }
+                    None => form.to_string(),
+                };
+                (SHELL_FORM_COMMAND, variant)
             }
         };
-        let suggestion = exec_form(&word.text);
-        let help = self.shell_form_help(instruction, rule, &suggestion, state);
         let mut finding = self
             .finding(
-                rule,
+                &check,
+                &variant,
                 &absence,
                 word.span,
-                message,
-                help,
+                &values,
                 instruction,
                 stage,
                 when,
@@ -110,48 +142,6 @@ impl<'a> Checker<'a> {
         }
         self.findings.push(finding);
         true
-    }
-
-    fn shell_form_help(
-        &self,
-        instruction: &Instruction,
-        rule: DockerfileRule,
-        suggestion: &Result<String, String>,
-        state: &ImageState<'a>,
-    ) -> String {
-        let keyword = instruction.keyword_text();
-        if rule.code == SHELL_FORM_HEALTHCHECK.code {
-            return match suggestion {
-                Ok(json) if !mentions_missing_tool(json) => {
-                    format!("write it in exec form: HEALTHCHECK CMD {json}")
-                }
-                _ if self.base.python.is_some() => rule.help.to_string(),
-                _ => "use exec form with a program the image has (a small static health-check program you COPY in); curl and wget are not on distroless images".to_string(),
-            };
-        }
-        match suggestion {
-            Ok(json) if rule.code == SHELL_FORM_RUN.code => {
-                let program = serde_json::from_str::<Vec<String>>(json)
-                    .ok()
-                    .and_then(|words| words.into_iter().next())
-                    .unwrap_or_default();
-                match state.presence(&program) {
-                    Presence::OnImage | Presence::Copied(_) => format!(
-                        "write it in exec form, which runs without a shell: RUN {json} (or do this step in a build stage and COPY --from the result)"
-                    ),
-                    _ => format!(
-                        "do this step in a build stage that has a shell and COPY --from the result (`{program}` is not on this image either)"
-                    ),
-                }
-            }
-            Ok(json) => format!("write it in exec form (JSON, double quotes): {keyword} {json}"),
-            Err(feature) if rule.code == SHELL_FORM_RUN.code => format!(
-                "do this step in a build stage that has a shell and COPY --from the result (it uses {feature}, which needs a shell)"
-            ),
-            Err(feature) => format!(
-                "it uses {feature}, which needs a shell: move that logic into the program or a Python entry script and write {keyword} in exec form, e.g. {keyword} [\"python\", \"/app/start.py\"]"
-            ),
-        }
     }
 
     /// DL705 for an exec-form program that is missing; returns whether it
@@ -178,19 +168,23 @@ impl<'a> Checker<'a> {
             None if when == When::HealthCheck => "HEALTHCHECK runs".to_string(),
             None => format!("{keyword} runs"),
         };
-        let message = format!(
-            "{what} {}: {} (`{error}`)",
-            absence.clause,
-            when.consequence()
-        );
-        let help = self.missing_program_help(name, label.is_some(), &presence);
+        let (variant, needs) = self.missing_program_variant(name, label.is_some(), &presence);
+        let values = [
+            ("what", what),
+            ("absent", absence.clause.clone()),
+            ("consequence", when.consequence().to_string()),
+            ("error", error.clone()),
+            ("maybe", absence.maybe.clone()),
+            ("program", name.to_string()),
+            ("needs", needs),
+        ];
         let finding = self
             .finding(
-                MISSING_PROGRAM,
+                &MISSING_PROGRAM,
+                variant,
                 &absence,
                 label.unwrap_or(program.span),
-                message,
-                help,
+                &values,
                 instruction,
                 stage,
                 when,
@@ -201,39 +195,34 @@ impl<'a> Checker<'a> {
         true
     }
 
-    fn missing_program_help(
+    /// Which advice fits a missing program, and what a program that cannot
+    /// run needs.
+    fn missing_program_variant(
         &self,
         program: &str,
         shebang: bool,
         presence: &Presence<'_>,
-    ) -> String {
+    ) -> (&'static str, String) {
         let base_name = program.rsplit('/').next().unwrap_or(program);
         if let Presence::NotRunnable(executable) = presence {
             let needs = executable
                 .interpreter
                 .as_deref()
                 .map_or("what it needs".to_string(), |i| format!("`{i}`"));
-            return format!(
-                "`{program}` needs {needs}, which the image lacks: run it in a build stage, or use a program that runs on this image"
-            );
+            return ("not-runnable", needs);
         }
-        if shebang && base_name == "env" {
-            return "distroless images have no /usr/bin/env: name the interpreter by its path in the `#!` line, e.g. #!/usr/bin/python3".to_string();
-        }
-        if is_shell(base_name) {
-            return "the image has no shell: run the program itself in exec form, or do this work in a build stage".to_string();
-        }
-        if matches!(base_name, "curl" | "wget") && self.base.python.is_some() {
-            return SHELL_FORM_HEALTHCHECK
-                .help
-                .replace("use exec form", "check with the image's Python instead");
-        }
-        if !program.contains('/') && self.base.python.is_some() {
-            return format!(
-                "copy `{program}` in from the build stage (a virtualenv: COPY --from=build /venv /venv with ENV PATH=/venv/bin:$PATH), or, if it is a Python tool, run it with the image's Python: [\"python\", \"-m\", \"{program}\", ...]"
-            );
-        }
-        MISSING_PROGRAM.help.to_string()
+        let variant = if shebang && base_name == "env" {
+            "env-shebang"
+        } else if is_shell(base_name) {
+            "shell"
+        } else if matches!(base_name, "curl" | "wget") && self.base.python.is_some() {
+            "http-client"
+        } else if !program.contains('/') && self.base.python.is_some() {
+            "python-tool"
+        } else {
+            "other"
+        };
+        (variant, String::new())
     }
 
     /// DL704 for a SHELL whose program the finished stages do not have.
@@ -248,50 +237,54 @@ impl<'a> Checker<'a> {
             return;
         };
         let error = exec_error(&program.text, &presence);
-        let message = format!(
-            "SHELL names {}: every shell-form RUN, CMD, ENTRYPOINT or HEALTHCHECK after it fails with `{error}`",
-            absence.clause
-        );
-        let location = self.df.location(program.span);
-        let severity = absence.severity.unwrap_or(MISSING_SHELL.severity);
-        let finding = MISSING_SHELL
-            .finding(
-                self.path,
-                severity,
-                location,
-                message + &absence.maybe,
-                MISSING_SHELL.help,
-            )
-            .with_field("instruction", "SHELL")
-            .with_field("stage", stage)
-            .with_field("shell", program.text.as_str())
-            .with_field("error", error);
+        let values = [
+            ("absent", absence.clause.clone()),
+            ("error", error.clone()),
+            ("maybe", absence.maybe.clone()),
+            ("shell", program.text.clone()),
+        ];
+        let finding = codes::finding(
+            &MISSING_SHELL,
+            self.path,
+            self.df.location(program.span),
+            Some(self.base),
+            None,
+            |severity| absence.severity.unwrap_or(severity),
+            &values,
+        )
+        .with_field("instruction", "SHELL")
+        .with_field("stage", stage)
+        .with_field("shell", program.text.as_str())
+        .with_field("error", error);
         self.findings.push(finding);
     }
 
     #[allow(clippy::too_many_arguments)]
     fn finding(
         &self,
-        rule: DockerfileRule,
+        check: &NativeCheck,
+        variant: &str,
         absence: &Absence,
         span: Span,
-        message: String,
-        help: String,
+        values: &[(&str, String)],
         instruction: &Instruction,
         stage: &str,
         when: When,
     ) -> Finding {
-        let default = match when {
-            When::HealthCheck => Severity::Warning.min(rule.severity),
-            _ => rule.severity,
+        // Kubernetes ignores HEALTHCHECK: a failing one is at most a warning.
+        let adjust = |severity: Severity| match (absence.severity, when) {
+            (Some(lowered), _) => lowered,
+            (None, When::HealthCheck) => severity.min(Severity::Warning),
+            (None, _) => severity,
         };
-        let severity = absence.severity.unwrap_or(default);
-        rule.finding(
+        codes::finding(
+            check,
             self.path,
-            severity,
             self.df.location(span),
-            message + &absence.maybe,
-            help,
+            Some(self.base),
+            Some(variant),
+            adjust,
+            values,
         )
         .with_field("instruction", instruction.keyword_text())
         .with_field("stage", stage)

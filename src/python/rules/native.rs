@@ -61,7 +61,10 @@ const fn documented(code: &'static str) -> NativeCheck {
 
 /// Every built-in check.
 pub fn native_checks() -> impl Iterator<Item = &'static NativeCheck> {
-    crate::elf::codes::CHECKS.iter().chain(SCAN_CHECKS)
+    crate::elf::codes::CHECKS
+        .iter()
+        .chain(crate::dockerfile::codes::CHECKS)
+        .chain(SCAN_CHECKS)
 }
 
 pub fn native_check(code: &str) -> Option<&'static NativeCheck> {
@@ -94,6 +97,17 @@ pub fn render_native(
     base: &BaseImage,
     values: &[(&str, String)],
 ) -> Rendered {
+    render_native_on(code, variant, Some(base), values)
+}
+
+/// [`render_native`] where there may be no base (a Dockerfile checked for
+/// its syntax only): a case with a `base` condition does not hold then.
+pub fn render_native_on(
+    code: &str,
+    variant: Option<&str>,
+    base: Option<&BaseImage>,
+    values: &[(&str, String)],
+) -> Rendered {
     let rules = builtin_rules();
     let rule = rules
         .rule(code)
@@ -104,19 +118,20 @@ pub fn render_native(
             (Some(want), Some(have)) => want.get_ref() == have,
             (Some(_), None) => false,
         };
-        variant_holds && case.when.base_holds(base)
+        let base_holds = match base {
+            Some(base) => case.when.base_holds(base),
+            None => case.when.base.is_empty(),
+        };
+        variant_holds && base_holds
     });
     let lookup = |name: &str| -> String {
         values
             .iter()
             .find(|(n, _)| *n == name)
             .map(|(_, v)| v.clone())
-            .unwrap_or_else(|| {
-                if name == "base" {
-                    base.display_name()
-                } else {
-                    String::new()
-                }
+            .unwrap_or_else(|| match (name, base) {
+                ("base", Some(base)) => base.display_name(),
+                _ => String::new(),
             })
     };
     match case {
