@@ -14,9 +14,11 @@
 //! written or a relative import present, or when a method name is written;
 //! words that contain non-ASCII bytes are NFKC-normalized before comparing.
 //!
-//! Query rules add literals (see `rules::query`): a query can only match a
-//! file that contains one of its literals, because a node's text is a slice
-//! of the file; a query without literals makes every file a candidate.
+//! Query rules add literals (see `rules::query`): a pattern can only match a
+//! file that contains a literal of each of its groups, because a node's text
+//! is a slice of the file; a pattern without literals makes every file a
+//! candidate. One automaton finds every query literal in one pass, for all
+//! queries at once.
 //! Literals are compared on the file's bytes, which are its text for UTF-8
 //! and, for ASCII literals, for every ASCII-compatible encoding; a file that
 //! is not UTF-8 is a candidate whenever some literal is not ASCII.
@@ -25,6 +27,8 @@ use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use unicode_normalization::UnicodeNormalization;
+
+use super::rules::query::LiteralGroups;
 
 #[derive(Debug, Clone, Default)]
 pub struct Prefilter {
@@ -38,12 +42,22 @@ pub struct Prefilter {
     singles: Vec<usize>,
     /// Index of the word `from`, for relative imports.
     from_word: usize,
-    /// Some query rule may match any file.
-    query_always: bool,
-    /// The literals of the query rules (substrings, not words).
-    query_literals: Option<AhoCorasick>,
-    /// Some query literal is not ASCII.
-    query_non_ascii: bool,
+    queries: QueryIndex,
+}
+
+/// The literals of the query rules (substrings, not words), and what each
+/// query needs of them.
+#[derive(Debug, Clone, Default)]
+struct QueryIndex {
+    /// Every distinct literal; `None` when there are none, or when the
+    /// automaton could not be built (then every query is a candidate).
+    automaton: Option<AhoCorasick>,
+    literals: usize,
+    /// Per query rule, per pattern: `None` for "any file", else groups of
+    /// literal indices, one of each group needed.
+    queries: Vec<Vec<Option<Vec<Vec<usize>>>>>,
+    /// Some literal is not ASCII.
+    non_ascii: bool,
 }
 
 impl Prefilter {
@@ -84,35 +98,77 @@ impl Prefilter {
         filter
     }
 
-    /// Adds the query rules' literals: one entry per query, `None` for a
-    /// query that may match any file.
-    pub fn with_query_literals(mut self, queries: Vec<Option<Vec<&[u8]>>>) -> Prefilter {
+    /// Adds the query rules' requirements, in the rule set's query order.
+    pub fn with_queries(mut self, queries: &[&[Option<LiteralGroups>]]) -> Prefilter {
         let mut literals: Vec<&[u8]> = Vec::new();
-        for query in queries {
-            match query {
-                None => self.query_always = true,
-                Some(list) => literals.extend(list),
+        let mut ids: HashMap<&[u8], usize> = HashMap::new();
+        let mut index = QueryIndex::default();
+        for patterns in queries {
+            let mut compiled = Vec::new();
+            for pattern in patterns.iter() {
+                compiled.push(pattern.as_ref().map(|groups| {
+                    groups
+                        .iter()
+                        .map(|group| {
+                            group
+                                .iter()
+                                .map(|literal| {
+                                    *ids.entry(literal.as_slice()).or_insert_with(|| {
+                                        literals.push(literal.as_slice());
+                                        literals.len() - 1
+                                    })
+                                })
+                                .collect()
+                        })
+                        .collect()
+                }));
             }
+            index.queries.push(compiled);
         }
-        self.query_non_ascii = literals.iter().any(|l| !l.is_ascii());
+        index.non_ascii = literals.iter().any(|l| !l.is_ascii());
+        index.literals = literals.len();
         if !literals.is_empty() {
-            self.query_literals = AhoCorasick::new(&literals).ok();
-            if self.query_literals.is_none() {
-                self.query_always = true;
-            }
+            index.automaton = AhoCorasick::new(&literals).ok();
         }
+        self.queries = index;
         self
+    }
+
+    /// Per query rule (in the rule set's order), whether it may match
+    /// `bytes`.
+    pub fn query_candidates(&self, bytes: &[u8]) -> Vec<bool> {
+        let index = &self.queries;
+        let undecodable = index.non_ascii && std::str::from_utf8(bytes).is_err();
+        let present = match &index.automaton {
+            Some(automaton) if !undecodable => {
+                let mut present = vec![false; index.literals];
+                for found in automaton.find_overlapping_iter(bytes) {
+                    present[found.pattern().as_usize()] = true;
+                }
+                Some(present)
+            }
+            Some(_) => None,
+            // No literals at all, or an automaton that failed to build.
+            None if index.literals == 0 => Some(Vec::new()),
+            None => None,
+        };
+        index
+            .queries
+            .iter()
+            .map(|patterns| {
+                patterns.iter().any(|pattern| match (pattern, &present) {
+                    (None, _) | (Some(_), None) => true,
+                    (Some(groups), Some(present)) => groups
+                        .iter()
+                        .all(|group| group.iter().any(|&literal| present[literal])),
+                })
+            })
+            .collect()
     }
 
     /// Whether some query rule may match `bytes`.
     pub fn queries_may_match(&self, bytes: &[u8]) -> bool {
-        if self.query_always {
-            return true;
-        }
-        let Some(literals) = &self.query_literals else {
-            return false;
-        };
-        literals.is_match(bytes) || (self.query_non_ascii && std::str::from_utf8(bytes).is_err())
+        self.query_candidates(bytes).into_iter().any(|c| c)
     }
 
     fn word(&mut self, word: &str) -> usize {

@@ -27,10 +27,12 @@ pub(super) fn check_queries(
     ctx: &PythonContext<'_>,
 ) -> Vec<Finding> {
     let text = source.text.as_ref();
+    let candidates = ctx.rules.prefilter().query_candidates(text.as_bytes());
     let active: Vec<_> = ctx
         .rules
         .query_rules()
-        .filter(|(_, query)| query.may_match(text.as_bytes()))
+        .zip(candidates)
+        .filter_map(|(rule, candidate)| candidate.then_some(rule))
         .collect();
     if active.is_empty() {
         return Vec::new();

@@ -101,12 +101,12 @@ pub(super) fn compile(files: &[(String, String, RuleFile)]) -> Result<RuleSet, R
             ));
         }
     }
-    let literals: Vec<Option<Vec<&[u8]>>> = set
+    let requirements: Vec<_> = set
         .query_rules()
-        .map(|(_, query)| query.literals())
+        .map(|(_, query)| query.requirements())
         .collect();
     set.prefilter =
-        Prefilter::new(set.callable_names(), set.method_names()).with_query_literals(literals);
+        Prefilter::new(set.callable_names(), set.method_names()).with_queries(&requirements);
     Ok(set)
 }
 

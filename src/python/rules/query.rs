@@ -49,10 +49,17 @@ pub struct QueryMatcher {
     query: Query,
     /// Index of the capture that gives a finding's span.
     span_capture: u32,
-    /// Per pattern: literals one of which a file must contain for the
-    /// pattern to match; `None` when the pattern gives none.
-    requirements: Vec<Option<Vec<Vec<u8>>>>,
+    /// Per pattern: what a file must contain for the pattern to match;
+    /// `None` when the pattern's predicates give nothing to look for.
+    requirements: Vec<Option<LiteralGroups>>,
 }
+
+/// Groups of literals: a file must contain one literal of every group.
+/// Each group comes from one predicate the match must satisfy, so all
+/// groups must hold, which is what makes a query with `#eq? @m "ctypes"`
+/// and `#any-of? @a "cdll" "pydll"` skip the many files that mention
+/// `ctypes` alone.
+pub type LiteralGroups = Vec<Vec<Vec<u8>>>;
 
 /// One match: the span capture's node and every capture's first node, as
 /// byte ranges of the text.
@@ -121,25 +128,24 @@ impl QueryMatcher {
         self.query.capture_names()
     }
 
-    /// Whether the query can match a text that contains these bytes; `None`
-    /// in the result means "any file".
-    pub fn literals(&self) -> Option<Vec<&[u8]>> {
-        let mut all = Vec::new();
-        for requirement in &self.requirements {
-            all.extend(requirement.as_ref()?.iter().map(Vec::as_slice));
-        }
-        Some(all)
+    /// Per pattern, what a file must contain for it to match (`None`: any
+    /// file may match). The rule set indexes these for all queries at once.
+    pub fn requirements(&self) -> &[Option<LiteralGroups>] {
+        &self.requirements
     }
 
-    /// Whether `text` may hold a match.
+    /// Whether `text` may hold a match: some pattern whose every literal
+    /// group has a literal in `text`.
     pub fn may_match(&self, text: &[u8]) -> bool {
         self.requirements
             .iter()
             .any(|requirement| match requirement {
                 None => true,
-                Some(literals) => literals
-                    .iter()
-                    .any(|l| memchr::memmem::find(text, l).is_some()),
+                Some(groups) => groups.iter().all(|literals| {
+                    literals
+                        .iter()
+                        .any(|l| memchr::memmem::find(text, l).is_some())
+                }),
             })
     }
 
@@ -490,7 +496,7 @@ fn parse_regex(pattern: &str) -> Result<regex_syntax::hir::Hir, (String, Range<u
 }
 
 /// The literals pattern `pattern` needs in the file, if its predicates say.
-fn requirement(query: &Query, pattern: usize, predicates: &[Predicate]) -> Option<Vec<Vec<u8>>> {
+fn requirement(query: &Query, pattern: usize, predicates: &[Predicate]) -> Option<LiteralGroups> {
     let start = query.start_byte_for_pattern(pattern);
     let next = if pattern + 1 < query.pattern_count() {
         query.start_byte_for_pattern(pattern + 1)
@@ -498,7 +504,7 @@ fn requirement(query: &Query, pattern: usize, predicates: &[Predicate]) -> Optio
         usize::MAX
     };
     let quantifiers = query.capture_quantifiers(pattern);
-    predicates
+    let groups = predicates
         .iter()
         .filter(|p| p.range.start >= start && p.range.start < next)
         .filter_map(|p| {
@@ -536,16 +542,21 @@ fn requirement(query: &Query, pattern: usize, predicates: &[Predicate]) -> Optio
             };
             (!literals.is_empty() && literals.iter().all(|l| !l.is_empty())).then_some(literals)
         })
-        // The most selective requirement: the one whose shortest literal is
-        // longest.
-        .max_by_key(|literals| literals.iter().map(Vec::len).min().unwrap_or(0))
+        .collect::<Vec<_>>();
+    (!groups.is_empty()).then_some(groups)
 }
 
 /// Literals every match of `pattern` starts with, when there is a finite
 /// set of them.
 fn regex_prefixes(pattern: &str) -> Option<Vec<Vec<u8>>> {
     let hir = parse_regex(pattern).ok()?;
-    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
+    // Past a few dozen literals the extractor shortens them to common
+    // prefixes (`#!/bin/` rather than every shell name), which keeps the
+    // rule set's automaton small at little cost in selectivity.
+    let seq = Extractor::new()
+        .kind(ExtractKind::Prefix)
+        .limit_total(32)
+        .extract(&hir);
     let literals = seq.literals()?;
     Some(literals.iter().map(|l| l.as_bytes().to_vec()).collect())
 }
@@ -590,6 +601,19 @@ mod tests {
         )
         .unwrap();
         assert!(q.may_match(b"nothing"));
+    }
+
+    #[test]
+    fn every_predicate_of_a_pattern_must_find_its_literal() {
+        let q = QueryMatcher::compile(
+            r#"((attribute object: (identifier) @m attribute: (identifier) @a)
+                (#eq? @m "ctypes") (#any-of? @a "cdll" "pydll"))"#,
+            None,
+        )
+        .unwrap();
+        assert!(q.may_match(b"ctypes.cdll.msvcrt"));
+        assert!(!q.may_match(b"import ctypes\nctypes.CDLL('libc.so.6')"));
+        assert!(!q.may_match(b"cdll = 1"));
     }
 
     #[test]
