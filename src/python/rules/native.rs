@@ -61,7 +61,10 @@ const fn documented(code: &'static str) -> NativeCheck {
 
 /// Every built-in check.
 pub fn native_checks() -> impl Iterator<Item = &'static NativeCheck> {
-    crate::elf::codes::CHECKS.iter().chain(SCAN_CHECKS)
+    crate::elf::codes::CHECKS
+        .iter()
+        .chain(crate::interpreter::codes::CHECKS)
+        .chain(SCAN_CHECKS)
 }
 
 pub fn native_check(code: &str) -> Option<&'static NativeCheck> {
