@@ -145,6 +145,7 @@ const FIELDS: &[&str] = &[
     "program",
     "target",
     "found",
+    "built-for",
     "tags",
     "requires",
 ];

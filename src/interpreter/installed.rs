@@ -130,10 +130,16 @@ fn wheel_tag_finding(
     base: &BaseImage,
     base_minor: &str,
 ) -> Option<Finding> {
-    if dist.wheel_tags.is_empty() || dist.wheel_tags.iter().any(|t| target.accepts(t)) {
+    let tags: Vec<String> = dist
+        .wheel_tags
+        .iter()
+        .filter(|t| wheel_tags::is_well_formed(t))
+        .cloned()
+        .collect();
+    if tags.is_empty() || tags.iter().any(|t| target.accepts(t)) {
         return None;
     }
-    let (variant, built_for) = wheel_tags::mismatch(&dist.wheel_tags, target);
+    let (variant, built_for) = wheel_tags::mismatch(&tags, target);
     let wheel = dist.metadata_path.join("WHEEL");
     let location = text::read_small(&wheel)
         .and_then(|t| text::entries(&t, "Tag", ':').into_iter().next())
@@ -149,7 +155,7 @@ fn wheel_tag_finding(
         },
         &[
             ("distribution", describe(dist)),
-            ("tags", dist.wheel_tags.join(", ")),
+            ("tags", tags.join(", ")),
             ("built-for", built_for),
             ("python-version", base.python.as_ref()?.version.clone()),
             ("python-minor", base_minor.to_string()),

@@ -63,6 +63,19 @@ impl TargetPython {
     }
 }
 
+/// Whether `tag` has the shape of a wheel tag: three non-empty parts of
+/// letters, digits, `_` and `.` (for compressed sets). Anything else in a
+/// `WHEEL` file says nothing about the Python it was built for.
+pub fn is_well_formed(tag: &str) -> bool {
+    let parts: Vec<&str> = tag.split('-').collect();
+    parts.len() == 3
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+        })
+}
+
 /// `312` → 12; `3` or `27` → none (not a Python 3 minor version).
 pub fn minor_of(version: &str) -> Option<u32> {
     let rest = version.strip_prefix('3')?;
@@ -165,6 +178,9 @@ mod tests {
             mismatch(&tags(&["py2-none-any"]), &t),
             ("python2", "2".into())
         );
+        assert!(!is_well_formed("---"));
+        assert!(!is_well_formed("cp311-cp311"));
+        assert!(is_well_formed("py2.py3-none-any"));
         assert_eq!(
             mismatch(&tags(&["pp310-pypy310_pp73-linux_x86_64"]), &t).0,
             "other-implementation"
