@@ -161,9 +161,10 @@ fn verdict(
             }
         }
         OnImage::Runs => None,
+        // `{program}` names what cannot run: here the interpreter itself.
         OnImage::NotRunnable(e) => Some((
             "not-runnable",
-            program,
+            interpreter.to_string(),
             e.interpreter.clone().unwrap_or_default(),
         )),
         OnImage::Missing => {
