@@ -13,6 +13,7 @@ pub mod dockerfile;
 pub mod elf;
 pub mod finding;
 pub mod gate;
+pub mod interpreter;
 pub mod python;
 pub mod report;
 pub mod rules_cmd;

@@ -21,6 +21,7 @@ use crate::discovery::{self, DiscoveredFile, Discovery, DiscoveryOptions, Origin
 use crate::dockerfile;
 use crate::elf::{self, inspect, ElfObject, ElfTree};
 use crate::finding::{self, Family, Finding, Severity};
+use crate::interpreter::{self, Script};
 use crate::python::{self, PythonContext, RuleSet};
 
 /// Which code to report on.
@@ -77,6 +78,7 @@ pub struct ScanOutcome {
 struct FileResult {
     findings: Vec<Finding>,
     elf: Option<ElfObject>,
+    script: Option<Script>,
     is_python: bool,
 }
 
@@ -91,6 +93,7 @@ pub fn run(request: &ScanRequest) -> ScanOutcome {
         .collect();
 
     let mut findings = discovery.problems.clone();
+    let mut scripts = Vec::new();
     let mut tree = ElfTree {
         roots: discovery.roots.clone(),
         objects: Vec::new(),
@@ -111,6 +114,7 @@ pub fn run(request: &ScanRequest) -> ScanOutcome {
             stats.elf_files += 1;
             tree.objects.push(object);
         }
+        scripts.extend(result.script);
     }
 
     let elf_findings = catch_unwind(AssertUnwindSafe(|| elf::check_tree(&tree, &request.base)));
@@ -127,6 +131,22 @@ pub fn run(request: &ScanRequest) -> ScanOutcome {
         )),
     }
 
+    let interpreter_findings = catch_unwind(AssertUnwindSafe(|| {
+        interpreter::check_tree(&discovery, &scripts, &request.base)
+    }));
+    match interpreter_findings {
+        Ok(found) => findings.extend(found),
+        Err(panic) => findings.push(internal_error(
+            request
+                .paths
+                .first()
+                .map(PathBuf::as_path)
+                .unwrap_or(Path::new(".")),
+            "the interpreter checks",
+            &panic,
+        )),
+    }
+
     if request.scope != Scope::All {
         // ELF resolution needed every object; the report shows only the
         // chosen side. Paths not in the walk (a root itself) count as app.
@@ -136,15 +156,9 @@ pub fn run(request: &ScanRequest) -> ScanOutcome {
             .map(|f| (f.path.as_path(), f.origin))
             .collect();
         findings.retain(|f| {
-            let origin =
-                origins
-                    .get(f.path.as_path())
-                    .copied()
-                    .unwrap_or(if f.distribution.is_some() {
-                        Origin::Package
-                    } else {
-                        Origin::Application
-                    });
+            let origin = origins.get(f.path.as_path()).copied().unwrap_or_else(|| {
+                discovery.origin_outside_walk(&f.path, f.distribution.is_some())
+            });
             request.scope.includes(origin)
         });
     }
@@ -219,7 +233,7 @@ fn analyse_file(file: &DiscoveredFile, discovery: &Discovery, request: &ScanRequ
     if is_python_source(&file.path) {
         if request.scope.includes(file.origin) {
             result.is_python = true;
-            result.findings = analyse_python(file, discovery, request);
+            (result.findings, result.script) = analyse_python(file, discovery, request);
         }
         return result;
     }
@@ -252,6 +266,10 @@ fn analyse_file(file: &DiscoveredFile, discovery: &Discovery, request: &ScanRequ
             return result;
         }
     };
+    if magic.starts_with(b"#!") {
+        result.script = read_script_head(&file.path, &mut handle, &magic[..magic_len]);
+        return result;
+    }
     if inspect::has_elf_magic(&magic[..magic_len]) {
         // Only the pieces dynamic linking reads, by positioned reads: a
         // library truncated while it is read is then a malformed file, not
@@ -335,25 +353,53 @@ fn analyse_python(
     file: &DiscoveredFile,
     discovery: &Discovery,
     request: &ScanRequest,
-) -> Vec<Finding> {
-    let bytes = match read_regular(file) {
-        Ok(Some(bytes)) => bytes,
-        Ok(None) => return Vec::new(),
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
+) -> (Vec<Finding>, Option<Script>) {
+    use std::os::unix::fs::PermissionsExt;
+    let read = open_regular(&file.path).and_then(|handle| {
+        handle
+            .map(|mut handle| {
+                let mode = handle.metadata()?.permissions().mode();
+                let mut bytes = Vec::with_capacity(file.size as usize);
+                handle.read_to_end(&mut bytes).map(|_| (bytes, mode))
+            })
+            .transpose()
+    });
+    let (bytes, mode) = match read {
+        Ok(Some(read)) => read,
+        Ok(None) => return (Vec::new(), None),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return (Vec::new(), None),
         Err(err) => {
             let mut problem = read_problem(&file.path, &err);
             problem.distribution = discovery.distribution_of(file);
-            return vec![problem];
+            return (vec![problem], None);
         }
     };
+    // `./manage.py` started directly runs whatever its `#!` line names.
+    let script = interpreter::read_script(
+        &file.path,
+        &bytes[..bytes.len().min(interpreter::SCRIPT_HEAD)],
+        mode,
+    );
+    (
+        analyse_python_source(file, discovery, request, &bytes),
+        script,
+    )
+}
+
+fn analyse_python_source(
+    file: &DiscoveredFile,
+    discovery: &Discovery,
+    request: &ScanRequest,
+    bytes: &[u8],
+) -> Vec<Finding> {
     // Plain text may still declare an encoding Python cannot use (an
     // unknown name, a cookie contradicting the BOM): such a file must not
     // be skipped. Only a file mentioning `coding` near its top pays for
     // the decode.
     let plain_text = !bytes.contains(&0)
-        && std::str::from_utf8(&bytes).is_ok()
-        && (!mentions_coding_near_top(&bytes) || python::source::Source::decode(&bytes).is_ok());
-    if plain_text && !python::may_match(&bytes, &request.rules) {
+        && std::str::from_utf8(bytes).is_ok()
+        && (!mentions_coding_near_top(bytes) || python::source::Source::decode(bytes).is_ok());
+    if plain_text && !python::may_match(bytes, &request.rules) {
         return Vec::new();
     }
     let context = PythonContext {
@@ -363,7 +409,20 @@ fn analyse_python(
         module_path: discovery.module_path(file),
         installed: discovery.distributions.names(),
     };
-    python::analyse_file(&file.path, &bytes, &context)
+    python::analyse_file(&file.path, bytes, &context)
+}
+
+/// The script in a file that starts with `#!` (`magic`, already read): the
+/// first bytes the kernel and pip's launcher form need, and the mode bits.
+/// A file that cannot be read further is judged on what was read.
+fn read_script_head(path: &Path, handle: &mut std::fs::File, magic: &[u8]) -> Option<Script> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = handle.metadata().ok()?.permissions().mode();
+    let mut head = vec![0u8; interpreter::SCRIPT_HEAD];
+    head[..magic.len()].copy_from_slice(magic);
+    let read = read_prefix(handle, &mut head[magic.len()..]).unwrap_or(0);
+    head.truncate(magic.len() + read);
+    interpreter::read_script(path, &head, mode)
 }
 
 /// The whole of a file the walk found, if it still is that regular file.

@@ -96,6 +96,23 @@ impl Discovery {
         })
     }
 
+    /// The origin of a path the walk did not list as a file (a directory, a
+    /// link such as a venv's `bin/python`): a package's when a distribution
+    /// owns it or it lies in a package tree or a virtualenv.
+    pub fn origin_outside_walk(&self, path: &Path, owned: bool) -> Origin {
+        let installed = owned
+            || self
+                .package_trees
+                .iter()
+                .chain(self.virtualenvs.iter().map(|v| &v.path))
+                .any(|dir| path.starts_with(dir));
+        if installed {
+            Origin::Package
+        } else {
+            Origin::Application
+        }
+    }
+
     /// The dotted module name of a Python file, for relative imports: its
     /// path below its package tree, or below the scanned root for the
     /// application. `None` when a component is not an identifier.
@@ -319,6 +336,11 @@ pub fn discover_with(roots: &[PathBuf], options: &DiscoveryOptions) -> Discovery
         .iter()
         .map(PathBuf::as_path)
         .collect();
+    let venv_set: HashSet<&Path> = discovery
+        .virtualenvs
+        .iter()
+        .map(|v| v.path.as_path())
+        .collect();
     let cwd = std::env::current_dir().unwrap_or_default();
     // Each file is classified on its own, in parallel; `collect` keeps the
     // sorted order.
@@ -350,7 +372,10 @@ pub fn discover_with(roots: &[PathBuf], options: &DiscoveryOptions) -> Discovery
                     .as_deref()
                     .and_then(|tree| distributions.owner_by_top_level(tree, path))
             });
-            let origin = if package_tree.is_some() || distribution.is_some() {
+            // Everything in a virtualenv (its `bin/` scripts, `pyvenv.cfg`)
+            // was installed, not written by the application.
+            let in_venv = path.ancestors().skip(1).any(|a| venv_set.contains(a));
+            let origin = if package_tree.is_some() || distribution.is_some() || in_venv {
                 Origin::Package
             } else {
                 Origin::Application

@@ -63,6 +63,7 @@ const fn documented(code: &'static str) -> NativeCheck {
 pub fn native_checks() -> impl Iterator<Item = &'static NativeCheck> {
     crate::elf::codes::CHECKS
         .iter()
+        .chain(crate::interpreter::codes::CHECKS)
         .chain(crate::dockerfile::codes::CHECKS)
         .chain(SCAN_CHECKS)
 }

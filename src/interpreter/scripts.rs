@@ -1,0 +1,199 @@
+//! DL601 and DL602: scripts whose `#!` interpreter the image cannot run,
+//! and virtualenvs whose own Python it cannot run.
+//!
+//! Only files meant to be executed are judged: an executable mode bit, a
+//! file in a virtualenv's `bin/`, or a file in a `bin/` directory that an
+//! installed distribution's RECORD lists (a console script). The kernel
+//! never reads the `#!` line of a file it is not asked to execute, and
+//! `python file.py` ignores it, so a non-executable module that starts with
+//! `#!/usr/bin/env python` — common in packages — is not reported.
+//!
+//! A script whose `#!` names a scanned venv's Python is not reported on its
+//! own: when that Python is missing, DL602 says it once for the venv and
+//! lists the scripts that fail with it. A relative interpreter (`#!python`)
+//! is resolved from the working directory at exec time, which the tree does
+//! not tell, and is not judged.
+
+use std::collections::BTreeMap;
+
+use super::codes::{self, Subject, SCRIPT_INTERPRETER, VENV_PYTHON};
+use super::image::{self, OnImage};
+use super::venvs::{Venv, VenvPython};
+use super::Script;
+use crate::base::BaseImage;
+use crate::discovery::Discovery;
+use crate::finding::Finding;
+
+pub fn check(
+    scripts: &[Script],
+    venvs: &[Venv],
+    discovery: &Discovery,
+    base: &BaseImage,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    // Scripts that start with each broken venv's Python, by venv.
+    let mut dependents: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    for script in scripts {
+        let file = discovery
+            .files
+            .binary_search_by(|f| f.path.as_path().cmp(&script.path))
+            .ok()
+            .map(|i| &discovery.files[i]);
+        let in_venv_bin = venvs
+            .iter()
+            .any(|v| script.path.parent() == Some(v.bin().as_path()));
+        let console_script = script
+            .path
+            .parent()
+            .and_then(|p| p.file_name())
+            .is_some_and(|d| d == "bin")
+            && file.is_some_and(|f| f.distribution.is_some());
+        if !(script.executable || in_venv_bin || console_script) {
+            continue;
+        }
+        let interpreter = script.shebang.interpreter.as_str();
+        if !interpreter.starts_with('/') {
+            continue;
+        }
+        if let Some(index) = venvs
+            .iter()
+            .position(|v| v.owns_interpreter(interpreter, &script.path))
+        {
+            if matches!(venvs[index].python, VenvPython::Broken(_)) {
+                let name = script
+                    .path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                dependents.entry(index).or_default().push(name);
+            }
+            continue;
+        }
+        let Some((variant, program, nested)) = verdict(script, base, discovery) else {
+            continue;
+        };
+        let subject = Subject {
+            path: script.path.clone(),
+            location: None,
+            distribution: file.and_then(|f| discovery.distribution_of(f)),
+        };
+        findings.push(codes::finding(
+            &SCRIPT_INTERPRETER,
+            Some(variant),
+            base,
+            subject,
+            &[
+                ("script", script.path.display().to_string()),
+                ("line", script.shebang.line().escape_debug().to_string()),
+                (
+                    "interpreter",
+                    script.shebang.interpreter.escape_debug().to_string(),
+                ),
+                ("program", program),
+                ("python", base_python(base)),
+                ("nested", nested),
+            ],
+        ));
+    }
+    for (index, venv) in venvs.iter().enumerate() {
+        let VenvPython::Broken(broken) = &venv.python else {
+            continue;
+        };
+        let scripts = match dependents.get(&index) {
+            Some(names) if !names.is_empty() => format!(" ({})", names.join(", ")),
+            _ => String::new(),
+        };
+        findings.push(codes::finding(
+            &VENV_PYTHON,
+            Some(broken.variant),
+            base,
+            Subject {
+                path: broken.path.clone(),
+                location: broken.location,
+                distribution: None,
+            },
+            &[
+                ("venv", venv.path.display().to_string()),
+                ("link", broken.path.display().to_string()),
+                ("target", broken.target.clone()),
+                ("key", broken.key.clone()),
+                ("python", base_python(base)),
+                ("nested", broken.nested.clone()),
+                ("scripts", scripts),
+            ],
+        ));
+    }
+    findings
+}
+
+/// The variant, the program `env` was to find, and the nested interpreter
+/// of a base program that cannot run — or `None` when the script starts.
+fn verdict(
+    script: &Script,
+    base: &BaseImage,
+    discovery: &Discovery,
+) -> Option<(&'static str, String, String)> {
+    let interpreter = script.shebang.interpreter.as_str();
+    let name = image::file_name(interpreter);
+    let program = script.shebang.env_program().unwrap_or_default().to_string();
+    match image::judge(interpreter, base, discovery) {
+        OnImage::Runs if name == "env" => {
+            if program.is_empty() {
+                return None;
+            }
+            let found = if program.contains('/') {
+                image::judge(&program, base, discovery)
+            } else {
+                match base.find_executable(&program) {
+                    Some(e) if e.runnable => OnImage::Runs,
+                    Some(e) => OnImage::NotRunnable(e),
+                    None => OnImage::Missing,
+                }
+            };
+            match found {
+                OnImage::Runs => None,
+                OnImage::NotRunnable(e) => Some((
+                    "not-runnable",
+                    program,
+                    e.interpreter.clone().unwrap_or_default(),
+                )),
+                OnImage::Missing => Some(("env-program", program, String::new())),
+            }
+        }
+        OnImage::Runs => None,
+        // `{program}` names what cannot run: here the interpreter itself.
+        OnImage::NotRunnable(e) => Some((
+            "not-runnable",
+            interpreter.to_string(),
+            e.interpreter.clone().unwrap_or_default(),
+        )),
+        OnImage::Missing => {
+            let variant = if name == "env" {
+                if image::is_python_name(&program) {
+                    "env-python"
+                } else {
+                    "env"
+                }
+            } else if image::is_shell_name(name) {
+                if script.pip_trampoline {
+                    "pip-trampoline"
+                } else {
+                    "shell"
+                }
+            } else if image::is_python_name(name) {
+                "python"
+            } else {
+                "other"
+            };
+            Some((variant, program, String::new()))
+        }
+    }
+}
+
+/// The base's interpreter path, or nothing on a base without Python.
+fn base_python(base: &BaseImage) -> String {
+    base.python
+        .as_ref()
+        .map(|p| p.executable.clone())
+        .unwrap_or_default()
+}
