@@ -124,6 +124,24 @@ pub const BUILDER_PYTHON_MISMATCH: NativeCheck = NativeCheck {
     templates: true,
 };
 
+pub const VENV_INTERPRETER_MISSING: NativeCheck = NativeCheck {
+    code: "DL708",
+    variants: &["link", "copies"],
+    placeholders: &[
+        "stage",
+        "source",
+        "destination",
+        "interpreter",
+        "evidence",
+        "python-path",
+        "builder",
+        "package-dir",
+        "lacks",
+        "error",
+    ],
+    templates: true,
+};
+
 /// Every Dockerfile check, by code.
 pub const CHECKS: &[NativeCheck] = &[
     SYNTAX,
@@ -134,6 +152,7 @@ pub const CHECKS: &[NativeCheck] = &[
     MISSING_PROGRAM,
     PYTHON_TREE_OFF_SYS_PATH,
     BUILDER_PYTHON_MISMATCH,
+    VENV_INTERPRETER_MISSING,
 ];
 
 /// Whether `code` is a Dockerfile check's.
