@@ -622,3 +622,20 @@ fn a_venv_is_fine_where_its_interpreter_is_and_unjudged_where_it_cannot_be_place
         assert!(findings.iter().all(|f| f.code != "DL708"), "{text}\n{findings:#?}");
     }
 }
+
+#[test]
+fn a_venv_on_another_python_is_told_to_use_the_bases_interpreter_not_another_python_image() {
+    let findings = run(
+        "FROM python:3.12-slim AS build\nRUN python -m venv /venv\nFROM gcr.io/distroless/python3-debian12\nCOPY --from=build /venv /venv\nENTRYPOINT [\"/venv/bin/python\"]\n",
+        "python3-debian12",
+    );
+    let f = one(&findings, "DL707");
+    assert!(
+        f.help
+            .contains("FROM debian:12-slim with python3-venv from apt")
+            && !f.help.contains("python:3.11-slim"),
+        "{}",
+        f.help
+    );
+    one(&findings, "DL708");
+}

@@ -112,7 +112,7 @@ pub const PYTHON_TREE_OFF_SYS_PATH: NativeCheck = NativeCheck {
 
 pub const BUILDER_PYTHON_MISMATCH: NativeCheck = NativeCheck {
     code: "DL707",
-    variants: &["packages", "versioned-tree"],
+    variants: &["packages", "versioned-tree", "venv"],
     placeholders: &[
         "stage",
         "source",
@@ -120,6 +120,8 @@ pub const BUILDER_PYTHON_MISMATCH: NativeCheck = NativeCheck {
         "builder-digits",
         "evidence",
         "python",
+        "python-path",
+        "builder",
     ],
     templates: true,
 };

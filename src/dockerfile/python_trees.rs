@@ -27,7 +27,9 @@ use super::codes::{self, BUILDER_PYTHON_MISMATCH, PYTHON_TREE_OFF_SYS_PATH};
 use super::image::ImageState;
 use super::source::Span;
 use super::stages::{StageBase, Stages};
-use super::venv_interpreter::{made_venv, stage_python, MadeVenv, StagePython, VenvPython};
+use super::venv_interpreter::{
+    builder_for, made_venv, python_executable, stage_python, MadeVenv, StagePython, VenvPython,
+};
 use crate::base::{normalize, BaseImage};
 
 /// A `COPY --from` in the final stage's chain, resolved where it ran.
@@ -155,7 +157,8 @@ impl<'a> Checker<'a> {
                     if version != base_minor {
                         let variant = match tree {
                             Tree::Packages => "packages",
-                            Tree::Prefix | Tree::Virtualenv => "versioned-tree",
+                            Tree::Prefix => "versioned-tree",
+                            Tree::Virtualenv => "venv",
                         };
                         self.mismatch(
                             copy,
@@ -199,6 +202,8 @@ impl<'a> Checker<'a> {
             ("builder-digits", version.replace('.', "")),
             ("evidence", evidence.to_string()),
             ("python", base_minor.to_string()),
+            ("python-path", python_executable(self.base)),
+            ("builder", builder_for(self.base)),
         ];
         let finding = codes::finding(
             &BUILDER_PYTHON_MISMATCH,

@@ -247,13 +247,7 @@ impl<'a> Checker<'a> {
             ("destination", destination.clone()),
             ("interpreter", interpreter.clone()),
             ("evidence", stage.evidence.clone()),
-            (
-                "python-path",
-                base.python
-                    .as_ref()
-                    .map(|p| p.executable.clone())
-                    .unwrap_or_default(),
-            ),
+            ("python-path", python_executable(base)),
             ("builder", builder_for(base)),
             (
                 "package-dir",
@@ -303,11 +297,19 @@ impl<'a> Checker<'a> {
     }
 }
 
+/// The base's interpreter, or nothing on a base without Python.
+pub(super) fn python_executable(base: &BaseImage) -> String {
+    base.python
+        .as_ref()
+        .map(|p| p.executable.clone())
+        .unwrap_or_default()
+}
+
 /// An image to build the venv in whose Python is the base's, at the same
 /// path: a built-in manifest with a shell and the same interpreter
 /// (Chainguard's `latest-dev` for `latest`), else the Debian release a
 /// distroless `…-debianN` image is made from.
-fn builder_for(base: &BaseImage) -> String {
+pub(super) fn builder_for(base: &BaseImage) -> String {
     let Some(python) = &base.python else {
         return String::new();
     };
