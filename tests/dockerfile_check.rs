@@ -302,9 +302,14 @@ fn target_picks_the_stage_that_is_judged_and_names_the_base() {
 
     let doc = json(dir.path(), &[".", "--target", "prod"]);
     assert_eq!(doc["base"]["name"], "python3-debian13");
+    // The venv links to python:3.13-slim's /usr/local/bin/python (DL708, on
+    // the source) and nothing runs it (DL706, on the destination).
     assert_eq!(
         findings(&doc),
-        vec![("Dockerfile".to_string(), 5, "DL706".to_string())]
+        vec![
+            ("Dockerfile".to_string(), 5, "DL708".to_string()),
+            ("Dockerfile".to_string(), 5, "DL706".to_string())
+        ]
     );
     let (code, _, stderr) = check(dir.path(), &[".", "--target", "qa"]);
     assert_eq!(code, 2);

@@ -1,7 +1,8 @@
 //! The checks on the final stage: commands that need a shell the base does
 //! not have (DL701–DL703), a SHELL naming a missing program (DL704),
 //! exec-form commands whose program is missing (DL705), and Python trees
-//! copied from build stages (DL706, DL707, in `python_trees.rs`).
+//! copied from build stages (DL706, DL707, in `python_trees.rs`; DL708,
+//! a virtualenv's interpreter, in `venv_interpreter.rs`).
 //!
 //! The final stage and the stages it is built `FROM` run on the same base,
 //! so their instructions are walked in build order (with the ONBUILD

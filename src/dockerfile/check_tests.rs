@@ -481,6 +481,13 @@ fn checks_never_panic_on_scrambled_dockerfiles() {
     let pieces = [
         "FROM gcr.io/distroless/python3-debian13 AS a\n",
         "FROM a\n",
+        "FROM python:3.11-slim AS a\n",
+        "FROM debian:12-slim AS a\n",
+        "RUN apt-get install python3 && python3 -m venv --copies /v -p\n",
+        "RUN uv venv --python\n",
+        "ENV VIRTUAL_ENV=${VIRTUAL_ENV\n",
+        "ENV VIRTUAL_ENV=/v\n",
+        "COPY --from=a /v /v\n",
         "FROM ${X:-a}\n",
         "ARG X=gcr.io/distroless/python3-debian12\n",
         "RUN echo hi \\\n",
@@ -524,4 +531,111 @@ fn checks_never_panic_on_scrambled_dockerfiles() {
             assert!(location.offset + location.length <= bytes.len(), "{text:?}");
         }
     }
+}
+
+#[test]
+fn a_venv_from_the_python_image_links_to_an_interpreter_distroless_lacks() {
+    let build = "FROM python:3.11-slim AS build\nRUN python -m venv /venv && /venv/bin/pip install -r requirements.txt\n";
+    let findings = run(
+        &format!("{build}FROM gcr.io/distroless/python3-debian12\nCOPY --from=build /venv /venv\nENTRYPOINT [\"/venv/bin/python\", \"-m\", \"app\"]\n"),
+        "python3-debian12",
+    );
+    assert_eq!(
+        summary(&findings),
+        vec![("DL708".into(), 4, Severity::Error)]
+    );
+    let f = &findings[0];
+    // The label is on the source, the venv as the build stage made it.
+    assert_eq!(f.location.unwrap().column, 19);
+    for says in [
+        "symlink to /usr/local/bin/python,",
+        "(FROM python:3.11-slim on line 1)",
+        "`exec /venv/bin/python: no such file or directory`",
+    ] {
+        assert!(f.message.contains(says), "{says}: {}", f.message);
+    }
+    for says in [
+        "/usr/bin/python3.11",
+        "FROM debian:12-slim with python3-venv from apt",
+        "/usr/local/lib/python3.11/dist-packages",
+    ] {
+        assert!(f.help.contains(says), "{says}: {}", f.help);
+    }
+
+    let findings = run(
+        &format!(
+            "{}FROM gcr.io/distroless/python3-debian12\nCOPY --from=build /venv /venv\n",
+            build.replace("venv /venv", "venv --copies /venv")
+        ),
+        "python3-debian12",
+    );
+    let f = one(&findings, "DL708");
+    assert!(
+        f.message
+            .contains("loads libpython3.11.so.1.0 and /usr/local/lib/python3.11")
+            && f.message
+                .contains("libpython3.11.so.1.0: cannot open shared object file"),
+        "{}",
+        f.message
+    );
+
+    // Chainguard has libpython3.14 in its cache path, so only the standard
+    // library is missing; its builder is latest-dev.
+    let findings = run(
+        "FROM python:3.14-slim AS build\nRUN python -m venv --copies /venv\nFROM cgr.dev/chainguard/python:latest\nCOPY --from=build /venv /venv\nENTRYPOINT [\"/venv/bin/python\"]\n",
+        "chainguard-python-latest",
+    );
+    let f = one(&findings, "DL708");
+    assert!(
+        f.message.contains("No module named 'encodings'"),
+        "{}",
+        f.message
+    );
+    assert!(!f.message.contains("libpython3.14.so"), "{}", f.message);
+    assert!(
+        f.help.contains("FROM cgr.dev/chainguard/python:latest-dev"),
+        "{}",
+        f.help
+    );
+}
+
+#[test]
+fn a_venv_is_fine_where_its_interpreter_is_and_unjudged_where_it_cannot_be_placed() {
+    for ok in [
+        // Debian's python3 is the distroless one, at the same path.
+        "FROM debian:12-slim AS build\nRUN apt-get update && apt-get install -y python3-venv && python3 -m venv /venv\n",
+        // The interpreter is copied in too.
+        "FROM python:3.11-slim AS build\nRUN python -m venv /venv\nFROM gcr.io/distroless/python3-debian12\nCOPY --from=build /usr/local /usr/local\n",
+        // uv may download a Python of its own for a version request.
+        "FROM python:3.11-slim AS build\nRUN uv venv --python 3.11 /venv\n",
+        // An image we know nothing about.
+        "FROM registry.example/builder:1 AS build\nRUN python3 -m venv /venv\n",
+        // Debian without python3 from apt: whatever made it, we cannot say.
+        "FROM debian:12-slim AS build\nRUN python3 -m venv /venv\n",
+    ] {
+        let text = if ok.contains("distroless") {
+            format!("{ok}COPY --from=build /venv /venv\nENTRYPOINT [\"/venv/bin/python\"]\n")
+        } else {
+            format!("{ok}FROM gcr.io/distroless/python3-debian12\nCOPY --from=build /venv /venv\nENTRYPOINT [\"/venv/bin/python\"]\n")
+        };
+        let findings = run(&text, "python3-debian12");
+        assert!(findings.iter().all(|f| f.code != "DL708"), "{text}\n{findings:#?}");
+    }
+}
+
+#[test]
+fn a_venv_on_another_python_is_told_to_use_the_bases_interpreter_not_another_python_image() {
+    let findings = run(
+        "FROM python:3.12-slim AS build\nRUN python -m venv /venv\nFROM gcr.io/distroless/python3-debian12\nCOPY --from=build /venv /venv\nENTRYPOINT [\"/venv/bin/python\"]\n",
+        "python3-debian12",
+    );
+    let f = one(&findings, "DL707");
+    assert!(
+        f.help
+            .contains("FROM debian:12-slim with python3-venv from apt")
+            && !f.help.contains("python:3.11-slim"),
+        "{}",
+        f.help
+    );
+    one(&findings, "DL708");
 }

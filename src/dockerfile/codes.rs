@@ -112,7 +112,7 @@ pub const PYTHON_TREE_OFF_SYS_PATH: NativeCheck = NativeCheck {
 
 pub const BUILDER_PYTHON_MISMATCH: NativeCheck = NativeCheck {
     code: "DL707",
-    variants: &["packages", "versioned-tree"],
+    variants: &["packages", "versioned-tree", "venv"],
     placeholders: &[
         "stage",
         "source",
@@ -120,6 +120,26 @@ pub const BUILDER_PYTHON_MISMATCH: NativeCheck = NativeCheck {
         "builder-digits",
         "evidence",
         "python",
+        "python-path",
+        "builder",
+    ],
+    templates: true,
+};
+
+pub const VENV_INTERPRETER_MISSING: NativeCheck = NativeCheck {
+    code: "DL708",
+    variants: &["link", "copies"],
+    placeholders: &[
+        "stage",
+        "source",
+        "destination",
+        "interpreter",
+        "evidence",
+        "python-path",
+        "builder",
+        "package-dir",
+        "lacks",
+        "error",
     ],
     templates: true,
 };
@@ -134,6 +154,7 @@ pub const CHECKS: &[NativeCheck] = &[
     MISSING_PROGRAM,
     PYTHON_TREE_OFF_SYS_PATH,
     BUILDER_PYTHON_MISMATCH,
+    VENV_INTERPRETER_MISSING,
 ];
 
 /// Whether `code` is a Dockerfile check's.

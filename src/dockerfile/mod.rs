@@ -20,8 +20,10 @@
 //!   SHELL, what COPY puts where), and whether a program is there;
 //! - [`check`]: which commands are judged, against what state;
 //!   `verdict`: the facts each finding (DL701–DL705) fills in, with
-//!   [`exec_form`] for the suggested rewrite; [`codes`]: the checks, whose
-//!   wording is in `rules/dockerfile.toml`.
+//!   [`exec_form`] for the suggested rewrite; `python_trees`: Python trees
+//!   copied from build stages (DL706, DL707), with `venv_interpreter` for
+//!   a virtualenv whose interpreter the base lacks (DL708); [`codes`]: the
+//!   checks, whose wording is in `rules/dockerfile.toml`.
 //!
 //! Entry points: [`analyse_dockerfile`] for bytes from disk, or [`parse()`],
 //! [`choose_base`] and [`analyse`] when the caller picks the base from the
@@ -38,6 +40,7 @@ pub mod pick;
 mod python_trees;
 pub mod source;
 pub mod stages;
+mod venv_interpreter;
 mod verdict;
 pub mod words;
 

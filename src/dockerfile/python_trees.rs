@@ -1,6 +1,7 @@
 //! Installed Python trees copied from a build stage: whether the base's
-//! Python imports them where they land (DL706), and whether they were built
-//! by the same Python version (DL707).
+//! Python imports them where they land (DL706), whether they were built
+//! by the same Python version (DL707), and, for a virtualenv, whether the
+//! interpreter it links to is there (DL708, `venv_interpreter`).
 //!
 //! What a COPY carries is not visible, so a source counts as a Python tree
 //! only on evidence: its path ends in `site-packages`/`dist-packages`, names
@@ -18,7 +19,7 @@
 //! cannot be read (it uses an unknown variable) or a PATH that cannot be
 //! read makes the copy unjudged, not wrong.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::ast::{Args, Command, Dockerfile, Keyword};
 use super::check::Checker;
@@ -26,6 +27,9 @@ use super::codes::{self, BUILDER_PYTHON_MISMATCH, PYTHON_TREE_OFF_SYS_PATH};
 use super::image::ImageState;
 use super::source::Span;
 use super::stages::{StageBase, Stages};
+use super::venv_interpreter::{
+    builder_for, made_venv, python_executable, stage_python, MadeVenv, StagePython, VenvPython,
+};
 use crate::base::{normalize, BaseImage};
 
 /// A `COPY --from` in the final stage's chain, resolved where it ran.
@@ -97,12 +101,15 @@ struct Builder {
     /// Paths the stage installed into or made virtualenvs at.
     targets: BTreeSet<String>,
     prefixes: BTreeSet<String>,
-    venvs: BTreeSet<String>,
+    venvs: BTreeMap<String, MadeVenv>,
+    /// Where the stage's own Python is, for the venvs it makes.
+    stage_python: Option<StagePython>,
 }
 
 impl<'a> Checker<'a> {
-    /// DL706 and DL707 for the COPY --from instructions of the final chain,
-    /// with the image as the stages leave it and the commands it starts with.
+    /// DL706, DL707 and DL708 for the COPY --from instructions of the final
+    /// chain, with the image as the stages leave it and the commands it
+    /// starts with.
     pub(super) fn python_trees(
         &mut self,
         stages: &Stages,
@@ -110,6 +117,24 @@ impl<'a> Checker<'a> {
         state: &ImageState<'a>,
         commands: &[&Command],
     ) {
+        for copy in copies {
+            let builder = builder_of(self.df, stages, &copy.from);
+            for (source, span) in &copy.sources {
+                // A venv's interpreter matters on any base, with a Python or not.
+                if let (Some(made), Some(stage)) =
+                    (builder.venvs.get(source), &builder.stage_python)
+                {
+                    self.venv_interpreter(
+                        copy,
+                        (source, *span),
+                        &builder.label,
+                        made,
+                        stage,
+                        state,
+                    );
+                }
+            }
+        }
         let Some(python) = &self.base.python else {
             return;
         };
@@ -132,7 +157,8 @@ impl<'a> Checker<'a> {
                     if version != base_minor {
                         let variant = match tree {
                             Tree::Packages => "packages",
-                            Tree::Prefix | Tree::Virtualenv => "versioned-tree",
+                            Tree::Prefix => "versioned-tree",
+                            Tree::Virtualenv => "venv",
                         };
                         self.mismatch(
                             copy,
@@ -176,6 +202,8 @@ impl<'a> Checker<'a> {
             ("builder-digits", version.replace('.', "")),
             ("evidence", evidence.to_string()),
             ("python", base_minor.to_string()),
+            ("python-path", python_executable(self.base)),
+            ("builder", builder_for(self.base)),
         ];
         let finding = codes::finding(
             &BUILDER_PYTHON_MISMATCH,
@@ -345,7 +373,7 @@ fn tree_kind(source: &str, builder: &Builder) -> Option<Tree> {
     if builder.prefixes.contains(source) {
         return Some(Tree::Prefix);
     }
-    if builder.venvs.contains(source) || matches!(last, "venv" | ".venv" | "virtualenv") {
+    if builder.venvs.contains_key(source) || matches!(last, "venv" | ".venv" | "virtualenv") {
         return Some(Tree::Virtualenv);
     }
     None
@@ -364,7 +392,8 @@ fn builder_of(df: &Dockerfile, stages: &Stages, from: &str) -> Builder {
         evidence: None,
         targets: BTreeSet::new(),
         prefixes: BTreeSet::new(),
-        venvs: BTreeSet::new(),
+        venvs: BTreeMap::new(),
+        stage_python: None,
     };
     let Some(stage) = stage else {
         builder.python = image_python(from);
@@ -372,7 +401,11 @@ fn builder_of(df: &Dockerfile, stages: &Stages, from: &str) -> Builder {
         return builder;
     };
     let chain = stages.chain(stage.index);
-    if let Some(StageBase::Image(image)) = chain.first().map(|s| &s.base) {
+    let root = match chain.first().map(|s| &s.base) {
+        Some(StageBase::Image(image)) => Some(image),
+        _ => None,
+    };
+    if let Some(image) = root {
         builder.python = image_python(&image.reference);
         builder.evidence = builder.python.as_ref().map(|_| {
             format!(
@@ -382,8 +415,34 @@ fn builder_of(df: &Dockerfile, stages: &Stages, from: &str) -> Builder {
             )
         });
     }
+    // ENV values the stage sets plainly, for `python -m venv $VIRTUAL_ENV`.
+    let mut env: BTreeMap<String, String> = BTreeMap::new();
+    let mut commands = Vec::new();
     for stage in chain {
         for instruction in stage.body.clone().filter_map(|i| df.instructions.get(i)) {
+            if let (Keyword::Env, Args::Pairs(pairs)) = (&instruction.keyword, &instruction.args) {
+                for pair in pairs {
+                    let value = pair.value.as_ref().map(|v| substitute(&v.text, &env));
+                    let key = pair.key.text.clone();
+                    match value.filter(|v| !v.contains('$')) {
+                        Some(value) => {
+                            // The virtualenv convention: whatever made it, the
+                            // stage's Python is the one it names.
+                            if key == "VIRTUAL_ENV" && value.starts_with('/') {
+                                builder.venvs.entry(normalize(&value)).or_insert(MadeVenv {
+                                    interpreter: VenvPython::StageDefault,
+                                    copies: false,
+                                });
+                            }
+                            env.insert(key, value);
+                        }
+                        None => {
+                            env.remove(&key);
+                        }
+                    }
+                }
+                continue;
+            }
             if instruction.keyword != Keyword::Run {
                 continue;
             }
@@ -396,10 +455,57 @@ fn builder_of(df: &Dockerfile, stages: &Stages, from: &str) -> Builder {
                     .join(" "),
                 None => continue,
             };
+            let text = substitute(&text, &env);
             record_installs(&text, &mut builder);
+            commands.push(text);
+        }
+    }
+    if let Some(image) = root {
+        let line = df.location(image.span).line;
+        builder.stage_python = stage_python(image, line, builder.python.clone(), &commands);
+        if builder.python.is_none() {
+            if let Some(stage) = &builder.stage_python {
+                builder.python = stage.version.clone();
+                builder.evidence = Some(stage.evidence.clone());
+            }
         }
     }
     builder
+}
+
+/// `$NAME` and `${NAME}` replaced by the values in `env`; other variables
+/// are left as written.
+fn substitute(text: &str, env: &BTreeMap<String, String>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(dollar) = rest.find('$') {
+        out.push_str(&rest[..dollar]);
+        let after = &rest[dollar + 1..];
+        let (name, consumed) = match after.strip_prefix('{') {
+            Some(inner) => match inner.find('}') {
+                Some(end) => (&inner[..end], end + 2),
+                None => ("", 0),
+            },
+            None => {
+                let end = after
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .unwrap_or(after.len());
+                (&after[..end], end)
+            }
+        };
+        match env.get(name) {
+            Some(value) if consumed > 0 => {
+                out.push_str(value);
+                rest = &after[consumed..];
+            }
+            _ => {
+                out.push('$');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Where a RUN command installs packages or makes virtualenvs: the
@@ -422,17 +528,8 @@ fn record_installs(command: &str, builder: &mut Builder) {
             "--target" | "-t" => &mut builder.targets,
             "--prefix" => &mut builder.prefixes,
             _ => {
-                let venv_command =
-                    (*word == "venv" && i > 0 && matches!(words[i - 1], "-m" | "uv"))
-                        || *word == "virtualenv";
-                if venv_command {
-                    if let Some(path) = words[i + 1..]
-                        .iter()
-                        .find(|w| !w.starts_with('-'))
-                        .and_then(|w| absolute(w))
-                    {
-                        builder.venvs.insert(path);
-                    }
+                if let Some((path, made)) = made_venv(&words, i) {
+                    builder.venvs.insert(path, made);
                 }
                 continue;
             }
@@ -500,7 +597,8 @@ mod tests {
             evidence: None,
             targets: BTreeSet::new(),
             prefixes: BTreeSet::new(),
-            venvs: BTreeSet::new(),
+            venvs: BTreeMap::new(),
+            stage_python: None,
         };
         record_installs(
             "python -m venv --copies /opt/env && pip install --prefix=/install -r r.txt && pip install -t /deps/ x; uv venv /uv",
@@ -511,7 +609,8 @@ mod tests {
             &mut builder,
         );
         let list = |s: &BTreeSet<String>| s.iter().cloned().collect::<Vec<_>>();
-        assert_eq!(list(&builder.venvs), ["/opt/env", "/uv"]);
+        let venvs: Vec<_> = builder.venvs.keys().cloned().collect();
+        assert_eq!(venvs, ["/opt/env", "/uv"]);
         assert_eq!(list(&builder.prefixes), ["/install", "/p2"]);
         assert_eq!(list(&builder.targets), ["/deps"]);
     }
