@@ -427,20 +427,23 @@ def compare(base, rootfs, probed, report):
     for path, findings in sorted(by_path.items()):
         errors = [f for f in findings if f.get("severity") == "error"]
         if errors:
-            rows.append(
-                {
-                    "base": base,
-                    "path": os.path.relpath(path, rootfs),
-                    "module": os.path.basename(path),
-                    "kind": "unprobed",
-                    "real": "(not probed)",
-                    "distrolint": ",".join(sorted({f["code"] for f in errors})),
-                    "agree": False,
-                    "note": errors[0].get("message", ""),
-                    "codes": sorted({f["code"] for f in findings}),
-                }
-            )
+            rows.append(unprobed_row(base, rootfs, path, errors))
     return rows
+
+
+def unprobed_row(part, rootfs, path, findings):
+    """A disagreement: distrolint judged a file the probe never ran."""
+    return {
+        "base": part,
+        "path": "/" + os.path.relpath(path, rootfs),
+        "module": os.path.basename(path),
+        "kind": "unprobed",
+        "real": "(not probed)",
+        "distrolint": ",".join(sorted({f["code"] for f in findings})),
+        "agree": False,
+        "note": findings[0].get("message", ""),
+        "codes": sorted({f["code"] for f in findings}),
+    }
 
 
 def runtime_prediction(findings):
@@ -477,21 +480,9 @@ def compare_runtime(part, rootfs, probed, report):
                 "codes": sorted({f["code"] for f in findings}),
             }
         )
-    # A finding on a file no case ran: the scan saw something the probe did not.
-    for path, findings in sorted(by_path.items()):
-        rows.append(
-            {
-                "base": part,
-                "path": os.path.relpath(path, rootfs),
-                "module": os.path.basename(path),
-                "kind": "unprobed",
-                "real": "(not run)",
-                "distrolint": ",".join(sorted({f["code"] for f in findings})),
-                "agree": False,
-                "note": findings[0].get("message", ""),
-                "codes": sorted({f["code"] for f in findings}),
-            }
-        )
+    # Any run-time finding on a file no case ran: the scanned directories
+    # hold nothing else these families should judge.
+    rows += [unprobed_row(part, rootfs, p, f) for p, f in sorted(by_path.items())]
     return rows
 
 
