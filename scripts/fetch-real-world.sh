@@ -7,10 +7,11 @@
 # CACHE defaults to $DISTROLINT_CACHE/real-world, else .cache/real-world in
 # the repository. What it holds afterwards:
 #
-#   wheels/*.whl                      manylinux wheels from PyPI
+#   wheels/*.whl                      manylinux wheels from PyPI, and pure-Python ones
 #   debs/SUITE/*.deb                  Debian packages (bookworm, trixie)
 #   trees/cp311/site-packages         the cp311 wheels unpacked (with .dist-info)
 #   trees/cp313/site-packages         the cp313 wheels unpacked
+#   trees/pure/site-packages          the pure-Python wheels unpacked (tzdata)
 #   trees/deb-SUITE/                  the SUITE debs unpacked with dpkg -x; the
 #                                     extensions are in usr/lib/python3/dist-packages
 #   trees/copied-from-SUITE/          shared libraries of SUITE, each under its
@@ -88,6 +89,26 @@ for tag in $tags; do
         [[ $(sha_of "$cache/wheels/$file") == "$sha" ]] || die "$file: sha256 mismatch"
     done < <(awk -v t="$tag" '$1 == "wheel" && $2 == t' "$lock")
 done
+
+# Pure-Python wheels (py3-none-any) serve every Python: no platform to ask for.
+reqs=$(mktemp)
+while read -r _ dist version file sha; do
+    if [[ -f $cache/wheels/$file && $(sha_of "$cache/wheels/$file") == "$sha" ]]; then
+        continue
+    fi
+    echo "$dist==$version --hash=sha256:$sha" >>"$reqs"
+done < <(awk '$1 == "pure"' "$lock")
+if [[ -s $reqs ]]; then
+    say "downloading $(wc -l <"$reqs") pure-Python wheel(s)"
+    "$python" -m pip download --quiet --disable-pip-version-check \
+        --no-deps --only-binary=:all: --require-hashes -r "$reqs" -d "$cache/wheels" ||
+        { rm -f "$reqs"; die "pip download failed for the pure-Python wheels"; }
+fi
+rm -f "$reqs"
+while read -r _ dist version file sha; do
+    [[ -f $cache/wheels/$file ]] || die "$dist $version: expected $file, pip saved something else"
+    [[ $(sha_of "$cache/wheels/$file") == "$sha" ]] || die "$file: sha256 mismatch"
+done < <(awk '$1 == "pure"' "$lock")
 
 # --- Debian packages -----------------------------------------------------------
 
@@ -201,6 +222,13 @@ for tag in $tags; do
         printf 'wheel\t%s\t%s\t%s\t%s\n' "$tag" "$dist" "$version" "$file" >>"$versions"
     done < <(awk -v t="$tag" '$1 == "wheel" && $2 == t' "$lock")
 done
+
+mkdir -p "$cache/trees/pure/site-packages"
+while read -r _ dist version file _; do
+    "$python" -m zipfile -e "$cache/wheels/$file" "$cache/trees/pure/site-packages" ||
+        die "cannot unpack $file"
+    printf 'wheel\tpure\t%s\t%s\t%s\n' "$dist" "$version" "$file" >>"$versions"
+done < <(awk '$1 == "pure"' "$lock")
 
 while read -r _ suite pkg _; do
     deb=$(deb_in "$cache/debs/$suite" "$pkg") || die "no $pkg deb for $suite"

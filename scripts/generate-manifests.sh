@@ -44,6 +44,15 @@ summary() {
     esac
 }
 
+# The LANG the image's configuration sets: distroless gives the python images
+# LANG=C.UTF-8 (its python3 image rules), the others none. A root filesystem
+# does not record it, so the importer is told.
+lang_args() {
+    case ${1%-debian*} in
+        python3) echo "--lang C.UTF-8" ;;
+    esac
+}
+
 suite_of() {
     case ${1##*-} in
         debian12) echo bookworm ;;
@@ -66,6 +75,7 @@ for image in "${images[@]}"; do
         --alias "distroless/$image" \
         --summary "$(summary "$image")" \
         --method "$method" \
+        $(lang_args "$image") \
         -o "rules/bases/$image.toml"
     echo "generate-manifests: wrote rules/bases/$image.toml" >&2
     rm -rf "$rootfs"

@@ -21,19 +21,50 @@ For each python base image (both by default):
 3. import every extension module for real under `chroot`, with the image's
    own Python (scripts/truth_probe.py), which also dlopens vendored libraries;
 4. run `distrolint check` on the same directories, with that base;
-5. compare, file by file, and print a table and "N/N agree".
+5. compare, file by file, and print a table and "N/N agree";
+6. the run-time part: run every case of tests/data/truth-runtime/ in the
+   image, each in its own process (scripts/truth_runtime_probe.py), and
+   compare with `distrolint check` on the case files, with the same base.
+   A case is one call whose outcome the image decides: find_library of
+   libc, libssl, libmagic, of a library copied into the loader's directory
+   after the ld.so.cache was made (trixie's libxml2) and of a name read at
+   run time; CDLL of libc, libz (by soname and by a /usr/lib path, which
+   Debian 12 does not have), libmagic; ctypes.cdll.libc; setlocale of
+   en_US.UTF-8, a de_DE pair, C.UTF-8 and ""; ZoneInfo of Europe/Paris,
+   US/Pacific, UTC and available_timezones().
 
-distrolint's verdict for a file: "not-importable" when it reports DL105;
-"missing:LIB" for a DL101 with first_missing and library LIB; "version:V" for
-a DL102 needing V; any other error code by its code; "loads" when it reports
-no error for the file. For a library that is not an extension module the
+On python3-debian12 there is one more part, before the packages are added:
+the image is copied without /usr/share/zoneinfo, `distrolint bases import`
+makes its manifest (which must say zoneinfo = false), and the zoneinfo cases
+run there and are judged with --base-file of that manifest, where they must
+fail and DL501 must fire; then again with the tzdata wheel from PyPI
+installed in /usr/local/lib/python3.11/dist-packages (and that directory
+scanned too, so distrolint sees the distribution), where they must work and
+DL501 must not fire.
+
+The chroot gets the character devices every container runtime creates
+(/dev/null, /dev/zero, /dev/full, /dev/random, /dev/urandom) and nothing else:
+without /dev/null, find_library's `ldconfig -p` cannot even start.
+
+distrolint's verdict for an extension or library: "not-importable" when it
+reports DL105; "missing:LIB" for a DL101 with first_missing and library LIB;
+"version:V" for a DL102 needing V; any other error code by its code; "loads"
+when it reports no error for the file. For a library that is not an extension module the
 loader codes count at warning severity too: distrolint reports a library
 nothing in the tree links to as a warning ("breaks only if something opens it
 at run time"), and the probe is exactly that something (ctypes.CDLL).
 
+distrolint's verdict for a run-time case: what its dlopen and data findings
+say the call does (PREDICTED: DL402 "returns None", DL401 "raises OSError",
+DL501 "raises zoneinfo.ZoneInfoNotFoundError" or "returns empty", ...), or
+"works" when it reports none. The case agrees when the real outcome is one
+the findings predict; a run-time finding on a file no case ran disagrees.
+
 Needs root (chroot, and build-rootfs.sh keeps owners) and the package
 registries (PyPI, the Debian archive) unless the cache is warm. Nothing that
 was downloaded runs outside the chroot, and nothing is mounted into it.
+About three minutes per base on two busy cores, most of it rebuilding the
+root filesystem and scanning the packages; the run-time part takes seconds.
 
 Exit status: 0 when every file agrees, 1 on any disagreement, 2 when the test
 could not run.
@@ -43,10 +74,12 @@ import argparse
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCRIPTS = os.path.join(REPO, "scripts")
@@ -58,6 +91,9 @@ BASES = {
         "tag": "cp311",
         "extra": ["cp313"],
         "copied": ["trixie"],
+        # The same image with its zone data removed: what a base without
+        # /usr/share/zoneinfo (Chainguard python) does, observable here.
+        "zoneinfo-variant": True,
     },
     "python3-debian13": {
         "suite": "trixie",
@@ -65,8 +101,44 @@ BASES = {
         "tag": "cp313",
         "extra": ["cp311"],
         "copied": [],
+        "zoneinfo-variant": False,
     },
 }
+
+# The run-time cases: one call per file (tests/data/truth-runtime/), run by
+# scripts/truth_runtime_probe.py. The zoneinfo/ cases are also run on the
+# variant without zone data, with and without the tzdata wheel.
+RUNTIME_CASES = os.path.join(REPO, "tests", "data", "truth-runtime")
+ZONEINFO_CASES = "zoneinfo"
+# A library copied into the loader's default directory after the image's
+# ld.so.cache was made, for find_library_copied_after_cache.py.
+COPIED_AFTER_CACHE = ("copied-from-trixie", "libxml2.so.2", "/usr/lib/x86_64-linux-gnu")
+
+# What each run-time finding says the call does when it runs; a case with no
+# finding of these families must work.
+RUNTIME_FAMILIES = ("dlopen", "data")
+PREDICTED = {
+    "DL401": {"raises OSError"},
+    "DL402": {"returns None"},
+    # The loader's OSError; Python 3.13's LibraryLoader re-raises it as
+    # AttributeError.
+    "DL403": {"raises OSError", "raises AttributeError"},
+    "DL501": {"raises zoneinfo.ZoneInfoNotFoundError", "returns empty"},
+    "DL502": {"raises locale.Error"},
+}
+
+# The character devices every container runtime creates in /dev (the OCI
+# runtime spec's default devices). A chroot has none, and without /dev/null
+# anything that spawns a process with stdin=DEVNULL fails: find_library's
+# `ldconfig -p` among them, which then returns None on an image whose cache
+# has the library.
+CONTAINER_DEVICES = [
+    ("null", 1, 3),
+    ("zero", 1, 5),
+    ("full", 1, 7),
+    ("random", 1, 8),
+    ("urandom", 1, 9),
+]
 
 # The environment the distroless python images run their entrypoint with.
 IMAGE_ENV = {
@@ -171,6 +243,58 @@ def populate(base, rootfs, cache):
     return dirs
 
 
+def provide_devices(rootfs):
+    """Creates the device nodes a container runtime would give the image."""
+    dev = os.path.join(rootfs, "dev")
+    os.makedirs(dev, exist_ok=True)
+    for name, major, minor in CONTAINER_DEVICES:
+        path = os.path.join(dev, name)
+        if not os.path.exists(path):
+            os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(major, minor))
+            os.chmod(path, 0o666)
+
+
+def add_runtime_cases(rootfs, subdirs=None):
+    """Copies the run-time cases (all, or only SUBDIRS) and their probe into
+    the image; returns the directory to probe and scan, inside the image."""
+    inside = "/truth-runtime"
+    for name in subdirs or sorted(os.listdir(RUNTIME_CASES)):
+        copy_tree(os.path.join(RUNTIME_CASES, name), os.path.join(rootfs + inside, name))
+    shutil.copy(
+        os.path.join(SCRIPTS, "truth_runtime_probe.py"),
+        os.path.join(rootfs, "truth_runtime_probe.py"),
+    )
+    return inside
+
+
+def copy_library_after_cache(rootfs, cache):
+    tree, name, directory = COPIED_AFTER_CACHE
+    source = os.path.join(cache, "trees", tree, name)
+    if not os.path.isfile(source):
+        raise SetupError("%s is missing from the real-world cache" % source)
+    os.makedirs(rootfs + directory, exist_ok=True)
+    shutil.copy(source, os.path.join(rootfs + directory, name))
+
+
+def without_zoneinfo(rootfs, variant):
+    """A copy of the image as built, without its time-zone data."""
+    proc = run(["cp", "-a", rootfs, variant])
+    if proc.returncode != 0:
+        raise SetupError("cannot copy %s" % rootfs)
+    shutil.rmtree(os.path.join(variant, "usr", "share", "zoneinfo"))
+
+
+def install_pure_wheels(rootfs, base, cache):
+    """Installs the pure-Python wheels (tzdata) the way pip would put them
+    in the image's dist-packages; returns that directory, inside the image."""
+    local = "/usr/local/lib/python%s/dist-packages" % BASES[base]["python"]
+    source = os.path.join(cache, "trees", "pure", "site-packages")
+    if not os.path.isdir(os.path.join(source, "tzdata")):
+        raise SetupError("the tzdata wheel is missing from " + source)
+    copy_tree(source, rootfs + local)
+    return local
+
+
 # --- the two verdicts ----------------------------------------------------------
 
 
@@ -188,15 +312,35 @@ def probe(rootfs, dirs):
     return json.loads(proc.stdout)
 
 
+def probe_runtime(rootfs, cases_dir):
+    """Runs every run-time case for real, inside the image."""
+    proc = run(
+        ["chroot", rootfs, "/usr/bin/python3", "/truth_runtime_probe.py", cases_dir],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=IMAGE_ENV,
+        text=True,
+    )
+    if proc.returncode != 0:
+        raise SetupError("the run-time probe failed inside the image:\n" + proc.stderr[-4000:])
+    return json.loads(proc.stdout)
+
+
 def import_manifest(distrolint, base, rootfs, manifest):
-    proc = run([distrolint, "bases", "import", rootfs, "--name", base, "-o", manifest])
+    # The root filesystem does not say what LANG the image sets; the probes
+    # run with the image's environment, so the manifest is told the same.
+    cmd = [distrolint, "bases", "import", rootfs, "--name", base, "--lang", IMAGE_ENV["LANG"]]
+    proc = run(cmd + ["-o", manifest])
     if proc.returncode != 0:
         raise SetupError("distrolint bases import failed (exit %d)" % proc.returncode)
 
 
-def scan(distrolint, base, rootfs, dirs, manifest=None):
-    cmd = [distrolint, "check"] + [rootfs + d for d in dirs]
-    cmd += ["--base-file", manifest] if manifest else ["--base", base]
+def base_args(base, manifest=None):
+    return ["--base-file", manifest] if manifest else ["--base", base]
+
+
+def scan(distrolint, rootfs, dirs, judged_with):
+    cmd = [distrolint, "check"] + [rootfs + d for d in dirs] + judged_with
     cmd += ["--format", "json", "--fail-on", "never"]
     proc = run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if proc.returncode != 0:
@@ -283,19 +427,62 @@ def compare(base, rootfs, probed, report):
     for path, findings in sorted(by_path.items()):
         errors = [f for f in findings if f.get("severity") == "error"]
         if errors:
-            rows.append(
-                {
-                    "base": base,
-                    "path": os.path.relpath(path, rootfs),
-                    "module": os.path.basename(path),
-                    "kind": "unprobed",
-                    "real": "(not probed)",
-                    "distrolint": ",".join(sorted({f["code"] for f in errors})),
-                    "agree": False,
-                    "note": errors[0].get("message", ""),
-                    "codes": sorted({f["code"] for f in findings}),
-                }
-            )
+            rows.append(unprobed_row(base, rootfs, path, errors))
+    return rows
+
+
+def unprobed_row(part, rootfs, path, findings):
+    """A disagreement: distrolint judged a file the probe never ran."""
+    return {
+        "base": part,
+        "path": "/" + os.path.relpath(path, rootfs),
+        "module": os.path.basename(path),
+        "kind": "unprobed",
+        "real": "(not probed)",
+        "distrolint": ",".join(sorted({f["code"] for f in findings})),
+        "agree": False,
+        "note": findings[0].get("message", ""),
+        "codes": sorted({f["code"] for f in findings}),
+    }
+
+
+def runtime_prediction(findings):
+    """distrolint's verdict on one case: what its findings say the call does."""
+    codes = sorted({f["code"] for f in findings})
+    if not codes:
+        return "works", {"works"}
+    expected = None
+    for code in codes:
+        outcomes = PREDICTED.get(code, set())
+        expected = outcomes if expected is None else expected & outcomes
+    return "%s: %s" % (",".join(codes), " or ".join(sorted(expected)) or "?"), expected
+
+
+def compare_runtime(part, rootfs, probed, report):
+    by_path = {}
+    for finding in report.get("findings", []):
+        if finding.get("family") in RUNTIME_FAMILIES:
+            by_path.setdefault(os.path.normpath(finding["path"]), []).append(finding)
+    rows = []
+    for result in probed["results"]:
+        findings = by_path.pop(os.path.normpath(rootfs + result["path"]), [])
+        said, expected = runtime_prediction(findings)
+        rows.append(
+            {
+                "base": part,
+                "path": result["path"],
+                "module": result["path"],
+                "kind": "case",
+                "real": result["outcome"],
+                "distrolint": said,
+                "agree": result["outcome"] in expected,
+                "note": result.get("detail", ""),
+                "codes": sorted({f["code"] for f in findings}),
+            }
+        )
+    # Any run-time finding on a file no case ran: the scanned directories
+    # hold nothing else these families should judge.
+    rows += [unprobed_row(part, rootfs, p, f) for p, f in sorted(by_path.items())]
     return rows
 
 
@@ -349,18 +536,29 @@ def test_base(base, args, distrolint, cache, timer):
     rootfs = os.path.join(work, "rootfs")
     try:
         timer.measure("%s: build rootfs" % base, build_rootfs, base, rootfs)
+        provide_devices(rootfs)
         manifest = None
         if args.fresh_manifest:
             # Before anything is added: the image as distroless ships it.
             manifest = os.path.join(work, base + ".toml")
             import_manifest(distrolint, base, rootfs, manifest)
+        rows = []
+        if BASES[base]["zoneinfo-variant"]:
+            rows += timer.measure(
+                "%s: without zoneinfo" % base,
+                test_without_zoneinfo, base, rootfs, work, distrolint, cache,
+            )
         dirs = timer.measure("%s: add packages" % base, populate, base, rootfs, cache)
         probed = timer.measure("%s: probe (chroot)" % base, probe, rootfs, dirs)
         report = timer.measure(
-            "%s: distrolint check" % base, scan, distrolint, base, rootfs, dirs, manifest
+            "%s: distrolint check" % base, scan, distrolint, rootfs, dirs, base_args(base, manifest)
         )
-        rows = compare(base, rootfs, probed, report)
-        print_table(base, rows, dirs)
+        loading = compare(base, rootfs, probed, report)
+        print_table(base, loading, dirs)
+        rows += loading
+        rows += timer.measure(
+            "%s: run time" % base, test_runtime, base, rootfs, distrolint, cache, manifest
+        )
         if args.keep:
             dest = os.path.join(args.keep, base)
             shutil.rmtree(dest, ignore_errors=True)
@@ -375,6 +573,68 @@ def test_base(base, args, distrolint, cache, timer):
             log("NOT removing %s: mounted: %s" % (work, ", ".join(mounts)))
         else:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def judge_runtime(part, distrolint, rootfs, cases_dir, judged_with, extra_dirs=(), facts=()):
+    """Runs the cases in the image and scans them; prints and returns the
+    rows, after FACTS (rows about the manifest the cases are judged with)."""
+    probed = probe_runtime(rootfs, cases_dir)
+    report = scan(distrolint, rootfs, [cases_dir, *extra_dirs], judged_with)
+    rows = list(facts) + compare_runtime(part, rootfs, probed, report)
+    print_table(part, rows, [cases_dir])
+    return rows
+
+
+def test_runtime(base, rootfs, distrolint, cache, manifest):
+    """dlopen, find_library, locales and zoneinfo on the image as built (plus
+    the packages the loading part added, which none of these calls reads)."""
+    copy_library_after_cache(rootfs, cache)
+    cases_dir = add_runtime_cases(rootfs)
+    return judge_runtime(
+        base + " run time", distrolint, rootfs, cases_dir, base_args(base, manifest)
+    )
+
+
+def zoneinfo_fact_row(part, rootfs, manifest):
+    """Whether the imported manifest says what the variant has: the cases
+    judged with it are only as right as this fact."""
+    with open(manifest, "rb") as f:
+        said = tomllib.load(f).get("facts", {}).get("zoneinfo")
+    real = "present" if os.path.isdir(os.path.join(rootfs, "usr/share/zoneinfo")) else "absent"
+    row = {
+        "base": part,
+        "path": "/usr/share/zoneinfo",
+        "module": "(manifest fact) /usr/share/zoneinfo",
+        "kind": "fact",
+        "real": real,
+        "distrolint": {True: "present", False: "absent"}.get(said, "zoneinfo = %r" % said),
+        "note": "zoneinfo = %s in the imported manifest" % str(said).lower(),
+        "codes": [],
+    }
+    row["agree"] = row["real"] == row["distrolint"]
+    return row
+
+
+def test_without_zoneinfo(base, rootfs, work, distrolint, cache):
+    """The zoneinfo cases on the image without /usr/share/zoneinfo, judged
+    with the manifest `bases import` makes of it; then with the tzdata wheel
+    installed, which zoneinfo falls back to."""
+    variant = os.path.join(work, "without-zoneinfo")
+    name = base + "-without-zoneinfo"
+    without_zoneinfo(rootfs, variant)
+    manifest = os.path.join(work, name + ".toml")
+    import_manifest(distrolint, name, variant, manifest)
+    fact = zoneinfo_fact_row(name, variant, manifest)
+    cases_dir = add_runtime_cases(variant, [ZONEINFO_CASES])
+    rows = judge_runtime(
+        name, distrolint, variant, cases_dir, ["--base-file", manifest], facts=[fact]
+    )
+    packages = install_pure_wheels(variant, base, cache)
+    rows += judge_runtime(
+        name + " + tzdata", distrolint, variant, cases_dir, ["--base-file", manifest], [packages]
+    )
+    shutil.rmtree(variant)
+    return rows
 
 
 def main():

@@ -140,6 +140,11 @@ fn summary(base: &BaseImage) -> String {
     );
     let _ = writeln!(
         out,
+        "  LANG:          {}",
+        base.facts.lang.as_deref().unwrap_or("not set (\"\" is C)")
+    );
+    let _ = writeln!(
+        out,
         "  library path:  {}",
         base.loader.default_search_path.join(":")
     );

@@ -196,6 +196,10 @@ pub enum BasesCommand {
         /// distroless image sets.
         #[arg(long, value_name = "DIRS")]
         path: Option<String>,
+        /// The LANG the image sets (the distroless python images set
+        /// C.UTF-8), which `setlocale(category, "")` takes. Default: none.
+        #[arg(long, value_name = "LOCALE")]
+        lang: Option<String>,
         /// How the root filesystem was made, for the provenance record.
         #[arg(long)]
         method: Option<String>,

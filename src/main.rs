@@ -114,6 +114,7 @@ fn run(cli: Cli) -> miette::Result<u8> {
                     aliases,
                     summary,
                     path,
+                    lang,
                     method,
                     output,
                 } => {
@@ -125,6 +126,7 @@ fn run(cli: Cli) -> miette::Result<u8> {
                         path: path
                             .map(|p| p.split(':').map(str::to_string).collect())
                             .unwrap_or_else(base::import::default_path),
+                        lang,
                         date: None,
                         method,
                     };

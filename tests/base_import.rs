@@ -370,6 +370,8 @@ fn a_merged_usr_rootfs_is_described_from_its_files() {
         Some("/etc/ssl/certs/ca-certificates.crt")
     );
     assert_eq!(base.facts.locales, ["C.utf8"]);
+    // A root filesystem does not say what LANG the image sets.
+    assert_eq!(base.facts.lang, None);
     assert!(!base.facts.ldconfig);
 
     let packages: Vec<(&str, &str)> = base
@@ -433,6 +435,21 @@ fn the_written_toml_says_it_is_generated_and_reads_back() {
         text,
         "output is deterministic"
     );
+}
+
+#[test]
+fn the_lang_the_image_sets_is_written_when_given_and_reads_back() {
+    let fx = fixture();
+    let options = ImportOptions {
+        lang: Some("C.UTF-8".into()),
+        ..options()
+    };
+    let base = import_rootfs(&fx.root, &options).unwrap();
+    let text = to_toml(&base);
+    assert!(text.contains("\nlang = \"C.UTF-8\"\n"), "{text}");
+    let back = parse_manifest("fake.toml", &text).unwrap();
+    assert_eq!(back.facts.lang.as_deref(), Some("C.UTF-8"));
+    assert!(!to_toml(&import_rootfs(&fx.root, &self::options()).unwrap()).contains("lang ="));
 }
 
 #[test]

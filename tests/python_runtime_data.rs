@@ -128,11 +128,12 @@ fn legacy_zone_names_fail_on_a_debian13_image_without_tzdata_legacy() {
 
 #[test]
 fn a_compiled_locale_is_missing_on_every_python_base() {
-    let source = "import locale\nlocale.setlocale(locale.LC_ALL, 'en_US.UTF-8')\nlocale.setlocale(locale.LC_ALL, 'C.UTF-8')\n";
+    let source = "import locale\nlocale.setlocale(locale.LC_ALL, 'en_US.UTF-8')\nlocale.setlocale(locale.LC_ALL, 'POSIX')\n";
     for base in BASES {
         let found = findings_on(base, source);
         let dl502 = with_code(&found, "DL502");
         assert_eq!(dl502.len(), 1, "{base}: {found:#?}");
+        assert_eq!(dl502[0].location.unwrap().line, 2);
         assert!(
             dl502[0]
                 .message
@@ -140,6 +141,36 @@ fn a_compiled_locale_is_missing_on_every_python_base() {
             "{}",
             dl502[0].message
         );
+    }
+}
+
+/// glibc ships C.UTF-8 as compiled data (Debian's libc-bin), not built in:
+/// python3-debian12 lacks it, and its LANG=C.UTF-8 makes `""` fail too.
+/// Chainguard sets no LANG, so `""` is C there.
+#[test]
+fn c_utf8_and_the_environment_locale_fail_only_on_debian12() {
+    let source = "import locale\nlocale.setlocale(locale.LC_ALL, 'C.UTF-8')\nlocale.setlocale(locale.LC_ALL, '')\n";
+    let debian12 = findings_on("python3-debian12", source);
+    let dl502 = with_code(&debian12, "DL502");
+    let lines: Vec<u32> = dl502.iter().map(|f| f.location.unwrap().line).collect();
+    assert_eq!(lines, [2, 3], "{debian12:#?}");
+    assert!(
+        dl502[0]
+            .message
+            .contains("`C.UTF-8`, which python3-debian12 does not have (it has C, POSIX)"),
+        "{}",
+        dl502[0].message
+    );
+    assert!(
+        dl502[1]
+            .message
+            .contains("python3-debian12 sets LANG=C.UTF-8, a locale it does not have"),
+        "{}",
+        dl502[1].message
+    );
+    for base in ["python3-debian13", "chainguard-python-latest"] {
+        let found = findings_on(base, source);
+        assert!(with_code(&found, "DL502").is_empty(), "{base}: {found:#?}");
     }
 }
 

@@ -1,12 +1,16 @@
-//! The truth test: distrolint's verdict on every native extension agrees
-//! with what really happens when the image's own Python imports it.
+//! The truth test: distrolint's verdict on every native extension, and on
+//! every run-time case (find_library, CDLL, setlocale, ZoneInfo), agrees
+//! with what really happens when the image's own Python runs it.
 //!
 //! `scripts/truth-test.py` rebuilds the python3-debian12 and python3-debian13
 //! root filesystems from Debian packages, puts the real-world wheels and
 //! Debian packages into them, imports every extension for real under chroot,
-//! and compares file by file with `distrolint check` against the built-in
-//! manifests. It needs root and, on a cold cache, the package registries
-//! (PyPI, the Debian archive); without them this test fails, saying why.
+//! runs the cases of `tests/data/truth-runtime/` there, and compares file by
+//! file with `distrolint check` against the built-in manifests; the zoneinfo
+//! cases also run on python3-debian12 without /usr/share/zoneinfo, judged
+//! with the manifest `bases import` makes of it, with and without the tzdata
+//! wheel. It needs root and, on a cold cache, the package registries (PyPI,
+//! the Debian archive); without them this test fails, saying why.
 
 use std::process::Command;
 
@@ -34,7 +38,7 @@ fn agreement(stdout: &str) -> Option<(usize, usize)> {
 }
 
 #[test]
-fn every_extension_loads_or_fails_as_distrolint_says_on_both_python_bases() {
+fn every_extension_and_run_time_case_behaves_as_distrolint_says_on_both_python_bases() {
     assert!(
         running_as_root(),
         "the truth test needs root: it builds root filesystems and imports under chroot \
@@ -65,6 +69,24 @@ fn every_extension_loads_or_fails_as_distrolint_says_on_both_python_bases() {
         total > 200,
         "only {total} files were compared; inputs are missing:\n{stdout}"
     );
+    // Each part printed its own total; a part that did not run would leave
+    // the overall count looking fine.
+    for part in [
+        "python3-debian12",
+        "python3-debian12 run time",
+        "python3-debian12-without-zoneinfo",
+        "python3-debian12-without-zoneinfo + tzdata",
+        "python3-debian13",
+        "python3-debian13 run time",
+    ] {
+        let prefix = format!("{part}: ");
+        assert!(
+            stdout
+                .lines()
+                .any(|line| line.starts_with(&prefix) && line.ends_with(" agree")),
+            "no result for {part}:\n{stdout}"
+        );
+    }
     // The table and timings, for `cargo test --test truth -- --nocapture`.
     println!("{stdout}");
 }

@@ -14,7 +14,7 @@ def locales():
 
 def locales_ok(name):
     locale.setlocale(locale.LC_ALL, "")  # ok: LANG=C.UTF-8
-    locale.setlocale(locale.LC_ALL, "C.UTF-8")  # ok: built into glibc
+    locale.setlocale(locale.LC_ALL, "C.UTF-8")  # ok: the base has /usr/lib/locale/C.utf8
     locale.setlocale(locale.LC_ALL, "POSIX")  # ok: built in
     locale.setlocale(locale.LC_ALL, name)  # ok: not known statically
     return locale.setlocale(locale.LC_ALL)  # ok: only asks

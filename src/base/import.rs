@@ -61,6 +61,8 @@ pub struct ImportOptions {
     pub summary: String,
     /// The image's `PATH`; empty means [`DISTROLESS_PATH`].
     pub path: Vec<String>,
+    /// The image's `LANG`, when it sets one.
+    pub lang: Option<String>,
     /// ISO date for the provenance; default `SOURCE_DATE_EPOCH`, else today.
     pub date: Option<String>,
     /// How the root filesystem was made, for the provenance.
@@ -75,6 +77,7 @@ impl Default for ImportOptions {
             aliases: Vec::new(),
             summary: String::new(),
             path: default_path(),
+            lang: None,
             date: None,
             method: None,
         }
@@ -472,6 +475,7 @@ impl<'a> Importer<'a> {
             zoneinfo_legacy: self.fs.is_file("/usr/share/zoneinfo/US/Pacific"),
             ca_bundle,
             locales,
+            lang: self.opts.lang.clone(),
             // What `ctypes.util.find_library` runs.
             ldconfig: self.fs.is_file("/sbin/ldconfig"),
             path: self.path.clone(),

@@ -127,9 +127,15 @@ pub struct Facts {
     /// Path of the CA bundle, when there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ca_bundle: Option<String>,
-    /// Locales other than the built-in C/POSIX that `setlocale` accepts.
+    /// Locales other than the built-in C/POSIX that `setlocale` accepts
+    /// (glibc's C.UTF-8 is one of them: it is compiled data, not built in).
     #[serde(default)]
     pub locales: Vec<String>,
+    /// The locale the image's configuration names in `LANG`, which
+    /// `setlocale(category, "")` takes; none means the image sets no `LANG`
+    /// and `""` gives C. Not in the root filesystem: the importer is told.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
     pub ldconfig: bool,
     /// The `PATH` the image sets.
     pub path: Vec<String>,

@@ -452,6 +452,7 @@ impl<'c, 'm> CallChecker<'c, 'm> {
                 },
                 "ca-bundle" => base.facts.ca_bundle.clone().unwrap_or_default(),
                 "locales" => locales_text(base),
+                "lang" => base.facts.lang.clone().unwrap_or_default(),
                 _ => String::new(),
             }
         };
@@ -633,13 +634,19 @@ fn library_state(name: &str, base: &BaseImage) -> SubjectState {
     found_if(base.find_system_library(name).is_some())
 }
 
-/// Whether `setlocale` accepts `name` on the base. glibc builds C,
-/// POSIX and (since 2.35) C.UTF-8 in; other locales must be compiled into
-/// the image. glibc compares codesets in a normalized form (lower case,
-/// letters and digits only: `UTF-8` is `utf8`).
+/// Whether `setlocale` accepts `name` on the base. glibc builds only C and
+/// POSIX in; every other locale, C.UTF-8 included (glibc 2.35 ships it as
+/// data, which Debian puts in libc-bin), must be compiled into the image.
+/// `""` is the locale the environment names: the image's `LANG`, else C.
+/// glibc compares codesets in a normalized form (lower case, letters and
+/// digits only: `UTF-8` is `utf8`).
 fn locale_exists(name: &str, base: &BaseImage) -> bool {
+    let name = match (name, &base.facts.lang) {
+        ("", Some(lang)) => lang.as_str(),
+        _ => name,
+    };
     let normalized = normalized_locale(name);
-    ["", "C", "POSIX", "C.utf8"].contains(&normalized.as_str())
+    ["", "C", "POSIX"].contains(&normalized.as_str())
         || base
             .facts
             .locales
@@ -671,14 +678,12 @@ fn normalized_locale(name: &str) -> String {
 }
 
 fn locales_text(base: &BaseImage) -> String {
-    let mut all = vec!["C".to_string(), "POSIX".to_string(), "C.UTF-8".to_string()];
-    all.extend(
-        base.facts
-            .locales
-            .iter()
-            .filter(|l| normalized_locale(l) != "C.utf8")
-            .cloned(),
-    );
+    let mut all = vec!["C".to_string(), "POSIX".to_string()];
+    // Named as code spells it, not as the directory /usr/lib/locale/C.utf8.
+    all.extend(base.facts.locales.iter().map(|l| match l.as_str() {
+        "C.utf8" => "C.UTF-8".to_string(),
+        _ => l.clone(),
+    }));
     all.join(", ")
 }
 

@@ -63,6 +63,7 @@ pub const PLACEHOLDERS: &[&str] = &[
     "subject",
     "ca-bundle",
     "locales",
+    "lang",
 ];
 
 /// Placeholders a query rule's templates may use, besides `{@capture}`.

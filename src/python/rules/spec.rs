@@ -151,9 +151,10 @@ pub enum SubjectKind {
     /// `found` when the base has ldconfig and an entry of its ld.so.cache
     /// starts with `lib<name>.`, else `missing`.
     LibraryName,
-    /// A locale name for `setlocale`: `found` for `""`, `C`, `POSIX`,
-    /// `C.UTF-8` and the base's `locales` (the codeset compared the way
-    /// glibc does, `UTF-8` = `utf8`), else `missing`.
+    /// A locale name for `setlocale`: `found` for `C`, `POSIX` and the
+    /// base's `locales` (the codeset compared the way glibc does, `UTF-8` =
+    /// `utf8`; C.UTF-8 is one of them only where the base has it), and for
+    /// `""` when the base's `LANG` is one of these or unset; else `missing`.
     Locale,
     /// Any string: `literal` when it is known.
     Text,

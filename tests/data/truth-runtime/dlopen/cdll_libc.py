@@ -1,0 +1,3 @@
+import ctypes
+
+result = ctypes.CDLL("libc.so.6")

@@ -1,0 +1,3 @@
+from zoneinfo import ZoneInfo
+
+result = ZoneInfo("Europe/Paris")
