@@ -295,4 +295,14 @@ pub fn dockerfile(data: &[u8]) {
     }
     let _ = dockerfile::analyse(path, &parsed, &stages, Some(pick_base(data)));
     let _ = dockerfile::analyse_dockerfile(path, data, None);
+    // The way `check` meets a Dockerfile in a scanned tree: judged on the
+    // base its FROM names when a manifest describes it, on the check's base
+    // otherwise; with and without a --target that may name no stage.
+    for target in [None, Some("build".to_string())] {
+        let options = dockerfile::CheckOptions {
+            target,
+            base_is_given: data.first().is_some_and(|b| b & 1 == 1),
+        };
+        let _ = dockerfile::analyse_in_check(path, data, pick_base(data), &options);
+    }
 }
