@@ -246,8 +246,8 @@ fn analyse_file(file: &DiscoveredFile, discovery: &Discovery, request: &ScanRequ
         return result;
     }
     // The magic number decides what a file is; names can lie.
-    let mut handle = match open_regular(&file.path) {
-        Ok(Some(handle)) => handle,
+    let (mut handle, meta) = match open_regular(&file.path) {
+        Ok(Some(opened)) => opened,
         Ok(None) => return result,
         Err(err) => {
             // A file deleted between the walk and now is not a problem of
@@ -267,17 +267,14 @@ fn analyse_file(file: &DiscoveredFile, discovery: &Discovery, request: &ScanRequ
         }
     };
     if magic.starts_with(b"#!") {
-        result.script = read_script_head(&file.path, &mut handle, &magic[..magic_len]);
+        result.script = read_script_head(&file.path, &mut handle, &meta, &magic[..magic_len]);
         return result;
     }
     if inspect::has_elf_magic(&magic[..magic_len]) {
         // Only the pieces dynamic linking reads, by positioned reads: a
         // library truncated while it is read is then a malformed file, not
         // a SIGBUS that ends the scan (a mapped file would be).
-        let view = handle
-            .metadata()
-            .and_then(|meta| elf::loader_view::read(&handle, meta.len()));
-        let bytes = match view {
+        let bytes = match elf::loader_view::read(&handle, meta.len()) {
             Ok(bytes) => bytes,
             Err(err) => {
                 result.findings.push(read_problem(&file.path, &err));
@@ -335,7 +332,7 @@ fn is_dockerfile(path: &Path) -> bool {
 
 fn analyse_dockerfile(file: &DiscoveredFile, request: &ScanRequest) -> Vec<Finding> {
     match read_regular(file) {
-        Ok(Some(bytes)) => {
+        Ok(Some((bytes, _mode))) => {
             dockerfile::analyse_in_check(&file.path, &bytes, &request.base, &request.dockerfile)
         }
         Ok(None) => Vec::new(),
@@ -354,17 +351,7 @@ fn analyse_python(
     discovery: &Discovery,
     request: &ScanRequest,
 ) -> (Vec<Finding>, Option<Script>) {
-    use std::os::unix::fs::PermissionsExt;
-    let read = open_regular(&file.path).and_then(|handle| {
-        handle
-            .map(|mut handle| {
-                let mode = handle.metadata()?.permissions().mode();
-                let mut bytes = Vec::with_capacity(file.size as usize);
-                handle.read_to_end(&mut bytes).map(|_| (bytes, mode))
-            })
-            .transpose()
-    });
-    let (bytes, mode) = match read {
+    let (bytes, mode) = match read_regular(file) {
         Ok(Some(read)) => read,
         Ok(None) => return (Vec::new(), None),
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => return (Vec::new(), None),
@@ -415,9 +402,14 @@ fn analyse_python_source(
 /// The script in a file that starts with `#!` (`magic`, already read): the
 /// first bytes the kernel and pip's launcher form need, and the mode bits.
 /// A file that cannot be read further is judged on what was read.
-fn read_script_head(path: &Path, handle: &mut std::fs::File, magic: &[u8]) -> Option<Script> {
+fn read_script_head(
+    path: &Path,
+    handle: &mut std::fs::File,
+    meta: &std::fs::Metadata,
+    magic: &[u8],
+) -> Option<Script> {
     use std::os::unix::fs::PermissionsExt;
-    let mode = handle.metadata().ok()?.permissions().mode();
+    let mode = meta.permissions().mode();
     let mut head = vec![0u8; interpreter::SCRIPT_HEAD];
     head[..magic.len()].copy_from_slice(magic);
     let read = read_prefix(handle, &mut head[magic.len()..]).unwrap_or(0);
@@ -425,16 +417,16 @@ fn read_script_head(path: &Path, handle: &mut std::fs::File, magic: &[u8]) -> Op
     interpreter::read_script(path, &head, mode)
 }
 
-/// The whole of a file the walk found, if it still is that regular file.
-fn read_regular(file: &DiscoveredFile) -> std::io::Result<Option<Vec<u8>>> {
-    open_regular(&file.path).and_then(|handle| {
-        handle
-            .map(|mut handle| {
-                let mut bytes = Vec::with_capacity(file.size as usize);
-                handle.read_to_end(&mut bytes).map(|_| bytes)
-            })
-            .transpose()
-    })
+/// The whole of a file the walk found, if it still is that regular file,
+/// with its mode bits.
+fn read_regular(file: &DiscoveredFile) -> std::io::Result<Option<(Vec<u8>, u32)>> {
+    use std::os::unix::fs::PermissionsExt;
+    let Some((mut handle, meta)) = open_regular(&file.path)? else {
+        return Ok(None);
+    };
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    handle.read_to_end(&mut bytes)?;
+    Ok(Some((bytes, meta.permissions().mode())))
 }
 
 /// Opens a file the walk found as a regular file, if it still is the same
@@ -444,10 +436,12 @@ fn read_regular(file: &DiscoveredFile) -> std::io::Result<Option<Vec<u8>>> {
 /// checked without following links first (`lstat`), and what was opened is
 /// checked to be that same file afterwards (`fstat`). `None` for a file
 /// that is no longer a regular file; deleted files are `NotFound` errors.
+/// The metadata of what was opened comes along, so that callers need not
+/// ask for it again.
 ///
 /// Between the two checks a swap can still slip in; only opening with
 /// `O_NONBLOCK | O_NOFOLLOW` closes that window for good.
-fn open_regular(path: &Path) -> std::io::Result<Option<std::fs::File>> {
+fn open_regular(path: &Path) -> std::io::Result<Option<(std::fs::File, std::fs::Metadata)>> {
     use std::os::unix::fs::MetadataExt;
     let seen = std::fs::symlink_metadata(path)?;
     if !seen.is_file() {
@@ -456,7 +450,7 @@ fn open_regular(path: &Path) -> std::io::Result<Option<std::fs::File>> {
     let handle = std::fs::File::open(path)?;
     let opened = handle.metadata()?;
     let same = opened.is_file() && opened.dev() == seen.dev() && opened.ino() == seen.ino();
-    Ok(same.then_some(handle))
+    Ok(same.then_some((handle, opened)))
 }
 
 /// Whether "coding" occurs in the first two lines, where PEP 263 puts an
