@@ -117,35 +117,14 @@ pub fn run(request: &ScanRequest) -> ScanOutcome {
         scripts.extend(result.script);
     }
 
-    let elf_findings = catch_unwind(AssertUnwindSafe(|| elf::check_tree(&tree, &request.base)));
-    match elf_findings {
-        Ok(found) => findings.extend(found),
-        Err(panic) => findings.push(internal_error(
-            request
-                .paths
-                .first()
-                .map(PathBuf::as_path)
-                .unwrap_or(Path::new(".")),
-            "the ELF loader simulation",
-            &panic,
-        )),
-    }
-
-    let interpreter_findings = catch_unwind(AssertUnwindSafe(|| {
+    findings.extend(whole_tree_check(
+        request,
+        "the ELF loader simulation",
+        || elf::check_tree(&tree, &request.base),
+    ));
+    findings.extend(whole_tree_check(request, "the interpreter checks", || {
         interpreter::check_tree(&discovery, &scripts, &request.base)
     }));
-    match interpreter_findings {
-        Ok(found) => findings.extend(found),
-        Err(panic) => findings.push(internal_error(
-            request
-                .paths
-                .first()
-                .map(PathBuf::as_path)
-                .unwrap_or(Path::new(".")),
-            "the interpreter checks",
-            &panic,
-        )),
-    }
 
     if request.scope != Scope::All {
         // ELF resolution needed every object; the report shows only the
@@ -168,6 +147,23 @@ pub fn run(request: &ScanRequest) -> ScanOutcome {
         stats,
         elapsed: started.elapsed(),
     }
+}
+
+/// Runs a check over the whole tree; a panic in it is one DL900 on the
+/// first scanned path, and the findings of every other check stand.
+fn whole_tree_check(
+    request: &ScanRequest,
+    stage: &str,
+    check: impl FnOnce() -> Vec<Finding>,
+) -> Vec<Finding> {
+    catch_unwind(AssertUnwindSafe(check)).unwrap_or_else(|panic| {
+        let root = request
+            .paths
+            .first()
+            .map(PathBuf::as_path)
+            .unwrap_or(Path::new("."));
+        vec![internal_error(root, stage, &panic)]
+    })
 }
 
 fn analyse_isolated(

@@ -23,7 +23,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::ast::{Args, Command, Dockerfile, Keyword};
 use super::check::Checker;
-use super::codes::{self, BUILDER_PYTHON_MISMATCH, PYTHON_TREE_OFF_SYS_PATH};
+use super::codes::{self, NativeCheck, BUILDER_PYTHON_MISMATCH, PYTHON_TREE_OFF_SYS_PATH};
 use super::image::ImageState;
 use super::source::Span;
 use super::stages::{StageBase, Stages};
@@ -205,18 +205,7 @@ impl<'a> Checker<'a> {
             ("python-path", python_executable(self.base)),
             ("builder", builder_for(self.base)),
         ];
-        let finding = codes::finding(
-            &BUILDER_PYTHON_MISMATCH,
-            self.path,
-            self.df.location(span),
-            Some(self.base),
-            Some(variant),
-            |s| s,
-            &values,
-        )
-        .with_field("instruction", "COPY")
-        .with_field("from", copy.from.as_str());
-        self.findings.push(finding);
+        self.push_copy_finding(&BUILDER_PYTHON_MISMATCH, copy, span, variant, &values);
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -295,14 +284,33 @@ impl<'a> Checker<'a> {
             ("package-dir", dirs.first().cloned().unwrap_or_default()),
             ("package-dirs", dirs.join(" and ")),
         ];
-        let finding = codes::finding(
+        self.push_copy_finding(
             &PYTHON_TREE_OFF_SYS_PATH,
+            copy,
+            copy.destination_span,
+            variant,
+            &values,
+        );
+    }
+
+    /// A finding about a `COPY --from`, at `span` of its line, judged on
+    /// the checker's base.
+    pub(super) fn push_copy_finding(
+        &mut self,
+        check: &NativeCheck,
+        copy: &CopiedFrom,
+        span: Span,
+        variant: &str,
+        values: &[(&str, String)],
+    ) {
+        let finding = codes::finding(
+            check,
             self.path,
-            self.df.location(copy.destination_span),
+            self.df.location(span),
             Some(self.base),
             Some(variant),
             |s| s,
-            &values,
+            values,
         )
         .with_field("instruction", "COPY")
         .with_field("from", copy.from.as_str());

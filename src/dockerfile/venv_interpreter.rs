@@ -17,7 +17,7 @@
 //! its own Python, an image we cannot place) is not judged.
 
 use super::check::Checker;
-use super::codes::{self, VENV_INTERPRETER_MISSING};
+use super::codes::VENV_INTERPRETER_MISSING;
 use super::image::{ImageState, Presence};
 use super::python_trees::CopiedFrom;
 use super::source::Span;
@@ -282,18 +282,7 @@ impl<'a> Checker<'a> {
         } else {
             "link"
         };
-        let finding = codes::finding(
-            &VENV_INTERPRETER_MISSING,
-            self.path,
-            self.df.location(span),
-            Some(base),
-            Some(variant),
-            |s| s,
-            &values,
-        )
-        .with_field("instruction", "COPY")
-        .with_field("from", copy.from.as_str());
-        self.findings.push(finding);
+        self.push_copy_finding(&VENV_INTERPRETER_MISSING, copy, span, variant, &values);
     }
 }
 
