@@ -306,7 +306,7 @@ fn analyse_file(file: &DiscoveredFile, discovery: &Discovery, request: &ScanRequ
         with_distribution(&mut result.findings, file, discovery);
         return result;
     }
-    if looks_like_shared_object(&file.path) && file.size > 0 {
+    if looks_like_shared_object(&file.path) && meta.len() > 0 {
         result.findings.push(Finding::new(
             "DL902",
             Severity::Warning,
@@ -427,26 +427,28 @@ fn read_regular(file: &DiscoveredFile) -> std::io::Result<Option<(Vec<u8>, u32)>
 
 /// Opens a file the walk found as a regular file, if it still is the same
 /// regular file: the tree may change while it is scanned. A FIFO put in
-/// its place would block the open until someone writes to it, and a link
-/// put in its place could lead out of the scanned root, so the path is
-/// checked without following links first (`lstat`), and what was opened is
-/// checked to be that same file afterwards (`fstat`). `None` for a file
-/// that is no longer a regular file; deleted files are `NotFound` errors.
-/// The metadata of what was opened comes along, so that callers need not
-/// ask for it again.
-///
-/// Between the two checks a swap can still slip in; only opening with
-/// `O_NONBLOCK | O_NOFOLLOW` closes that window for good.
+/// its place would block a plain open until someone writes to it, and a
+/// link put in its place could lead out of the scanned root, so the open
+/// neither blocks nor follows a final link, and what was opened is checked
+/// to be a regular file (`fstat`). `None` for a file that is no longer a
+/// regular file; deleted files are `NotFound` errors. The metadata of what
+/// was opened comes along, so that callers need not ask for it again.
 fn open_regular(path: &Path) -> std::io::Result<Option<(std::fs::File, std::fs::Metadata)>> {
-    use std::os::unix::fs::MetadataExt;
-    let seen = std::fs::symlink_metadata(path)?;
-    if !seen.is_file() {
-        return Ok(None);
-    }
-    let handle = std::fs::File::open(path)?;
+    use std::os::unix::fs::OpenOptionsExt;
+    // O_NOFOLLOW: a file swapped for a link after the walk is not followed
+    // out of the tree. O_NONBLOCK: one swapped for a FIFO does not block the
+    // open; it is then no regular file and is left alone.
+    let handle = match std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+    {
+        Ok(handle) => handle,
+        Err(err) if err.raw_os_error() == Some(libc::ELOOP) => return Ok(None),
+        Err(err) => return Err(err),
+    };
     let opened = handle.metadata()?;
-    let same = opened.is_file() && opened.dev() == seen.dev() && opened.ino() == seen.ino();
-    Ok(same.then_some((handle, opened)))
+    Ok(opened.is_file().then_some((handle, opened)))
 }
 
 /// Whether "coding" occurs in the first two lines, where PEP 263 puts an

@@ -14,13 +14,13 @@
 //! the application's own code.
 
 mod distributions;
+mod walk;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use walkdir::WalkDir;
 
 use crate::elf::TreeSymlink;
 use crate::finding::{Distribution, Family, Finding, Severity};
@@ -46,7 +46,6 @@ pub struct DiscoveredFile {
     /// The package tree the file is in, when it is in one.
     pub package_tree: Option<PathBuf>,
     pub distribution: Option<usize>,
-    pub size: u64,
 }
 
 /// A virtualenv found during the walk.
@@ -206,38 +205,27 @@ pub fn discover_with(roots: &[PathBuf], options: &DiscoveryOptions) -> Discovery
         roots: roots.iter().map(|r| normalize_path(r)).collect(),
         ..Default::default()
     };
-    let mut regular: Vec<(PathBuf, usize, u64)> = Vec::new();
+    let mut regular: Vec<(PathBuf, usize)> = Vec::new();
     let mut dirs_with_dist_info: HashSet<PathBuf> = HashSet::new();
     let mut dist_info_dirs: Vec<PathBuf> = Vec::new();
     let mut egg_infos: Vec<PathBuf> = Vec::new();
     let mut pyvenv_cfgs: Vec<PathBuf> = Vec::new();
     let mut seen_dirs: HashSet<PathBuf> = HashSet::new();
 
+    let exclude = options.exclude.clone();
+    let skip: walk::SkipFn = Arc::new(move |path: &Path, kind: walk::Kind| {
+        let skipped_dir = kind == walk::Kind::Dir
+            && path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| SKIPPED_DIRS.contains(&n));
+        skipped_dir || exclude.as_ref().is_some_and(|ex| ex(path))
+    });
     for (root_index, root) in discovery.roots.clone().iter().enumerate() {
-        let walker = WalkDir::new(root)
-            .follow_links(false)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| {
-                let skipped_dir = e.file_type().is_dir()
-                    && e.file_name()
-                        .to_str()
-                        .is_some_and(|n| SKIPPED_DIRS.contains(&n));
-                let excluded = options.exclude.as_ref().is_some_and(|ex| ex(e.path()));
-                !(e.depth() > 0 && (skipped_dir || excluded))
-            });
-        for entry in walker {
-            let entry = match entry {
-                Ok(entry) => entry,
-                Err(err) => {
-                    let path = err
-                        .path()
-                        .map(Path::to_path_buf)
-                        .unwrap_or_else(|| root.clone());
-                    let detail = err
-                        .io_error()
-                        .map(|e| e.to_string())
-                        .unwrap_or_else(|| err.to_string());
+        for walked in walk::walk(root, rayon::current_num_threads(), skip.clone()) {
+            let (raw, kind) = match walked {
+                walk::Walked::Entry { path, kind } => (path, kind),
+                walk::Walked::Error { path, detail } => {
                     discovery.problems.push(problem(
                         &path,
                         "DL901",
@@ -247,10 +235,13 @@ pub fn discover_with(roots: &[PathBuf], options: &DiscoveryOptions) -> Discovery
                     continue;
                 }
             };
-            let path = normalize_path(entry.path());
-            let file_type = entry.file_type();
-            if file_type.is_symlink() {
-                match std::fs::read_link(entry.path()) {
+            let path = normalize_path(&raw);
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            match kind {
+                walk::Kind::Symlink => match std::fs::read_link(&raw) {
                     Ok(target) => discovery.symlinks.push(TreeSymlink {
                         path,
                         target,
@@ -262,33 +253,31 @@ pub fn discover_with(roots: &[PathBuf], options: &DiscoveryOptions) -> Discovery
                         format!("cannot read the link {}: {err}", path.display()),
                         "fix the permissions or exclude the path; the rest of the scan went on",
                     )),
-                }
-            } else if file_type.is_dir() {
-                // Two roots can overlap (`check . ./venv`); walk each
-                // directory's files once.
-                if !seen_dirs.insert(path.clone()) {
-                    continue;
-                }
-                let name = entry.file_name().to_string_lossy();
-                if name.ends_with(".dist-info") {
-                    if let Some(parent) = path.parent() {
-                        dirs_with_dist_info.insert(parent.to_path_buf());
+                },
+                walk::Kind::Dir => {
+                    // Two roots can overlap (`check . ./venv`); walk each
+                    // directory's files once.
+                    if !seen_dirs.insert(path.clone()) {
+                        continue;
                     }
-                    dist_info_dirs.push(path);
-                } else if name.ends_with(".egg-info") {
-                    egg_infos.push(path);
+                    if name.ends_with(".dist-info") {
+                        if let Some(parent) = path.parent() {
+                            dirs_with_dist_info.insert(parent.to_path_buf());
+                        }
+                        dist_info_dirs.push(path);
+                    } else if name.ends_with(".egg-info") {
+                        egg_infos.push(path);
+                    }
                 }
-            } else if file_type.is_file() {
-                let name = entry.file_name().to_string_lossy();
-                if name == "pyvenv.cfg" {
-                    pyvenv_cfgs.push(path.clone());
-                } else if name.ends_with(".egg-info") {
-                    egg_infos.push(path.clone());
+                walk::Kind::File => {
+                    if name == "pyvenv.cfg" {
+                        pyvenv_cfgs.push(path.clone());
+                    } else if name.ends_with(".egg-info") {
+                        egg_infos.push(path.clone());
+                    }
+                    regular.push((path, root_index));
                 }
-                let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
-                regular.push((path, root_index, size));
-            } else {
-                discovery.skipped_special += 1;
+                walk::Kind::Special => discovery.skipped_special += 1,
             }
         }
     }
@@ -301,7 +290,7 @@ pub fn discover_with(roots: &[PathBuf], options: &DiscoveryOptions) -> Discovery
     // its ancestors are looked at once.
     let mut package_trees: HashSet<PathBuf> = dirs_with_dist_info;
     let mut previous_parent: Option<&Path> = None;
-    for (path, _, _) in &regular {
+    for (path, _) in &regular {
         let parent = path.parent();
         if parent.is_some() && parent == previous_parent {
             continue;
@@ -347,7 +336,7 @@ pub fn discover_with(roots: &[PathBuf], options: &DiscoveryOptions) -> Discovery
     let distributions = &discovery.distributions;
     let files: Vec<DiscoveredFile> = regular
         .par_iter()
-        .map(|(path, root, size)| {
+        .map(|(path, root)| {
             let first_party = !options.app.is_empty() && {
                 let absolute = normalize_path(&cwd.join(path));
                 options.app.iter().any(|a| absolute.starts_with(a))
@@ -359,7 +348,6 @@ pub fn discover_with(roots: &[PathBuf], options: &DiscoveryOptions) -> Discovery
                     origin: Origin::Application,
                     package_tree: None,
                     distribution: None,
-                    size: *size,
                 };
             }
             let package_tree = path
@@ -386,7 +374,6 @@ pub fn discover_with(roots: &[PathBuf], options: &DiscoveryOptions) -> Discovery
                 origin,
                 package_tree,
                 distribution,
-                size: *size,
             }
         })
         .collect();
