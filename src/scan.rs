@@ -382,14 +382,15 @@ fn analyse_python_source(
     let plain_text = !bytes.contains(&0)
         && std::str::from_utf8(bytes).is_ok()
         && (!mentions_coding_near_top(bytes) || python::source::Source::decode(bytes).is_ok());
-    if plain_text && !python::may_match(bytes, &request.rules) {
+    let module_path = discovery.module_path(file);
+    if plain_text && !python::may_match(bytes, &request.rules, module_path.as_deref()) {
         return Vec::new();
     }
     let context = PythonContext {
         base: &request.base,
         distribution: discovery.distribution_of(file),
         rules: &request.rules,
-        module_path: discovery.module_path(file),
+        module_path,
         installed: discovery.distributions.names(),
     };
     python::analyse_file(&file.path, bytes, &context)

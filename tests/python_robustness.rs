@@ -187,22 +187,29 @@ fn the_prefilter_skips_unrelated_files_and_keeps_related_ones() {
     let rules = RuleSet::builtin().unwrap();
     assert!(!may_match(
         b"import json\nprint(json.dumps({'run': 1}))\n",
-        &rules
+        &rules,
+        None
     ));
-    assert!(!may_match(b"def system(): pass\nsystem()\n", &rules));
+    assert!(!may_match(b"def system(): pass\nsystem()\n", &rules, None));
     assert!(may_match(
         b"import subprocess as s\ns.run(['ls'])\n",
-        &rules
+        &rules,
+        None
     ));
     assert!(may_match(
         b"import os\ngetattr(os, 'system')('x')\n",
-        &rules
+        &rules,
+        None
     ));
-    assert!(may_match(b"from . import helpers\nhelpers.run()\n", &rules));
-    assert!(may_match(b"loop.subprocess_exec(f, 'ls')\n", &rules));
+    // A relative import names `subprocess` only inside that package.
+    let relative = b"from . import helpers\nhelpers.run()\n";
+    assert!(may_match(relative, &rules, Some("subprocess.helpers")));
+    assert!(!may_match(relative, &rules, Some("myapp.views")));
+    assert!(may_match(b"loop.subprocess_exec(f, 'ls')\n", &rules, None));
     assert!(may_match(
         "import os\nos.ｓｙｓｔｅｍ('ls')\n".as_bytes(),
-        &rules
+        &rules,
+        None
     ));
 }
 
@@ -212,7 +219,7 @@ fn names_built_from_escapes_are_not_resolved_so_the_prefilter_stays_sound() {
     // does not resolve it either, so skipping the file loses nothing.
     let rules = RuleSet::builtin().unwrap();
     let source = b"import os\ngetattr(os, '\\x73ystem')('ls')\n";
-    assert!(!may_match(source, &rules));
+    assert!(!may_match(source, &rules, None));
     assert!(analyse(source).is_empty());
 }
 

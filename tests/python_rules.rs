@@ -42,7 +42,7 @@ fn a_wrapper_library_and_a_ban_work_from_a_rule_directory() {
         sh.run('ls', use_shell=True)\n\
         import subprocess\n\
         subprocess.run(['apt-get', 'install', '-y', 'curl'])\n";
-    assert!(may_match(source, &rules));
+    assert!(may_match(source, &rules, None));
     let findings = support::analyse(source, &base, &rules, "service.py");
     let got: Vec<(u32, &str)> = findings
         .iter()

@@ -138,7 +138,7 @@ fn object(path: PathBuf, info: ElfInfo) -> ElfObject {
 /// suppression comments the gate would read from it.
 pub fn python_analyse(data: &[u8]) {
     let rules = builtin_rules();
-    let _ = python::may_match(data, rules);
+    let _ = python::may_match(data, rules, Some("fuzzpkg.sub.module"));
     let context = PythonContext {
         base: pick_base(data),
         distribution: None,

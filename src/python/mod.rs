@@ -85,11 +85,12 @@ pub fn analyse_file(path: &Path, bytes: &[u8], ctx: &PythonContext<'_>) -> Vec<F
     findings
 }
 
-/// Whether `bytes` may hold a finding under `rules`; `false` means
-/// [`analyse_file`] would report nothing but diagnostics about decoding or
-/// parsing, so the file may be skipped.
-pub fn may_match(bytes: &[u8], rules: &RuleSet) -> bool {
-    rules.prefilter().may_match(bytes)
+/// Whether `bytes`, the module `module_path` when known, may hold a finding
+/// under `rules`; `false` means [`analyse_file`] with that module path would
+/// report nothing but diagnostics about decoding or parsing, so the file may
+/// be skipped.
+pub fn may_match(bytes: &[u8], rules: &RuleSet, module_path: Option<&str>) -> bool {
+    rules.prefilter().may_match(bytes, module_path)
 }
 
 fn parse_diagnostic(

@@ -103,7 +103,7 @@ pub(super) fn compile(files: &[(String, String, RuleFile)]) -> Result<RuleSet, R
     }
     let requirements: Vec<_> = set
         .query_rules()
-        .map(|(_, query)| query.requirements())
+        .map(|(_, query)| (query.requirements(), query.shapes()))
         .collect();
     set.prefilter =
         Prefilter::new(set.callable_names(), set.method_names()).with_queries(&requirements);

@@ -52,6 +52,9 @@ pub struct QueryMatcher {
     /// Per pattern: what a file must contain for the pattern to match;
     /// `None` when the pattern's predicates give nothing to look for.
     requirements: Vec<Option<LiteralGroups>>,
+    /// Per pattern: regexes some part of the file must match (see
+    /// [`relaxed_regex`]).
+    shapes: Vec<Vec<regex::bytes::Regex>>,
 }
 
 /// Groups of literals: a file must contain one literal of every group.
@@ -116,10 +119,14 @@ impl QueryMatcher {
         let requirements = (0..query.pattern_count())
             .map(|pattern| requirement(&query, pattern, &predicates))
             .collect();
+        let shapes = (0..query.pattern_count())
+            .map(|pattern| shapes(&query, pattern, &predicates))
+            .collect();
         Ok(QueryMatcher {
             query,
             span_capture,
             requirements,
+            shapes,
         })
     }
 
@@ -134,18 +141,29 @@ impl QueryMatcher {
         &self.requirements
     }
 
+    /// Per pattern, regexes that must each match somewhere in a file for
+    /// the pattern to match it; checked after the literals, since a regex
+    /// costs more than a literal search.
+    pub fn shapes(&self) -> &[Vec<regex::bytes::Regex>] {
+        &self.shapes
+    }
+
     /// Whether `text` may hold a match: some pattern whose every literal
-    /// group has a literal in `text`.
+    /// group has a literal in `text`, and whose every shape matches it.
     pub fn may_match(&self, text: &[u8]) -> bool {
         self.requirements
             .iter()
-            .any(|requirement| match requirement {
-                None => true,
-                Some(groups) => groups.iter().all(|literals| {
-                    literals
-                        .iter()
-                        .any(|l| memchr::memmem::find(text, l).is_some())
-                }),
+            .zip(&self.shapes)
+            .any(|(requirement, shapes)| {
+                let literals = match requirement {
+                    None => true,
+                    Some(groups) => groups.iter().all(|literals| {
+                        literals
+                            .iter()
+                            .any(|l| memchr::memmem::find(text, l).is_some())
+                    }),
+                };
+                literals && shapes.iter().all(|shape| shape.is_match(text))
             })
     }
 
@@ -495,8 +513,14 @@ fn parse_regex(pattern: &str) -> Result<regex_syntax::hir::Hir, (String, Range<u
         })
 }
 
-/// The literals pattern `pattern` needs in the file, if its predicates say.
-fn requirement(query: &Query, pattern: usize, predicates: &[Predicate]) -> Option<LiteralGroups> {
+/// The predicates of `pattern` that every match must satisfy on some node:
+/// those whose first argument is a capture that always holds a node (one
+/// that may hold none satisfies a predicate vacuously).
+fn binding_predicates<'p>(
+    query: &'p Query,
+    pattern: usize,
+    predicates: &'p [Predicate],
+) -> impl Iterator<Item = &'p Predicate> {
     let start = query.start_byte_for_pattern(pattern);
     let next = if pattern + 1 < query.pattern_count() {
         query.start_byte_for_pattern(pattern + 1)
@@ -504,22 +528,26 @@ fn requirement(query: &Query, pattern: usize, predicates: &[Predicate]) -> Optio
         usize::MAX
     };
     let quantifiers = query.capture_quantifiers(pattern);
-    let groups = predicates
+    predicates
         .iter()
-        .filter(|p| p.range.start >= start && p.range.start < next)
-        .filter_map(|p| {
-            let PredicateArg::Capture { name, .. } = p.args.first()? else {
-                return None;
+        .filter(move |p| p.range.start >= start && p.range.start < next)
+        .filter(move |p| {
+            let Some(PredicateArg::Capture { name, .. }) = p.args.first() else {
+                return false;
             };
-            let index = query.capture_index_for_name(name)? as usize;
-            // A capture that may hold no node satisfies a predicate
-            // vacuously.
-            if !matches!(
-                quantifiers.get(index),
-                Some(CaptureQuantifier::One | CaptureQuantifier::OneOrMore)
-            ) {
-                return None;
-            }
+            query.capture_index_for_name(name).is_some_and(|index| {
+                matches!(
+                    quantifiers.get(index as usize),
+                    Some(CaptureQuantifier::One | CaptureQuantifier::OneOrMore)
+                )
+            })
+        })
+}
+
+/// The literals pattern `pattern` needs in the file, if its predicates say.
+fn requirement(query: &Query, pattern: usize, predicates: &[Predicate]) -> Option<LiteralGroups> {
+    let groups = binding_predicates(query, pattern, predicates)
+        .filter_map(|p| {
             let texts = || -> Vec<Vec<u8>> {
                 p.args[1..]
                     .iter()
@@ -546,6 +574,49 @@ fn requirement(query: &Query, pattern: usize, predicates: &[Predicate]) -> Optio
     (!groups.is_empty()).then_some(groups)
 }
 
+/// The regexes of the `#match?` predicates of `pattern`, relaxed so that
+/// they can be run on the whole file.
+fn shapes(query: &Query, pattern: usize, predicates: &[Predicate]) -> Vec<regex::bytes::Regex> {
+    binding_predicates(query, pattern, predicates)
+        .filter(|p| matches!(p.name.as_str(), "match?" | "any-match?"))
+        .filter_map(|p| match p.args.get(1) {
+            Some(PredicateArg::Text { value, .. }) => relaxed_regex(value),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `pattern` without its assertions (`^`, `$`, `\b`, ...): a node's text is
+/// a slice of the file, and where the regex matches inside that slice, the
+/// same characters match in the file — but an assertion looks at what is
+/// around them, which differs between the slice and the file. Without
+/// assertions, a file where the relaxed regex matches nowhere holds no node
+/// the predicate accepts. `None` when the result would match anything.
+fn relaxed_regex(pattern: &str) -> Option<regex::bytes::Regex> {
+    use regex_syntax::hir::{Capture, Hir, HirKind, Repetition};
+    fn relax(hir: &Hir) -> Hir {
+        match hir.kind() {
+            HirKind::Look(_) => Hir::empty(),
+            HirKind::Repetition(r) => Hir::repetition(Repetition {
+                sub: Box::new(relax(&r.sub)),
+                ..r.clone()
+            }),
+            HirKind::Capture(c) => Hir::capture(Capture {
+                sub: Box::new(relax(&c.sub)),
+                ..c.clone()
+            }),
+            HirKind::Concat(subs) => Hir::concat(subs.iter().map(relax).collect()),
+            HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(relax).collect()),
+            _ => hir.clone(),
+        }
+    }
+    let relaxed = relax(&parse_regex(pattern).ok()?);
+    if relaxed.properties().minimum_len() == Some(0) {
+        return None;
+    }
+    regex::bytes::Regex::new(&relaxed.to_string()).ok()
+}
+
 /// Literals every match of `pattern` starts with, when there is a finite
 /// set of them.
 fn regex_prefixes(pattern: &str) -> Option<Vec<Vec<u8>>> {
@@ -564,6 +635,25 @@ fn regex_prefixes(pattern: &str) -> Option<Vec<Vec<u8>>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn relaxed_regexes_drop_assertions_and_keep_the_rest() {
+        let r = relaxed_regex(r"^#! ?/bin/(ba)?sh\b").unwrap();
+        assert!(r.is_match(b"x = '#!/bin/bash'"));
+        assert!(
+            r.is_match(b"'#!/bin/shout'"),
+            "\\b is dropped, so this is a candidate"
+        );
+        assert!(!r.is_match(b"#!/bin/zsh"));
+        assert!(
+            relaxed_regex(r"^$").is_none(),
+            "matches anything once relaxed"
+        );
+        assert!(relaxed_regex(r"\bx*\b").is_none());
+        let unicode = relaxed_regex(r"^é+\w$").unwrap();
+        assert!(unicode.is_match("s = 'ééz'".as_bytes()));
+        assert!(!unicode.is_match(b"s = 'e'"));
+    }
 
     fn parse(text: &str) -> Tree {
         let mut parser = tree_sitter::Parser::new();
@@ -595,6 +685,8 @@ mod tests {
         .unwrap();
         assert!(q.may_match(b"'#!/usr/bin/bash'"));
         assert!(!q.may_match(b"'#/bin/sh'"));
+        // The literal `#!/usr/bin/` is there, but no shell follows it.
+        assert!(!q.may_match(b"#!/usr/bin/python3\nprint(1)\n"));
         let q = QueryMatcher::compile(
             r#"((call (identifier) @f (argument_list (string)? @s)) (#eq? @s "x"))"#,
             Some("f"),
