@@ -581,6 +581,21 @@ mod tests {
     }
 
     #[test]
+    fn no_query_key_hides_behind_a_trigger_word() {
+        let with_key = |key: &[u8]| {
+            let keys = [Some(vec![vec![key.to_vec()]])];
+            let requirements: [QueryRequirements<'_>; 1] = [(&keys, &[Vec::new()])];
+            Prefilter::new(["os.system"], []).with_queries(&requirements)
+        };
+        // Inside a trigger reported in its place (which then fails its
+        // boundary check).
+        assert!(with_key(b"stem").may_match(b"xsystem", None));
+        // At the start of a trigger reported in its place.
+        assert!(with_key(b"sys").may_match(b"system = 1", None));
+        assert!(!with_key(b"sys").may_match(b"sy stem", None));
+    }
+
+    #[test]
     fn relative_imports_stand_in_for_the_first_part() {
         let f = filter();
         let inside = Some("subprocess.sub.helpers");
