@@ -30,6 +30,9 @@ pub struct Module {
     /// Scope 0 is the module itself.
     pub scopes: Vec<Scope>,
     pub calls: Vec<Call>,
+    /// Where each top-level statement starts, in order; empty when the
+    /// parser did not say (the query rules then parse the whole file).
+    pub statement_starts: Vec<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -78,7 +78,13 @@ pub fn analyse_file(path: &Path, bytes: &[u8], ctx: &PythonContext<'_>) -> Vec<F
     let is_package = path.file_stem().is_some_and(|s| s == "__init__");
     let resolver = resolve::Resolver::new(&parsed.module, ctx.module_path.as_deref(), is_package);
     let mut findings = check::check_module(&parsed.module, &source, path, ctx, &resolver);
-    findings.extend(queries::check_queries(&source, path, ctx));
+    // The statements are known only from a clean parse; otherwise the
+    // query rules parse the whole file.
+    let statement_starts: &[u32] = match parsed.status {
+        parse::Status::Clean => &parsed.module.statement_starts,
+        _ => &[],
+    };
+    findings.extend(queries::check_queries(&source, path, ctx, statement_starts));
     if let Some(finding) = parse_diagnostic(path, &source, &parsed.status, ctx) {
         findings.push(finding);
     }

@@ -28,7 +28,12 @@ pub(super) fn lower(text: &str) -> Lowered {
     with_stack(|| lowering.body(parsed.suite()));
     let deepest = lowering.deepest;
     let too_deep_at = lowering.too_deep_at;
-    let module = lowering.module;
+    let mut module = lowering.module;
+    module.statement_starts = parsed
+        .suite()
+        .iter()
+        .map(|statement| u32::from(statement.range().start()))
+        .collect();
     if deepest > DISMANTLE_DEPTH {
         dismantle(parsed.into_syntax().body);
     }
@@ -65,6 +70,7 @@ impl<'s> Lowering<'s> {
             module: Module {
                 scopes: vec![Scope::new(ScopeKind::Module, None)],
                 calls: Vec::new(),
+                statement_starts: Vec::new(),
             },
             scope: 0,
             handlers: 0,

@@ -19,6 +19,7 @@ pub(super) fn lower(text: &str) -> Lowered {
         module: Module {
             scopes: vec![Scope::new(ScopeKind::Module, None)],
             calls: Vec::new(),
+            statement_starts: Vec::new(),
         },
         first_error: Some(("tree-sitter could not parse the file".into(), 0)),
         clean: false,

@@ -55,6 +55,10 @@ pub struct QueryMatcher {
     /// Per pattern: regexes some part of the file must match (see
     /// [`relaxed_regex`]).
     shapes: Vec<Vec<regex::bytes::Regex>>,
+    /// Per pattern: whether every match lies inside one top-level statement
+    /// whose text holds a literal of its first group (see
+    /// [`is_statement_local`]).
+    statement_local: Vec<bool>,
 }
 
 /// Groups of literals: a file must contain one literal of every group.
@@ -122,11 +126,15 @@ impl QueryMatcher {
         let shapes = (0..query.pattern_count())
             .map(|pattern| shapes(&query, pattern, &predicates))
             .collect();
+        let statement_local = (0..query.pattern_count())
+            .map(|pattern| is_statement_local(&query, source, pattern))
+            .collect();
         Ok(QueryMatcher {
             query,
             span_capture,
             requirements,
             shapes,
+            statement_local,
         })
     }
 
@@ -139,6 +147,21 @@ impl QueryMatcher {
     /// file may match). The rule set indexes these for all queries at once.
     pub fn requirements(&self) -> &[Option<LiteralGroups>] {
         &self.requirements
+    }
+
+    /// Literals that locate every possible match: each match lies inside a
+    /// top-level statement whose text holds one of them. `None` when some
+    /// pattern gives no such promise, and the whole file must be parsed.
+    pub fn locating_literals(&self) -> Option<Vec<&[u8]>> {
+        let mut literals = Vec::new();
+        for (requirement, local) in self.requirements.iter().zip(&self.statement_local) {
+            let first_group = requirement.as_ref()?.first()?;
+            if !local {
+                return None;
+            }
+            literals.extend(first_group.iter().map(Vec::as_slice));
+        }
+        Some(literals)
     }
 
     /// Per pattern, regexes that must each match somewhere in a file for
@@ -544,6 +567,75 @@ fn binding_predicates<'p>(
         })
 }
 
+/// Whether every match of `pattern` lies inside one top-level statement of
+/// the file, and is found the same when only that statement is parsed: a
+/// pattern with one root node that is not "non-local" (a sequence of
+/// siblings), and, when that root may be the module itself, one that says
+/// nothing about the module's other children — no anchor, negated field or
+/// quantifier anywhere in it, to stay on the safe side. Its literals then
+/// tell which statements to parse.
+fn is_statement_local(query: &Query, source: &str, pattern: usize) -> bool {
+    if !query.is_pattern_rooted(pattern) || query.is_pattern_non_local(pattern) {
+        return false;
+    }
+    let start = query.start_byte_for_pattern(pattern);
+    let end = query.end_byte_for_pattern(pattern);
+    let Some(text) = source.get(start..end) else {
+        return false;
+    };
+    let code = query_syntax(text);
+    let root = code.trim_start_matches(|c: char| c == '(' || c.is_whitespace());
+    let root_type: String = root
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
+    let may_be_module = matches!(root_type.as_str(), "" | "_" | "module");
+    !may_be_module || !code.contains(['.', '!', '*', '+', '?'])
+}
+
+/// A query's text with what is not structure blanked — string literals,
+/// `;` comments, capture names (`@a.b`) and predicate names (`#eq?`) — so
+/// that their characters are not taken for anchors or quantifiers.
+fn query_syntax(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                out.push(' ');
+                while let Some(inner) = chars.next() {
+                    match inner {
+                        '\\' => {
+                            chars.next();
+                        }
+                        '"' => break,
+                        _ => {}
+                    }
+                }
+            }
+            '@' | '#' => {
+                out.push(' ');
+                for inner in chars.by_ref() {
+                    if inner.is_whitespace() || inner == ')' || inner == '(' {
+                        out.push(inner);
+                        break;
+                    }
+                }
+            }
+            ';' => {
+                for inner in chars.by_ref() {
+                    if inner == '\n' {
+                        out.push('\n');
+                        break;
+                    }
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 /// The literals pattern `pattern` needs in the file, if its predicates say.
 fn requirement(query: &Query, pattern: usize, predicates: &[Predicate]) -> Option<LiteralGroups> {
     let groups = binding_predicates(query, pattern, predicates)
@@ -635,6 +727,38 @@ fn regex_prefixes(pattern: &str) -> Option<Vec<Vec<u8>>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn statement_local_patterns_are_told_apart() {
+        let local = |source: &str| {
+            let q = QueryMatcher::compile(source, None).unwrap();
+            q.statement_local.clone()
+        };
+        // Module-rooted without anchors (DL503's shape), or rooted below.
+        assert_eq!(
+            local(
+                r#"(module (expression_statement (assignment left: (identifier) @s)) (#eq? @s "X.Y"))"#
+            ),
+            [true]
+        );
+        assert_eq!(
+            local(r#"((call function: (identifier) @f) (#eq? @f "a"))"#),
+            [true]
+        );
+        // Anchored, negated or quantified children of the module.
+        assert_eq!(
+            local(r#"(module . (expression_statement) @first)"#),
+            [false]
+        );
+        assert_eq!(local(r#"(module (comment)+ @c)"#), [false]);
+        assert_eq!(local(r#"(_ . (identifier) @i)"#), [false]);
+        // A sequence of siblings is not rooted in one node.
+        assert_eq!(local(r#"((comment) @c . (function_definition))"#), [false]);
+        let q = QueryMatcher::compile(r#"((string_content) @s (#eq? @s "a"))"#, None).unwrap();
+        assert_eq!(q.locating_literals(), Some(vec![&b"a"[..]]));
+        let q = QueryMatcher::compile(r#"((string_content) @s)"#, None).unwrap();
+        assert_eq!(q.locating_literals(), None);
+    }
 
     #[test]
     fn relaxed_regexes_drop_assertions_and_keep_the_rest() {
