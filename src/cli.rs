@@ -244,6 +244,15 @@ pub enum RulesCommand {
     },
     /// Print the JSON Schema of rule files (schema/rule.schema.json).
     Schema,
+    /// Write one Markdown page per rule, and an index, to DIR (the
+    /// repository's docs/rules is this output).
+    Docs {
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+        /// Also load the rule files in DIR (repeatable).
+        #[arg(long = "rules", value_name = "DIR")]
+        rules: Vec<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

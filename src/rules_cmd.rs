@@ -278,44 +278,41 @@ pub fn explain(rules: &RuleSet, code: &str) -> Result<String, String> {
                 )
             }
         })?;
-    let mut text = String::new();
-    let _ = writeln!(text, "# {} ({})\n", rule.name, rule.code);
-    let _ = writeln!(
-        text,
-        "Family: {} · Default severity: {} · Status: {} · Matcher: {} · Defined in {}\n",
-        rule.family.as_str(),
-        rule.severity,
-        rule.status.as_str(),
-        rule.matcher.kind(),
-        rule.file
+    Ok(rule.reference_markdown())
+}
+
+/// `rules docs DIR`: one Markdown page per rule (`DIR/DL201.md`, the text
+/// `explain` prints) and an index (`DIR/README.md`). The built-in pages
+/// are `docs/rules/`, which a test keeps equal to this output, and which
+/// SARIF's `helpUri` points at.
+pub fn write_docs(rules: &RuleSet, dir: &std::path::Path) -> std::io::Result<usize> {
+    std::fs::create_dir_all(dir)?;
+    let mut index = String::from(
+        "# Rule reference\n\nOne page per rule, generated from `rules/*.toml` by\n\
+         `distrolint rules docs docs/rules`; `distrolint explain CODE` prints the same page.\n\n\
+         | Code | Name | Family | Severity | Summary |\n|---|---|---|---|---|\n",
     );
-    let _ = writeln!(text, "{}.\n", rule.summary.trim_end_matches('.'));
-    match &rule.docs {
-        Some(docs) => {
-            let _ = writeln!(text, "{}", docs.trim());
-        }
-        None => {
-            if let Some(help) = &rule.help {
-                let _ = writeln!(text, "## Instead\n\n{help}");
-            }
-        }
+    let mut written = 0;
+    let mut sorted: Vec<&Rule> = rules.rules.iter().collect();
+    sorted.sort_by(|a, b| a.code.cmp(&b.code));
+    for rule in sorted {
+        std::fs::write(
+            dir.join(format!("{}.md", rule.code)),
+            rule.reference_markdown(),
+        )?;
+        let _ = writeln!(
+            index,
+            "| [{code}]({code}.md) | {} | {} | {} | {} |",
+            rule.name,
+            rule.family.as_str(),
+            rule.severity,
+            rule.summary.replace('|', "\\|"),
+            code = rule.code,
+        );
+        written += 1;
     }
-    if !rule.invalid.is_empty() || !rule.valid.is_empty() {
-        let _ = writeln!(text, "\n## Tested examples");
-        for (title, examples) in [
-            ("Fires on", &rule.invalid),
-            ("Stays silent on", &rule.valid),
-        ] {
-            for example in examples {
-                let _ = writeln!(
-                    text,
-                    "\n{title}:\n\n```python\n{}\n```",
-                    example.code.trim_end()
-                );
-            }
-        }
-    }
-    Ok(text)
+    std::fs::write(dir.join("README.md"), index)?;
+    Ok(written)
 }
 
 /// `rules schema`: the JSON Schema of rule files, generated from the serde
@@ -346,6 +343,18 @@ pub fn run(command: RulesCommand) -> miette::Result<CommandOutput> {
             text: schema(),
             status: 0,
         }),
+        RulesCommand::Docs { dir, rules } => {
+            let written = write_docs(&load(&rules)?, &dir).map_err(|e| {
+                miette::miette!("cannot write the rule pages to {}: {e}", dir.display())
+            })?;
+            Ok(CommandOutput {
+                text: format!(
+                    "wrote {written} rule pages and README.md to {}\n",
+                    dir.display()
+                ),
+                status: 0,
+            })
+        }
     }
 }
 

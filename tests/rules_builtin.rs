@@ -166,3 +166,40 @@ fn user_rules_cannot_take_a_built_in_code() {
         "{err}"
     );
 }
+
+/// `docs/rules/` is what `rules docs` writes for the built-in rules, page
+/// for page: a rule changed without regenerating its page fails here.
+#[test]
+fn the_rule_reference_in_docs_is_up_to_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = distrolint(&["rules", "docs", dir.path().to_str().unwrap()], dir.path());
+    assert!(output.status.success(), "{}", stdout(&output));
+    let committed = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules");
+    let names = |d: &std::path::Path| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(
+        names(dir.path()),
+        names(&committed),
+        "regenerate with `distrolint rules docs docs/rules`"
+    );
+    for name in names(dir.path()) {
+        let fresh = std::fs::read_to_string(dir.path().join(&name)).unwrap();
+        let old = std::fs::read_to_string(committed.join(&name)).unwrap();
+        assert!(
+            fresh == old,
+            "docs/rules/{name} is stale: regenerate with `distrolint rules docs docs/rules`"
+        );
+    }
+    // One page per built-in rule, and the index links each.
+    let index = std::fs::read_to_string(committed.join("README.md")).unwrap();
+    for rule in &builtin_rules().rules {
+        assert!(committed.join(format!("{}.md", rule.code)).is_file());
+        assert!(index.contains(&format!("[{code}]({code}.md)", code = rule.code)));
+    }
+}

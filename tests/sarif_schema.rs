@@ -98,6 +98,15 @@ fn assert_code_scanning_shape(document: &Value) {
         ] {
             assert!(rule.get(key).is_some(), "rule {} lacks {key}", rule["id"]);
         }
+        // Code scanning shows the Markdown help beside an alert: the rule's
+        // whole reference page, headed by its name and code.
+        let markdown = rule["help"]["markdown"].as_str().expect("help.markdown");
+        let heading = format!(
+            "# {} ({})",
+            rule["name"].as_str().unwrap(),
+            rule["id"].as_str().unwrap()
+        );
+        assert!(markdown.starts_with(&heading), "{markdown}");
     }
     let mut fingerprints = HashSet::new();
     for result in results(document) {

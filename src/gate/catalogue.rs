@@ -31,6 +31,8 @@ pub struct RuleInfo {
     pub explanation: String,
     /// The fix, in one paragraph.
     pub help: String,
+    /// The whole reference page, in Markdown (`explain`'s text).
+    pub markdown: String,
 }
 
 impl RuleInfo {
@@ -39,9 +41,9 @@ impl RuleInfo {
     pub fn help_uri(&self) -> Option<String> {
         let repository = option_env!("CARGO_PKG_REPOSITORY").filter(|r| !r.is_empty())?;
         Some(format!(
-            "{}/blob/main/docs/rules.md#{}",
+            "{}/blob/main/docs/rules/{}.md",
             repository.trim_end_matches('/'),
-            self.code.to_ascii_lowercase()
+            self.code
         ))
     }
 }
@@ -81,6 +83,7 @@ fn info(rule: &Rule) -> RuleInfo {
             .map(unwrap_paragraphs)
             .unwrap_or_else(|| rule.summary.clone()),
         help,
+        markdown: rule.reference_markdown(),
     }
 }
 

@@ -43,7 +43,7 @@ fn rule_object(rule: &RuleInfo) -> Value {
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": rule.explanation},
-        "help": {"text": rule.help},
+        "help": {"text": rule.help, "markdown": rule.markdown},
         "defaultConfiguration": {"level": level(rule.severity)},
         "properties": {"tags": [rule.family.as_str()]},
     });

@@ -171,6 +171,50 @@ impl Rule {
         self.file.starts_with("rules/")
     }
 
+    /// The rule's whole reference page in Markdown: what `explain` prints,
+    /// what `rules docs` writes and what SARIF viewers show as its help.
+    pub fn reference_markdown(&self) -> String {
+        use std::fmt::Write;
+        let mut text = String::new();
+        let _ = writeln!(text, "# {} ({})\n", self.name, self.code);
+        let _ = writeln!(
+            text,
+            "Family: {} · Default severity: {} · Status: {} · Matcher: {} · Defined in {}\n",
+            self.family.as_str(),
+            self.severity,
+            self.status.as_str(),
+            self.matcher.kind(),
+            self.file
+        );
+        let _ = writeln!(text, "{}.\n", self.summary.trim_end_matches('.'));
+        match &self.docs {
+            Some(docs) => {
+                let _ = writeln!(text, "{}", docs.trim());
+            }
+            None => {
+                if let Some(help) = &self.help {
+                    let _ = writeln!(text, "## Instead\n\n{help}");
+                }
+            }
+        }
+        if !self.invalid.is_empty() || !self.valid.is_empty() {
+            let _ = writeln!(text, "\n## Tested examples");
+            for (title, examples) in [
+                ("Fires on", &self.invalid),
+                ("Stays silent on", &self.valid),
+            ] {
+                for example in examples {
+                    let _ = writeln!(
+                        text,
+                        "\n{title}:\n\n```python\n{}\n```",
+                        example.code.trim_end()
+                    );
+                }
+            }
+        }
+        text
+    }
+
     /// A section of the documentation (`## Instead`), without its heading.
     pub fn docs_section(&self, heading: &str) -> Option<String> {
         let docs = self.docs.as_deref()?;
