@@ -51,6 +51,27 @@ pub fn exit_status(findings: &[finding::Finding], fail_on: FailOn) -> u8 {
 }
 
 /// The configuration's `exclude` and `app` as discovery applies them.
+/// One glibc malloc arena per analysis thread, and the main thread's.
+/// glibc gives threads up to eight arenas per core, and each keeps the
+/// pages its threads freed: with the walker's threads beside the analysis
+/// threads that made peak RSS on the benchmark venv 42.5 MiB on two
+/// threads, against 37.5 MiB with three arenas at the same speed. (Two
+/// arenas: 35 MiB, but one run in three took twice as long, its threads
+/// waiting on a shared arena's lock.)
+fn limit_malloc_arenas(threads: usize) {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        let arenas = i32::try_from(threads.max(1) + 1).unwrap_or(i32::MAX);
+        // SAFETY: mallopt only sets a malloc parameter; it is called before
+        // the scan starts its threads.
+        unsafe {
+            libc::mallopt(libc::M_ARENA_MAX, arenas);
+        }
+    }
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    let _ = threads;
+}
+
 fn discovery_options(settings: &CheckSettings) -> discovery::DiscoveryOptions {
     let gate = &settings.gate;
     let patterns = gate.exclude.clone();
@@ -79,6 +100,11 @@ pub fn check(settings: &CheckSettings) -> miette::Result<Outcome> {
         discovery: discovery_options(settings),
         dockerfile: settings.dockerfile.clone(),
     };
+    limit_malloc_arenas(
+        settings
+            .threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+    );
     let outcome = match settings.threads {
         Some(threads) => rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
