@@ -26,8 +26,10 @@
 //! Query rules add literals (see `rules::query`): a pattern can only match a
 //! file that contains a literal of each of its groups, because a node's text
 //! is a slice of the file; a pattern without literals makes every file a
-//! candidate. One automaton finds every query literal in one pass, for all
-//! queries at once.
+//! candidate. The first pass also looks for one literal group per pattern
+//! (its key: the group whose shortest literal is longest); only a file with
+//! a key pays for the exact pass over every query literal, and then for the
+//! patterns' regexes, relaxed to run on the whole file.
 //! Literals are compared on the file's bytes, which are its text for UTF-8
 //! and, for ASCII literals, for every ASCII-compatible encoding; a file that
 //! is not UTF-8 is a candidate whenever some literal is not ASCII.
