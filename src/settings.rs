@@ -99,7 +99,11 @@ impl CheckSettings {
                 rule_dirs.extend(user_dirs::configured(&file));
             }
         }
-        let rules = RuleSet::builtin_with_dirs(&rule_dirs).map_err(miette::Report::new)?;
+        let rules = if rule_dirs.is_empty() {
+            crate::python::rules::shared_builtin_rules().clone()
+        } else {
+            Arc::new(RuleSet::builtin_with_dirs(&rule_dirs).map_err(miette::Report::new)?)
+        };
         let known = catalogue(&rules);
         let cwd = std::env::current_dir()
             .map_err(|e| miette::miette!("cannot read the current directory: {e}"))?;
@@ -145,7 +149,7 @@ impl CheckSettings {
         }
 
         Ok(CheckSettings {
-            rules: Arc::new(rules),
+            rules,
             scope: args
                 .scope
                 .or(config.as_ref().and_then(|c| c.scope))

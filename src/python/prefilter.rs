@@ -94,10 +94,10 @@ struct Found {
 /// query needs of them.
 #[derive(Debug, Clone, Default)]
 struct QueryIndex {
-    /// Every distinct literal; `None` when there are none, or when the
-    /// automaton could not be built (then every query is a candidate).
-    automaton: Option<AhoCorasick>,
-    literals: usize,
+    /// Every distinct literal, each looked for only when a pattern asks
+    /// (a file usually has the key of one pattern, and its other groups are
+    /// settled by one or two searches).
+    literals: Vec<Vec<u8>>,
     /// Per query rule, per pattern: `None` for "any file", else groups of
     /// literal indices, one of each group needed.
     queries: Vec<Vec<Option<Vec<Vec<usize>>>>>,
@@ -195,11 +195,8 @@ impl Prefilter {
             index.queries.push(compiled);
         }
         index.non_ascii = literals.iter().any(|l| !l.is_ascii());
-        index.literals = literals.len();
-        if !literals.is_empty() {
-            index.automaton = AhoCorasick::new(&literals).ok();
-        }
         index.keys = key_literals(&index.queries, &literals);
+        index.literals = literals.iter().map(|l| l.to_vec()).collect();
         self.queries = index;
         self.first_pass = FirstPass::new(&self.words, &self.triggers, self.queries.keys.as_deref());
         self
@@ -209,19 +206,16 @@ impl Prefilter {
     /// `bytes`.
     pub fn query_candidates(&self, bytes: &[u8]) -> Vec<bool> {
         let index = &self.queries;
+        // Literals are compared on bytes: when some literal is not ASCII
+        // and the bytes are not UTF-8, the text may differ, and every
+        // literal counts as present.
         let undecodable = index.non_ascii && std::str::from_utf8(bytes).is_err();
-        let present = match &index.automaton {
-            Some(automaton) if !undecodable => {
-                let mut present = vec![false; index.literals];
-                for found in automaton.find_overlapping_iter(bytes) {
-                    present[found.pattern().as_usize()] = true;
-                }
-                Some(present)
-            }
-            Some(_) => None,
-            // No literals at all, or an automaton that failed to build.
-            None if index.literals == 0 => Some(Vec::new()),
-            None => None,
+        let known: Vec<std::cell::OnceCell<bool>> =
+            vec![std::cell::OnceCell::new(); index.literals.len()];
+        let present = |literal: usize| {
+            undecodable
+                || *known[literal]
+                    .get_or_init(|| memchr::memmem::find(bytes, &index.literals[literal]).is_some())
         };
         // Regexes run on text: on bytes that are not UTF-8 (the decoded
         // text differs) they are not tried.
@@ -237,11 +231,11 @@ impl Prefilter {
             .zip(&index.shapes)
             .map(|(patterns, shapes)| {
                 patterns.iter().zip(shapes).any(|(pattern, shapes)| {
-                    let literals_hold = match (pattern, &present) {
-                        (None, _) | (Some(_), None) => true,
-                        (Some(groups), Some(present)) => groups
+                    let literals_hold = match pattern {
+                        None => true,
+                        Some(groups) => groups
                             .iter()
-                            .all(|group| group.iter().any(|&literal| present[literal])),
+                            .all(|group| group.iter().any(|&literal| present(literal))),
                     };
                     literals_hold && shapes_hold(shapes)
                 })

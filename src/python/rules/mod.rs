@@ -32,7 +32,9 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
 pub use error::{InvalidRule, RuleError};
-pub use native::{builtin_rules, native_check, render_native, render_native_on, NativeCheck};
+pub use native::{
+    builtin_rules, native_check, render_native, render_native_on, shared_builtin_rules, NativeCheck,
+};
 pub use query::QueryMatcher;
 pub use spec::{
     ArgSpec, BaseFact, Conditions, ProgramState, ShellState, SubjectKind, SubjectState,

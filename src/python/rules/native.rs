@@ -10,7 +10,7 @@
 //! message (they belong to other parts of the program), and the rule file
 //! gives the rest.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use super::template::render;
 use super::{Case, RuleSet};
@@ -76,9 +76,19 @@ pub fn native_check(code: &str) -> Option<&'static NativeCheck> {
 /// part of the program and the test suite loads them, so failing here is a
 /// bug in distrolint, not a user error.
 pub fn builtin_rules() -> &'static RuleSet {
-    static BUILTIN: OnceLock<RuleSet> = OnceLock::new();
+    shared_builtin_rules()
+}
+
+/// The same rule set, to hold beside a user's rules: a check without rule
+/// directories uses it rather than compiling the files (and their queries)
+/// a second time.
+pub fn shared_builtin_rules() -> &'static Arc<RuleSet> {
+    static BUILTIN: OnceLock<Arc<RuleSet>> = OnceLock::new();
     BUILTIN.get_or_init(|| {
-        RuleSet::builtin().unwrap_or_else(|e| panic!("the built-in rule files do not load: {e}"))
+        Arc::new(
+            RuleSet::builtin()
+                .unwrap_or_else(|e| panic!("the built-in rule files do not load: {e}")),
+        )
     })
 }
 
