@@ -121,14 +121,18 @@ impl Distributions {
         Distributions { list, names }
     }
 
-    /// Every claimed file mapped to its distribution. When two distributions
-    /// claim one file (an upgrade that left a stale RECORD), the later
-    /// metadata path wins, which is deterministic if arbitrary.
-    pub fn file_owners(&self) -> HashMap<&Path, usize> {
+    /// Every claimed file mapped to its distribution, by the bytes of its
+    /// normalized path (the walk's paths are normalized the same way, so
+    /// equal bytes are equal paths, and bytes hash far faster than a `Path`,
+    /// which hashes component by component). When two distributions claim
+    /// one file (an upgrade that left a stale RECORD), the later metadata
+    /// path wins, which is deterministic if arbitrary.
+    pub fn file_owners(&self) -> HashMap<&[u8], usize> {
+        use std::os::unix::ffi::OsStrExt;
         let mut owners = HashMap::with_capacity(self.list.iter().map(|d| d.files.len()).sum());
         for (index, dist) in self.list.iter().enumerate() {
             for file in &dist.files {
-                owners.insert(file.as_path(), index);
+                owners.insert(file.as_os_str().as_bytes(), index);
             }
         }
         owners

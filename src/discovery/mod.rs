@@ -17,6 +17,7 @@ mod distributions;
 mod walk;
 
 use std::collections::{HashMap, HashSet};
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
@@ -318,18 +319,13 @@ pub fn discover_with(roots: &[PathBuf], options: &DiscoveryOptions) -> Discovery
 
     discovery.distributions =
         Distributions::read(&dist_info_dirs, &egg_infos, &mut discovery.problems);
-    let file_owner: HashMap<&Path, usize> = discovery.distributions.file_owners();
+    let file_owner: HashMap<&[u8], usize> = discovery.distributions.file_owners();
 
-    let tree_set: HashSet<&Path> = discovery
-        .package_trees
-        .iter()
-        .map(PathBuf::as_path)
-        .collect();
-    let venv_set: HashSet<&Path> = discovery
-        .virtualenvs
-        .iter()
-        .map(|v| v.path.as_path())
-        .collect();
+    // Few trees and venvs against many files: `starts_with` on each beats
+    // hashing every ancestor of every file.
+    let trees = &discovery.package_trees;
+    let venvs = &discovery.virtualenvs;
+    let below = |path: &Path, dir: &Path| path != dir && path.starts_with(dir);
     let cwd = std::env::current_dir().unwrap_or_default();
     // Each file is classified on its own, in parallel; `collect` keeps the
     // sorted order.
@@ -350,19 +346,23 @@ pub fn discover_with(roots: &[PathBuf], options: &DiscoveryOptions) -> Discovery
                     distribution: None,
                 };
             }
-            let package_tree = path
-                .ancestors()
-                .skip(1)
-                .find(|a| tree_set.contains(a))
-                .map(Path::to_path_buf);
-            let distribution = file_owner.get(path.as_path()).copied().or_else(|| {
-                package_tree
-                    .as_deref()
-                    .and_then(|tree| distributions.owner_by_top_level(tree, path))
-            });
+            // The nearest tree, should trees nest.
+            let package_tree = trees
+                .iter()
+                .filter(|tree| below(path, tree))
+                .max_by_key(|tree| tree.as_os_str().len())
+                .cloned();
+            let distribution = file_owner
+                .get(path.as_os_str().as_bytes())
+                .copied()
+                .or_else(|| {
+                    package_tree
+                        .as_deref()
+                        .and_then(|tree| distributions.owner_by_top_level(tree, path))
+                });
             // Everything in a virtualenv (its `bin/` scripts, `pyvenv.cfg`)
             // was installed, not written by the application.
-            let in_venv = path.ancestors().skip(1).any(|a| venv_set.contains(a));
+            let in_venv = venvs.iter().any(|venv| below(path, &venv.path));
             let origin = if package_tree.is_some() || distribution.is_some() || in_venv {
                 Origin::Package
             } else {
