@@ -10,6 +10,7 @@ pub mod bases_cmd;
 pub mod cli;
 pub mod discovery;
 pub mod dockerfile;
+pub mod dollar_names;
 pub mod elf;
 pub mod finding;
 pub mod gate;

@@ -484,36 +484,7 @@ fn builder_of(df: &Dockerfile, stages: &Stages, from: &str) -> Builder {
 /// `$NAME` and `${NAME}` replaced by the values in `env`; other variables
 /// are left as written.
 fn substitute(text: &str, env: &BTreeMap<String, String>) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(dollar) = rest.find('$') {
-        out.push_str(&rest[..dollar]);
-        let after = &rest[dollar + 1..];
-        let (name, consumed) = match after.strip_prefix('{') {
-            Some(inner) => match inner.find('}') {
-                Some(end) => (&inner[..end], end + 2),
-                None => ("", 0),
-            },
-            None => {
-                let end = after
-                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                    .unwrap_or(after.len());
-                (&after[..end], end)
-            }
-        };
-        match env.get(name) {
-            Some(value) if consumed > 0 => {
-                out.push_str(value);
-                rest = &after[consumed..];
-            }
-            _ => {
-                out.push('$');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+    crate::dollar_names::substitute(text, |name, _| env.get(name).map(String::as_str))
 }
 
 /// Where a RUN command installs packages or makes virtualenvs: the

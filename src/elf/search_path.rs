@@ -191,46 +191,16 @@ impl SearchContext {
     /// Replaces the dynamic string tokens; also says whether the result is
     /// anchored at `$ORIGIN` (and so is a path of the tree).
     fn substitute(&self, written: &str, origin: &str) -> (String, bool) {
-        let mut out = String::with_capacity(written.len() + origin.len());
         let mut starts_at_origin = false;
-        let mut rest = written;
-        while let Some(pos) = rest.find('$') {
-            out.push_str(&rest[..pos]);
-            let after = &rest[pos + 1..];
-            let (name, consumed) = if let Some(braced) = after.strip_prefix('{') {
-                match braced.find('}') {
-                    Some(end) => (&braced[..end], end + 2),
-                    None => ("", 0),
-                }
-            } else {
-                let end = after
-                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                    .unwrap_or(after.len());
-                (&after[..end], end)
-            };
-            let replacement = match name {
-                "ORIGIN" => {
-                    if out.is_empty() {
-                        starts_at_origin = true;
-                    }
-                    Some(origin)
-                }
-                "LIB" => Some(self.lib.as_str()),
-                "PLATFORM" => Some(self.platform.as_str()),
-                _ => None,
-            };
-            match replacement {
-                Some(value) if consumed > 0 => {
-                    out.push_str(value);
-                    rest = &after[consumed..];
-                }
-                _ => {
-                    out.push('$');
-                    rest = after;
-                }
+        let out = crate::dollar_names::substitute(written, |name, at_start| match name {
+            "ORIGIN" => {
+                starts_at_origin |= at_start;
+                Some(origin)
             }
-        }
-        out.push_str(rest);
+            "LIB" => Some(self.lib.as_str()),
+            "PLATFORM" => Some(self.platform.as_str()),
+            _ => None,
+        });
         (out, starts_at_origin)
     }
 }

@@ -171,25 +171,6 @@ impl QueryMatcher {
         &self.shapes
     }
 
-    /// Whether `text` may hold a match: some pattern whose every literal
-    /// group has a literal in `text`, and whose every shape matches it.
-    pub fn may_match(&self, text: &[u8]) -> bool {
-        self.requirements
-            .iter()
-            .zip(&self.shapes)
-            .any(|(requirement, shapes)| {
-                let literals = match requirement {
-                    None => true,
-                    Some(groups) => groups.iter().all(|literals| {
-                        literals
-                            .iter()
-                            .any(|l| memchr::memmem::find(text, l).is_some())
-                    }),
-                };
-                literals && shapes.iter().all(|shape| shape.is_match(text))
-            })
-    }
-
     /// Every match in `tree` (parsed from `text`), deduplicated by span.
     pub fn run(&self, tree: &Tree, text: &str) -> Vec<QueryHit> {
         let mut cursor = QueryCursor::new();
@@ -727,6 +708,16 @@ fn regex_prefixes(pattern: &str) -> Option<Vec<Vec<u8>>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::python::prefilter::Prefilter;
+
+    impl QueryMatcher {
+        /// What the rule set's prefilter says of this query alone.
+        fn may_match(&self, text: &[u8]) -> bool {
+            Prefilter::default()
+                .with_queries(&[(self.requirements(), self.shapes())])
+                .query_candidates(text)[0]
+        }
+    }
 
     #[test]
     fn statement_local_patterns_are_told_apart() {
