@@ -9,6 +9,7 @@
 //! DL301).
 
 use super::ir::{Call, Expr, Module, ScopeId};
+use super::reachability::Unreachable;
 use super::resolve::{shell_words, Callee, Resolver, Val};
 use super::rules::{
     render, ArgSpec, Callable, Case, ProgramState, RuleSet, ShellState, SubjectKind, SubjectState,
@@ -67,6 +68,7 @@ pub(super) fn check_module(
     path: &std::path::Path,
     ctx: &PythonContext<'_>,
     resolver: &Resolver<'_>,
+    unreachable: &Unreachable,
 ) -> Vec<Finding> {
     let callees: Vec<Callee> = module
         .calls
@@ -85,6 +87,9 @@ pub(super) fn check_module(
     }
     let mut findings = Vec::new();
     for (id, call) in module.calls.iter().enumerate() {
+        if unreachable.contains(call.span.start) {
+            continue;
+        }
         let checker = CallChecker {
             ctx,
             resolver,

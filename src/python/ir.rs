@@ -33,6 +33,26 @@ pub struct Module {
     /// Where each top-level statement starts, in order; empty when the
     /// parser did not say (the query rules then parse the whole file).
     pub statement_starts: Vec<u32>,
+    /// Every `if` and `elif`, for the code a test rules out on the base
+    /// (`if sys.platform == "win32":`); see `reachability`.
+    pub branches: Vec<Branch>,
+}
+
+/// One `if` or `elif` test and the code it chooses between.
+#[derive(Debug)]
+pub struct Branch {
+    pub scope: ScopeId,
+    pub test: Expr,
+    /// The statements run when the test is true.
+    pub then: Span,
+    /// The `elif` and `else` clauses after it, run when it is false.
+    pub otherwise: Option<Span>,
+}
+
+impl Span {
+    pub fn contains(&self, offset: u32) -> bool {
+        self.start <= offset && offset < self.end
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,6 +141,14 @@ pub struct Keyword {
     pub value: Expr,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Comparison {
+    Eq,
+    NotEq,
+    In,
+    NotIn,
+}
+
 #[derive(Debug, Clone)]
 pub enum Expr {
     Name {
@@ -152,6 +180,19 @@ pub enum Expr {
     None,
     /// List, tuple or set display.
     List(Vec<Expr>),
+    /// `left == right`, `left in (...)`, chained: `a == b != c`. Only
+    /// equality and membership, whose result follows from known strings;
+    /// any other comparison is `Other`.
+    Compare {
+        left: Box<Expr>,
+        rest: Vec<(Comparison, Expr)>,
+    },
+    /// `a and b and c` when `and`, else `a or b or c`.
+    BoolOp {
+        and: bool,
+        values: Vec<Expr>,
+    },
+    Not(Box<Expr>),
     /// Dict display; a `None` key is a `**mapping` entry.
     Dict(Vec<(Option<Expr>, Expr)>),
     Starred(Box<Expr>),

@@ -19,6 +19,7 @@ pub mod ir;
 pub mod parse;
 pub mod prefilter;
 mod queries;
+mod reachability;
 pub mod resolve;
 pub mod rules;
 pub mod source;
@@ -77,14 +78,23 @@ pub fn analyse_file(path: &Path, bytes: &[u8], ctx: &PythonContext<'_>) -> Vec<F
     let parsed = parse::parse(&source.text);
     let is_package = path.file_stem().is_some_and(|s| s == "__init__");
     let resolver = resolve::Resolver::new(&parsed.module, ctx.module_path.as_deref(), is_package);
-    let mut findings = check::check_module(&parsed.module, &source, path, ctx, &resolver);
+    let unreachable = reachability::Unreachable::find(&parsed.module, &resolver);
+    let resolver = resolver.without_bindings_in(&unreachable);
+    let mut findings =
+        check::check_module(&parsed.module, &source, path, ctx, &resolver, &unreachable);
     // The statements are known only from a clean parse; otherwise the
     // query rules parse the whole file.
     let statement_starts: &[u32] = match parsed.status {
         parse::Status::Clean => &parsed.module.statement_starts,
         _ => &[],
     };
-    findings.extend(queries::check_queries(&source, path, ctx, statement_starts));
+    findings.extend(queries::check_queries(
+        &source,
+        path,
+        ctx,
+        statement_starts,
+        &unreachable,
+    ));
     if let Some(finding) = parse_diagnostic(path, &source, &parsed.status, ctx) {
         findings.push(finding);
     }
@@ -174,8 +184,10 @@ mod tests {
             };
             let run = |module: &ir::Module| -> Vec<(u32, String, String)> {
                 let resolver = resolve::Resolver::new(module, ctx.module_path.as_deref(), false);
+                let unreachable = reachability::Unreachable::find(module, &resolver);
+                let resolver = resolver.without_bindings_in(&unreachable);
                 let mut found: Vec<_> =
-                    check::check_module(module, &source, &path, &ctx, &resolver)
+                    check::check_module(module, &source, &path, &ctx, &resolver, &unreachable)
                         .into_iter()
                         .map(|f| (f.location.map(|l| l.line).unwrap_or(0), f.code, f.message))
                         .collect();

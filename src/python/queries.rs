@@ -14,6 +14,7 @@ use std::path::Path;
 
 use tree_sitter::Parser;
 
+use super::reachability::Unreachable;
 use super::rules::query::{language, QueryHit};
 use super::rules::{render, Rule};
 use super::source::Source;
@@ -28,6 +29,7 @@ pub(super) fn check_queries(
     path: &Path,
     ctx: &PythonContext<'_>,
     statement_starts: &[u32],
+    unreachable: &Unreachable,
 ) -> Vec<Finding> {
     let text = source.text.as_ref();
     let candidates = ctx.rules.prefilter().query_candidates(text.as_bytes());
@@ -65,6 +67,9 @@ pub(super) fn check_queries(
     let mut findings = Vec::new();
     for (rule, query) in active {
         for hit in query.run(&tree, text) {
+            if unreachable.contains(hit.span.start as u32) {
+                continue;
+            }
             if let Some(finding) = finding(rule, &hit, source, path, ctx) {
                 findings.push(finding);
             }
@@ -235,13 +240,19 @@ mod tests {
         } else {
             &parsed.module.statement_starts
         };
-        let mut found: Vec<_> = check_queries(&source, Path::new("x.py"), &ctx, starts)
-            .into_iter()
-            .map(|f| {
-                let location = f.location.unwrap();
-                (location.line, location.column, f.code)
-            })
-            .collect();
+        let mut found: Vec<_> = check_queries(
+            &source,
+            Path::new("x.py"),
+            &ctx,
+            starts,
+            &Unreachable::default(),
+        )
+        .into_iter()
+        .map(|f| {
+            let location = f.location.unwrap();
+            (location.line, location.column, f.code)
+        })
+        .collect();
         found.sort();
         found
     }

@@ -21,7 +21,10 @@
 
 use std::collections::HashMap;
 
-use super::ir::{Binding, BindingKind, CallId, Expr, Import, Module, ScopeId, ScopeKind};
+use super::ir::{
+    Binding, BindingKind, CallId, Comparison, Expr, Import, Module, ScopeId, ScopeKind,
+};
+use super::reachability::Unreachable;
 
 const MAX_RESOLUTION_DEPTH: usize = 24;
 
@@ -373,19 +376,17 @@ impl<'m> Resolver<'m> {
             ),
             Expr::Starred(inner) => Val::Starred(Box::new(self.value_at(inner, scope, depth + 1))),
             Expr::Name { id, offset } => {
+                if let Some((value, binding_scope)) = self.assigned_value(id, scope, *offset) {
+                    return self.value_at(value, binding_scope, depth + 1);
+                }
                 let candidates = self.lookup(id, scope, *offset);
-                // Only a name bound once in its scope has one static value.
-                let [(binding_scope, binding)] = candidates.as_slice() else {
+                let [(_, binding)] = candidates.as_slice() else {
                     return Val::Unknown;
                 };
-                let bound_once = self.bindings(*binding_scope, id).len() == 1;
                 match &binding.kind {
-                    BindingKind::Assign(value) if bound_once => {
-                        self.value_at(value, *binding_scope, depth + 1)
-                    }
                     BindingKind::FromImport { .. } => {
                         match self.name_callee(id, scope, *offset, depth + 1) {
-                            Callee::Qualified(q) if q == "sys.executable" => Val::Interpreter,
+                            Callee::Qualified(q) => known_constant(&q),
                             _ => Val::Unknown,
                         }
                     }
@@ -393,12 +394,87 @@ impl<'m> Resolver<'m> {
                 }
             }
             Expr::Attribute { .. } => match self.callee_at(expr, scope, depth + 1) {
-                Callee::Qualified(q) if q == "sys.executable" => Val::Interpreter,
+                Callee::Qualified(q) => known_constant(&q),
                 _ => Val::Unknown,
             },
             Expr::Call(id) => self.call_value(*id, depth),
+            Expr::Compare { left, rest } => {
+                let mut left = self.value_at(left, scope, depth + 1);
+                let mut all_known = true;
+                for (op, right) in rest {
+                    let right = self.value_at(right, scope, depth + 1);
+                    match compare(*op, &left, &right) {
+                        // `a == b == c` is `a == b and b == c`.
+                        Some(false) => return Val::Bool(false),
+                        Some(true) => {}
+                        None => all_known = false,
+                    }
+                    left = right;
+                }
+                if all_known {
+                    Val::Bool(true)
+                } else {
+                    Val::Unknown
+                }
+            }
+            Expr::BoolOp { and, values } => {
+                // Python's own rule: the first operand that decides, else
+                // the last; its value, not just its truth.
+                let Some((last, decided_by)) = values.split_last() else {
+                    return Val::Unknown;
+                };
+                for value in decided_by {
+                    let value = self.value_at(value, scope, depth + 1);
+                    match value.truthy() {
+                        Some(truth) if truth != *and => return value,
+                        Some(_) => {}
+                        None => return Val::Unknown,
+                    }
+                }
+                self.value_at(last, scope, depth + 1)
+            }
+            Expr::Not(operand) => match self.value_at(operand, scope, depth + 1).truthy() {
+                Some(truth) => Val::Bool(!truth),
+                None => Val::Unknown,
+            },
             Expr::Other => Val::Unknown,
         }
+    }
+
+    /// The expression `id`, used at `offset` in `scope`, was assigned, with
+    /// the scope it is evaluated in; only for a name bound once in its
+    /// scope, which has one static value.
+    pub fn assigned_value(
+        &self,
+        id: &str,
+        scope: ScopeId,
+        offset: u32,
+    ) -> Option<(&'m Expr, ScopeId)> {
+        let candidates = self.lookup(id, scope, offset);
+        let [(binding_scope, binding)] = candidates.as_slice() else {
+            return None;
+        };
+        match &binding.kind {
+            BindingKind::Assign(value) if self.bindings(*binding_scope, id).len() == 1 => {
+                Some((value, *binding_scope))
+            }
+            _ => None,
+        }
+    }
+
+    /// The same resolver without the bindings made in code that never
+    /// runs: `if sys.platform == "win32": shell = True` binds nothing on
+    /// the base.
+    pub fn without_bindings_in(mut self, unreachable: &Unreachable) -> Self {
+        if unreachable.is_empty() {
+            return self;
+        }
+        for names in &mut self.by_name {
+            for bindings in names.values_mut() {
+                bindings.retain(|binding| !unreachable.contains(binding.offset));
+            }
+        }
+        self
     }
 
     /// Values of calls we can evaluate: `shlex.split("literal")`, and
@@ -407,19 +483,19 @@ impl<'m> Resolver<'m> {
         let Some(call) = self.module.calls.get(id) else {
             return Val::Unknown;
         };
-        // `"git status".split()`: whitespace splitting of a known string.
+        // A method of a known string: `"git status".split()`,
+        // `sys.platform.startswith("win")`.
         if let Expr::Attribute { value, attr } = &call.func {
-            if attr == "split" && call.args.is_empty() && call.keywords.is_empty() {
+            if call.keywords.is_empty() {
                 if let Val::Str { value, .. } = self.value_at(value, call.scope, depth + 1) {
-                    return Val::List(
-                        value
-                            .split_whitespace()
-                            .map(|w| Val::Str {
-                                value: w.to_string(),
-                                verbatim: false,
-                            })
-                            .collect(),
-                    );
+                    let args: Vec<Val> = call
+                        .args
+                        .iter()
+                        .map(|a| self.value_at(a, call.scope, depth + 1))
+                        .collect();
+                    if let Some(result) = string_method(&value, attr, &args) {
+                        return result;
+                    }
                 }
             }
         }
@@ -445,8 +521,99 @@ impl<'m> Resolver<'m> {
             },
             ("shutil.which", Some(program @ (Val::Str { .. } | Val::Interpreter))) => program,
             ("os.fspath" | "builtins.str", Some(Val::Interpreter)) => Val::Interpreter,
+            (name, None) => platform_text(PLATFORM_CALLS, name),
             _ => Val::Unknown,
         }
+    }
+}
+
+/// What the platform answers on every base distrolint knows, all Linux:
+/// there `sys.platform == "win32"` is false and the code it guards never
+/// runs (see `reachability`).
+pub const PLATFORM_VALUES: &[(&str, &str)] = &[("sys.platform", "linux"), ("os.name", "posix")];
+/// Calls without arguments that return the platform's name.
+pub const PLATFORM_CALLS: &[(&str, &str)] = &[("platform.system", "Linux")];
+
+/// Values every base image shares: its interpreter and its platform.
+fn known_constant(qualified: &str) -> Val {
+    if qualified == "sys.executable" {
+        return Val::Interpreter;
+    }
+    platform_text(PLATFORM_VALUES, qualified)
+}
+
+fn platform_text(table: &[(&str, &str)], qualified: &str) -> Val {
+    match table.iter().find(|(name, _)| *name == qualified) {
+        Some((_, value)) => Val::Str {
+            value: value.to_string(),
+            verbatim: false,
+        },
+        None => Val::Unknown,
+    }
+}
+
+/// `==`, `!=`, `in` and `not in` between values known well enough: two
+/// strings, or a string and a display of strings.
+fn compare(op: Comparison, left: &Val, right: &Val) -> Option<bool> {
+    let text = |val: &Val| match val {
+        Val::Str { value, .. } => Some(value.clone()),
+        _ => None,
+    };
+    let contains = || -> Option<bool> {
+        let needle = text(left)?;
+        match right {
+            Val::Str { value, .. } => Some(value.contains(&needle)),
+            Val::List(items) => {
+                let items: Option<Vec<String>> = items.iter().map(text).collect();
+                Some(items?.contains(&needle))
+            }
+            _ => None,
+        }
+    };
+    match op {
+        Comparison::Eq => Some(text(left)? == text(right)?),
+        Comparison::NotEq => Some(text(left)? != text(right)?),
+        Comparison::In => contains(),
+        Comparison::NotIn => contains().map(|found| !found),
+    }
+}
+
+/// The string methods a platform test uses, on a known string.
+fn string_method(value: &str, method: &str, args: &[Val]) -> Option<Val> {
+    let text = |value: String| Val::Str {
+        value,
+        verbatim: false,
+    };
+    // `startswith` takes one prefix or a tuple of them.
+    let affixes = || -> Option<Vec<String>> {
+        match args {
+            [Val::Str { value, .. }] => Some(vec![value.clone()]),
+            [Val::List(items)] => items
+                .iter()
+                .map(|item| match item {
+                    Val::Str { value, .. } => Some(value.clone()),
+                    _ => None,
+                })
+                .collect(),
+            _ => None,
+        }
+    };
+    match (method, args) {
+        ("split", []) => Some(Val::List(
+            value
+                .split_whitespace()
+                .map(|word| text(word.to_string()))
+                .collect(),
+        )),
+        ("lower" | "casefold", []) => Some(text(value.to_lowercase())),
+        ("upper", []) => Some(text(value.to_uppercase())),
+        ("startswith", _) => Some(Val::Bool(
+            affixes()?.iter().any(|a| value.starts_with(a.as_str())),
+        )),
+        ("endswith", _) => Some(Val::Bool(
+            affixes()?.iter().any(|a| value.ends_with(a.as_str())),
+        )),
+        _ => None,
     }
 }
 

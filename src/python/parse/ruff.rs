@@ -10,8 +10,8 @@ use ruff_text_size::Ranged;
 use super::common::{concat, keep, percent_prefix, spells};
 use super::{with_stack, Lowered, MAX_NESTING};
 use crate::python::ir::{
-    Binding, BindingKind, Call, CallId, Expr, Import, Keyword, Module, Scope, ScopeId, ScopeKind,
-    Span,
+    Binding, BindingKind, Branch, Call, CallId, Comparison, Expr, Import, Keyword, Module, Scope,
+    ScopeId, ScopeKind, Span,
 };
 
 /// Trees deeper than this are taken apart iteratively instead of dropped.
@@ -71,6 +71,7 @@ impl<'s> Lowering<'s> {
                 scopes: vec![Scope::new(ScopeKind::Module, None)],
                 calls: Vec::new(),
                 statement_starts: Vec::new(),
+                branches: Vec::new(),
             },
             scope: 0,
             handlers: 0,
@@ -203,11 +204,22 @@ impl<'s> Lowering<'s> {
                 self.body(&while_.orelse);
             }
             Stmt::If(if_) => {
-                self.visit(&if_.test);
+                let clauses = &if_.elif_else_clauses;
+                // What runs when the test at clause `i` fails: the clauses
+                // after it, up to the end of the whole statement.
+                let after = |i: usize| {
+                    clauses.get(i).map(|clause| Span {
+                        start: clause.range.start().into(),
+                        end: if_.range.end().into(),
+                    })
+                };
+                let test = self.value(&if_.test);
+                self.branch(test, &if_.body, after(0));
                 self.body(&if_.body);
-                for clause in &if_.elif_else_clauses {
+                for (i, clause) in clauses.iter().enumerate() {
                     if let Some(test) = &clause.test {
-                        self.visit(test);
+                        let test = self.value(test);
+                        self.branch(test, &clause.body, after(i + 1));
                     }
                     self.body(&clause.body);
                 }
@@ -337,6 +349,24 @@ impl<'s> Lowering<'s> {
         }
     }
 
+    fn branch(&mut self, test: Expr, body: &[Stmt], otherwise: Option<Span>) {
+        let (Some(first), Some(last)) = (body.first(), body.last()) else {
+            return;
+        };
+        if matches!(test, Expr::Other) {
+            return;
+        }
+        self.module.branches.push(Branch {
+            scope: self.scope,
+            test,
+            then: Span {
+                start: first.range().start().into(),
+                end: last.range().end().into(),
+            },
+            otherwise,
+        });
+    }
+
     /// Defaults and annotations are evaluated where the `def` is.
     fn parameters_outside(&mut self, params: &ast::Parameters) {
         for param in params.iter() {
@@ -427,8 +457,14 @@ impl<'s> Lowering<'s> {
         }
         let lowered = match expr {
             AstExpr::BoolOp(op) => {
-                self.exprs(&op.values, false);
-                Expr::Other
+                let values = self.exprs(&op.values, want);
+                if !want {
+                    return Expr::Other;
+                }
+                Expr::BoolOp {
+                    and: op.op == ast::BoolOp::And,
+                    values,
+                }
             }
             AstExpr::Named(named) => {
                 let value = self.value(&named.value);
@@ -453,6 +489,7 @@ impl<'s> Lowering<'s> {
                 let operand = self.expr(&unary.operand, want);
                 match (unary.op, operand) {
                     (ast::UnaryOp::Not, Expr::Bool(b)) => Expr::Bool(!b),
+                    (ast::UnaryOp::Not, operand) if want => Expr::Not(Box::new(operand)),
                     (ast::UnaryOp::USub, Expr::Int(i)) => Expr::Int(i.wrapping_neg()),
                     _ => Expr::Other,
                 }
@@ -522,9 +559,26 @@ impl<'s> Lowering<'s> {
                 Expr::Other
             }
             AstExpr::Compare(cmp) => {
-                self.visit(&cmp.left);
-                self.exprs(&cmp.comparators, false);
-                Expr::Other
+                let left = self.expr(&cmp.left, want);
+                let comparators = self.exprs(&cmp.comparators, want);
+                let ops: Option<Vec<Comparison>> = cmp
+                    .ops
+                    .iter()
+                    .map(|op| match op {
+                        ast::CmpOp::Eq => Some(Comparison::Eq),
+                        ast::CmpOp::NotEq => Some(Comparison::NotEq),
+                        ast::CmpOp::In => Some(Comparison::In),
+                        ast::CmpOp::NotIn => Some(Comparison::NotIn),
+                        _ => None,
+                    })
+                    .collect();
+                match ops {
+                    Some(ops) if want => Expr::Compare {
+                        left: Box::new(left),
+                        rest: ops.into_iter().zip(comparators).collect(),
+                    },
+                    _ => Expr::Other,
+                }
             }
             AstExpr::Call(call) => self.call(call),
             AstExpr::FString(fstring) => {

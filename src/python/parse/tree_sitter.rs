@@ -9,7 +9,8 @@ use tree_sitter::{Node, Parser};
 use super::common::{concat, keep, percent_prefix};
 use super::{with_stack, Lowered, MAX_NESTING};
 use crate::python::ir::{
-    Binding, BindingKind, Call, Expr, Import, Keyword, Module, Scope, ScopeId, ScopeKind, Span,
+    Binding, BindingKind, Branch, Call, Comparison, Expr, Import, Keyword, Module, Scope, ScopeId,
+    ScopeKind, Span,
 };
 
 pub(super) fn lower(text: &str) -> Lowered {
@@ -20,6 +21,7 @@ pub(super) fn lower(text: &str) -> Lowered {
             scopes: vec![Scope::new(ScopeKind::Module, None)],
             calls: Vec::new(),
             statement_starts: Vec::new(),
+            branches: Vec::new(),
         },
         first_error: Some(("tree-sitter could not parse the file".into(), 0)),
         clean: false,
@@ -286,8 +288,9 @@ impl<'s> Lowering<'s> {
                 }
             }
             "block" => self.block(node),
-            "if_statement" | "while_statement" | "elif_clause" | "else_clause"
-            | "finally_clause" | "match_statement" | "case_clause" => {
+            "if_statement" => self.if_statement(node),
+            "while_statement" | "elif_clause" | "else_clause" | "finally_clause"
+            | "match_statement" | "case_clause" => {
                 for child in named_children(node) {
                     match child.kind() {
                         "block" => self.block(child),
@@ -311,6 +314,53 @@ impl<'s> Lowering<'s> {
                     if child.kind() == "block" || child.kind().ends_with("_statement") {
                         self.stmt(child);
                     } else {
+                        self.expr(child);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Like ruff's lowering: a branch for the `if` and for each `elif`,
+    /// whose `otherwise` runs from the next clause to the statement's end.
+    fn if_statement(&mut self, node: Node<'_>) {
+        let end = node.end_byte() as u32;
+        let alternatives = field_children(node, "alternative");
+        let after = |i: usize| {
+            alternatives.get(i).map(|clause| Span {
+                start: clause.start_byte() as u32,
+                end,
+            })
+        };
+        let mut clauses = vec![(node, after(0))];
+        for (i, clause) in alternatives.iter().enumerate() {
+            clauses.push((*clause, after(i + 1)));
+        }
+        for (clause, otherwise) in clauses {
+            if let Some(condition) = clause.child_by_field_name("condition") {
+                let test = self.expr(condition);
+                let body = clause.child_by_field_name("consequence");
+                if let (Some(body), false) = (body, matches!(test, Expr::Other)) {
+                    self.module.branches.push(Branch {
+                        scope: self.scope,
+                        test,
+                        then: span(body),
+                        otherwise,
+                    });
+                }
+            }
+            // The clause's own children, minus the condition just lowered
+            // and the clauses lowered in this loop.
+            for child in named_children(clause) {
+                let is_condition = clause
+                    .child_by_field_name("condition")
+                    .is_some_and(|c| c.id() == child.id());
+                match child.kind() {
+                    "elif_clause" | "else_clause" => {}
+                    _ if is_condition => {}
+                    "block" => self.block(child),
+                    _ if child.kind().ends_with("_statement") => self.stmt(child),
+                    _ => {
                         self.expr(child);
                     }
                 }
@@ -636,8 +686,47 @@ impl<'s> Lowering<'s> {
             }
             "not_operator" => match node.child_by_field_name("argument").map(|a| self.expr(a)) {
                 Some(Expr::Bool(b)) => Expr::Bool(!b),
-                _ => Expr::Other,
+                Some(operand) => Expr::Not(Box::new(operand)),
+                None => Expr::Other,
             },
+            "boolean_operator" => {
+                let left = node.child_by_field_name("left").map(|l| self.expr(l));
+                let right = node.child_by_field_name("right").map(|r| self.expr(r));
+                let op = node.child_by_field_name("operator").map(|o| o.kind());
+                match (left, op, right) {
+                    (Some(left), Some(op @ ("and" | "or")), Some(right)) => Expr::BoolOp {
+                        and: op == "and",
+                        values: vec![left, right],
+                    },
+                    _ => Expr::Other,
+                }
+            }
+            "comparison_operator" => {
+                let operands: Vec<Node<'_>> = named_children(node)
+                    .into_iter()
+                    .filter(|child| child.kind() != "comment")
+                    .collect();
+                let operators = field_children(node, "operators");
+                let lowered: Vec<Expr> = operands.iter().map(|o| self.expr(*o)).collect();
+                let ops: Option<Vec<Comparison>> = operators
+                    .iter()
+                    .map(|op| match op.kind() {
+                        "==" => Some(Comparison::Eq),
+                        "!=" => Some(Comparison::NotEq),
+                        "in" => Some(Comparison::In),
+                        "not in" => Some(Comparison::NotIn),
+                        _ => None,
+                    })
+                    .collect();
+                let mut lowered = lowered.into_iter();
+                match (lowered.next(), ops) {
+                    (Some(left), Some(ops)) if ops.len() == lowered.len() => Expr::Compare {
+                        left: Box::new(left),
+                        rest: ops.into_iter().zip(lowered).collect(),
+                    },
+                    _ => Expr::Other,
+                }
+            }
             "unary_operator" => {
                 let operand = node.child_by_field_name("argument").map(|a| self.expr(a));
                 let op = node.child_by_field_name("operator").map(|o| self.text(o));

@@ -1,0 +1,120 @@
+//! Code that never runs on the base because a platform test rules it out:
+//! the body of `if sys.platform == "win32":`, the `else` of
+//! `if os.name == "posix":`, an `elif platform.system() == "Darwin":`.
+//! Libraries keep their Windows and macOS paths beside the Linux one
+//! (`os.system("")` to turn on ANSI colours in a Windows console,
+//! `ctypes.CDLL("kernel32")`), and reporting those would be noise on a
+//! Linux image.
+//!
+//! Only tests that read the platform (`sys.platform`, `os.name`,
+//! `platform.system()`, directly or through a name assigned once, such as
+//! `WINDOWS = sys.platform.startswith("win")`) prune anything. A test that
+//! is false for another reason (`if DEBUG:` with `DEBUG = False`) still
+//! counts as code that may run: such flags are set from outside the module.
+
+use std::collections::HashMap;
+
+use super::ir::{Expr, Module, ScopeId, Span};
+use super::resolve::{Callee, Resolver, PLATFORM_CALLS, PLATFORM_VALUES};
+
+/// How far a test is followed through names and calls.
+const MAX_DEPTH: usize = 16;
+
+/// The source ranges that never run on the base.
+#[derive(Debug, Default)]
+pub struct Unreachable {
+    spans: Vec<Span>,
+}
+
+impl Unreachable {
+    /// The branches of `module` that a platform test rules out on Linux.
+    pub fn find(module: &Module, resolver: &Resolver<'_>) -> Self {
+        let mut platform = PlatformReads {
+            resolver,
+            assigned: HashMap::new(),
+        };
+        let mut spans = Vec::new();
+        for branch in &module.branches {
+            if !platform.reads(&branch.test, branch.scope, 0) {
+                continue;
+            }
+            match resolver.value(&branch.test, branch.scope).truthy() {
+                Some(false) => spans.push(branch.then),
+                Some(true) => spans.extend(branch.otherwise),
+                None => {}
+            }
+        }
+        Unreachable { spans }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// Whether the code at byte `offset` never runs.
+    pub fn contains(&self, offset: u32) -> bool {
+        self.spans.iter().any(|span| span.contains(offset))
+    }
+}
+
+/// Which expressions depend on the platform.
+struct PlatformReads<'r, 'm> {
+    resolver: &'r Resolver<'m>,
+    /// The answer for each assigned value already followed, so that names
+    /// built from names are looked at once each.
+    assigned: HashMap<*const Expr, bool>,
+}
+
+impl PlatformReads<'_, '_> {
+    fn reads(&mut self, expr: &Expr, scope: ScopeId, depth: usize) -> bool {
+        if depth > MAX_DEPTH {
+            return false;
+        }
+        let resolver = self.resolver;
+        match expr {
+            Expr::Name { id, offset } => {
+                if is_platform_name(resolver.callee(expr, scope)) {
+                    return true;
+                }
+                let Some((value, value_scope)) = resolver.assigned_value(id, scope, *offset) else {
+                    return false;
+                };
+                let key: *const Expr = value;
+                if let Some(known) = self.assigned.get(&key) {
+                    return *known;
+                }
+                self.assigned.insert(key, false);
+                let reads = self.reads(value, value_scope, depth + 1);
+                self.assigned.insert(key, reads);
+                reads
+            }
+            Expr::Attribute { .. } => is_platform_name(resolver.callee(expr, scope)),
+            Expr::Call(id) => {
+                let Some(call) = resolver.module().calls.get(*id) else {
+                    return false;
+                };
+                match resolver.callee(&call.func, call.scope) {
+                    Callee::Qualified(name) if PLATFORM_CALLS.iter().any(|(n, _)| *n == name) => {
+                        true
+                    }
+                    // A method of the platform's string: `sys.platform.lower()`.
+                    _ => match &call.func {
+                        Expr::Attribute { value, .. } => self.reads(value, call.scope, depth + 1),
+                        _ => false,
+                    },
+                }
+            }
+            Expr::Compare { left, rest } => {
+                self.reads(left, scope, depth + 1)
+                    || rest.iter().any(|(_, e)| self.reads(e, scope, depth + 1))
+            }
+            Expr::BoolOp { values, .. } => values.iter().any(|e| self.reads(e, scope, depth + 1)),
+            Expr::Not(operand) => self.reads(operand, scope, depth + 1),
+            _ => false,
+        }
+    }
+}
+
+fn is_platform_name(callee: Callee) -> bool {
+    matches!(callee, Callee::Qualified(name) if PLATFORM_VALUES.iter().any(|(n, _)| *n == name))
+}
