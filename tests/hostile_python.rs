@@ -268,3 +268,54 @@ fn a_fifty_megabyte_module() {
         .unwrap_or_else(|| panic!("{findings:#?}"));
     assert_eq!(shell["line"], last_line as u64);
 }
+
+/// Names whose values are built from the name before, four times over on
+/// each of 40 lines: a list (`X2 = [X1, X1, X1, X1]`) and a platform test
+/// (`W2 = W1 == W1 == W1 == W1`). Followed naively, the value of the last
+/// name takes 4^40 steps and the check never ends; each assignment must be
+/// evaluated once. Nothing is timed: the watchdog only turns that hang into
+/// a failure.
+#[test]
+fn names_built_from_names_are_evaluated_once_each() {
+    const LINES: usize = 40;
+    let tree = tempfile::tempdir().unwrap();
+    let t = tree.path();
+    with_witness(t);
+    let mut lists = String::from("import subprocess\nX0 = 'ls'\n");
+    let mut tests = String::from("import os\nimport sys\nW0 = sys.platform == 'win32'\n");
+    for i in 1..=LINES {
+        let p = i - 1;
+        lists.push_str(&format!("X{i} = [X{p}, X{p}, X{p}, X{p}]\n"));
+        tests.push_str(&format!("W{i} = W{p} == W{p} == W{p} == W{p}\n"));
+    }
+    lists.push_str(&format!("subprocess.run(X{LINES})\n"));
+    tests.push_str(&format!("if W{LINES}:\n    os.system('ls')\n"));
+    write(t, "lists.py", lists.as_bytes());
+    write(t, "tests.py", tests.as_bytes());
+
+    let mut child = support::command(t, BASE)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run distrolint");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(300);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("the check did not end");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let run = support::read_run(t, child.wait_with_output().unwrap());
+    assert_witness(&run);
+    // The list is too big to know: the program it starts is unknown.
+    assert_eq!(run.codes("lists.py"), ["DL302"], "{:#?}", run.by_file);
+    // `False == False` is not a string comparison, so the test is unknown
+    // and the call may run: `ls` through a shell.
+    assert_eq!(
+        run.codes("tests.py"),
+        ["DL201", "DL301"],
+        "{:#?}",
+        run.by_file
+    );
+}

@@ -19,6 +19,7 @@
 //! resolved from string literals that spell them verbatim. That keeps the
 //! prefilter's promise: every name we resolve is written in the file.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use super::ir::{
@@ -27,6 +28,10 @@ use super::ir::{
 use super::reachability::Unreachable;
 
 const MAX_RESOLUTION_DEPTH: usize = 24;
+
+/// A list or dict value with more parts than this is unknown: built from
+/// names, a value can double in size at every line.
+const MAX_VALUE_PARTS: usize = 4096;
 
 /// Builtin functions that matter for resolution.
 const BUILTINS: &[&str] = &["getattr", "__import__", "str"];
@@ -90,12 +95,39 @@ impl Val {
     }
 }
 
+/// `val`, or unknown when it has more than [`MAX_VALUE_PARTS`] parts.
+fn bounded(val: Val) -> Val {
+    fn parts(val: &Val) -> usize {
+        match val {
+            Val::List(items) => 1 + items.iter().map(parts).sum::<usize>(),
+            Val::Dict(items) => {
+                1 + items
+                    .iter()
+                    .map(|(k, v)| k.as_ref().map_or(0, parts) + parts(v))
+                    .sum::<usize>()
+            }
+            Val::Starred(inner) => 1 + parts(inner),
+            _ => 1,
+        }
+    }
+    if parts(&val) > MAX_VALUE_PARTS {
+        Val::Unknown
+    } else {
+        val
+    }
+}
+
 pub struct Resolver<'m> {
     module: &'m Module,
     /// Per scope: each name's bindings in source order.
     by_name: Vec<HashMap<&'m str, Vec<&'m Binding>>>,
     /// The package relative imports are relative to, when known.
     package: Option<String>,
+    /// The value of each assignment whose value was asked for, by the
+    /// assigned expression: evaluated once, however many names lead to it
+    /// (`X2 = [X1, X1]` on every line would otherwise double the work per
+    /// line).
+    assigned: RefCell<HashMap<*const Expr, Val>>,
 }
 
 impl<'m> Resolver<'m> {
@@ -127,6 +159,7 @@ impl<'m> Resolver<'m> {
             module,
             by_name,
             package,
+            assigned: RefCell::default(),
         }
     }
 
@@ -357,13 +390,13 @@ impl<'m> Resolver<'m> {
             Expr::Number { is_zero } => Val::Number { is_zero: *is_zero },
             Expr::Bool(b) => Val::Bool(*b),
             Expr::None => Val::None,
-            Expr::List(items) => Val::List(
+            Expr::List(items) => bounded(Val::List(
                 items
                     .iter()
                     .map(|i| self.value_at(i, scope, depth + 1))
                     .collect(),
-            ),
-            Expr::Dict(items) => Val::Dict(
+            )),
+            Expr::Dict(items) => bounded(Val::Dict(
                 items
                     .iter()
                     .map(|(k, v)| {
@@ -373,11 +406,20 @@ impl<'m> Resolver<'m> {
                         )
                     })
                     .collect(),
-            ),
+            )),
             Expr::Starred(inner) => Val::Starred(Box::new(self.value_at(inner, scope, depth + 1))),
             Expr::Name { id, offset } => {
                 if let Some((value, binding_scope)) = self.assigned_value(id, scope, *offset) {
-                    return self.value_at(value, binding_scope, depth + 1);
+                    let key: *const Expr = value;
+                    if let Some(known) = self.assigned.borrow().get(&key) {
+                        return known.clone();
+                    }
+                    // A name reached again while its value is computed (a
+                    // cycle) is unknown.
+                    self.assigned.borrow_mut().insert(key, Val::Unknown);
+                    let known = self.value_at(value, binding_scope, depth + 1);
+                    self.assigned.borrow_mut().insert(key, known.clone());
+                    return known;
                 }
                 let candidates = self.lookup(id, scope, *offset);
                 let [(_, binding)] = candidates.as_slice() else {
@@ -469,6 +511,8 @@ impl<'m> Resolver<'m> {
         if unreachable.is_empty() {
             return self;
         }
+        // Values found with those bindings may differ without them.
+        self.assigned.get_mut().clear();
         for names in &mut self.by_name {
             for bindings in names.values_mut() {
                 bindings.retain(|binding| !unreachable.contains(binding.offset));
