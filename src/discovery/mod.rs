@@ -44,8 +44,9 @@ pub struct DiscoveredFile {
     /// Index into `Discovery::roots`.
     pub root: usize,
     pub origin: Origin,
-    /// The package tree the file is in, when it is in one.
-    pub package_tree: Option<PathBuf>,
+    /// The package tree the file is in, when it is in one: an index into
+    /// `Discovery::package_trees` (see [`Discovery::package_tree_of`]).
+    pub package_tree: Option<usize>,
     pub distribution: Option<usize>,
 }
 
@@ -81,7 +82,7 @@ impl Discovery {
         if let Some(index) = file.distribution {
             return Some(self.distributions.get(index).distribution.clone());
         }
-        let tree = file.package_tree.as_deref()?;
+        let tree = self.package_tree_of(file)?;
         let relative = file.path.strip_prefix(tree).ok()?;
         let first = relative.components().next()?.as_os_str().to_string_lossy();
         let name = first
@@ -94,6 +95,13 @@ impl Discovery {
             name,
             version: "unknown".to_string(),
         })
+    }
+
+    /// The package tree `file` is in, when it is in one.
+    pub fn package_tree_of(&self, file: &DiscoveredFile) -> Option<&Path> {
+        file.package_tree
+            .and_then(|index| self.package_trees.get(index))
+            .map(PathBuf::as_path)
     }
 
     /// The origin of a path the walk did not list as a file (a directory, a
@@ -117,9 +125,8 @@ impl Discovery {
     /// path below its package tree, or below the scanned root for the
     /// application. `None` when a component is not an identifier.
     pub fn module_path(&self, file: &DiscoveredFile) -> Option<String> {
-        let base = file
-            .package_tree
-            .as_deref()
+        let base = self
+            .package_tree_of(file)
             .or_else(|| self.roots.get(file.root).map(PathBuf::as_path))?;
         let relative = file.path.strip_prefix(base).ok()?;
         let mut parts: Vec<String> = relative
@@ -349,16 +356,16 @@ pub fn discover_with(roots: &[PathBuf], options: &DiscoveryOptions) -> Discovery
             // The nearest tree, should trees nest.
             let package_tree = trees
                 .iter()
-                .filter(|tree| below(path, tree))
-                .max_by_key(|tree| tree.as_os_str().len())
-                .cloned();
+                .enumerate()
+                .filter(|(_, tree)| below(path, tree))
+                .max_by_key(|(_, tree)| tree.as_os_str().len())
+                .map(|(index, _)| index);
             let distribution = file_owner
                 .get(path.as_os_str().as_bytes())
                 .copied()
                 .or_else(|| {
                     package_tree
-                        .as_deref()
-                        .and_then(|tree| distributions.owner_by_top_level(tree, path))
+                        .and_then(|index| distributions.owner_by_top_level(&trees[index], path))
                 });
             // Everything in a virtualenv (its `bin/` scripts, `pyvenv.cfg`)
             // was installed, not written by the application.
@@ -378,6 +385,7 @@ pub fn discover_with(roots: &[PathBuf], options: &DiscoveryOptions) -> Discovery
         })
         .collect();
     drop(file_owner);
+    discovery.distributions.forget_file_lists();
     discovery.files = files;
     discovery.symlinks.sort_by(|a, b| a.path.cmp(&b.path));
     discovery.symlinks.dedup_by(|a, b| a.path == b.path);
