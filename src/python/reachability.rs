@@ -20,7 +20,7 @@ use super::resolve::{Callee, Resolver, PLATFORM_CALLS, PLATFORM_VALUES};
 /// How far a test is followed through names and calls.
 const MAX_DEPTH: usize = 16;
 
-/// The source ranges that never run on the base.
+/// The source ranges that never run on the base, disjoint and in order.
 #[derive(Debug, Default)]
 pub struct Unreachable {
     spans: Vec<Span>,
@@ -44,7 +44,18 @@ impl Unreachable {
                 None => {}
             }
         }
-        Unreachable { spans }
+        // Branches nest, and an `elif` chain's `otherwise` ranges share
+        // their end: merged into disjoint ranges in order, a lookup is a
+        // binary search even in a file of thousands of platform tests.
+        spans.sort_by_key(|span| (span.start, span.end));
+        let mut merged: Vec<Span> = Vec::with_capacity(spans.len());
+        for span in spans {
+            match merged.last_mut() {
+                Some(last) if span.start <= last.end => last.end = last.end.max(span.end),
+                _ => merged.push(span),
+            }
+        }
+        Unreachable { spans: merged }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -53,7 +64,10 @@ impl Unreachable {
 
     /// Whether the code at byte `offset` never runs.
     pub fn contains(&self, offset: u32) -> bool {
-        self.spans.iter().any(|span| span.contains(offset))
+        // The last range starting at or before `offset` is the only one
+        // that can hold it.
+        let after = self.spans.partition_point(|span| span.start <= offset);
+        after > 0 && self.spans[after - 1].contains(offset)
     }
 }
 
@@ -117,4 +131,50 @@ impl PlatformReads<'_, '_> {
 
 fn is_platform_name(callee: Callee) -> bool {
     matches!(callee, Callee::Qualified(name) if PLATFORM_VALUES.iter().any(|(n, _)| *n == name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unreachable(spans: &[(u32, u32)]) -> Unreachable {
+        let module = Module::default();
+        let resolver = Resolver::new(&module, None, false);
+        let mut found = Unreachable::find(&module, &resolver);
+        found.spans = spans
+            .iter()
+            .map(|&(start, end)| Span { start, end })
+            .collect();
+        found
+    }
+
+    #[test]
+    fn nested_and_touching_ranges_merge_into_disjoint_ones() {
+        let python = "import sys\n\
+            if sys.platform == 'win32':\n    a()\n    if sys.platform == 'darwin':\n        b()\n\
+            elif sys.platform == 'cygwin':\n    c()\n\
+            else:\n    d()\n\
+            e()\n";
+        let parsed = crate::python::parse::parse(python);
+        let resolver = Resolver::new(&parsed.module, None, false);
+        let found = Unreachable::find(&parsed.module, &resolver);
+        let at = |text: &str| python.find(text).unwrap() as u32;
+        // `b()`'s range lies inside `a()`'s; `c()`'s is apart from both.
+        assert_eq!(found.spans.len(), 2, "{found:?}");
+        for dead in ["a()", "b()", "c()"] {
+            assert!(found.contains(at(dead)), "{dead} never runs");
+        }
+        for live in ["d()", "e()", "import sys"] {
+            assert!(!found.contains(at(live)), "{live} runs");
+        }
+    }
+
+    #[test]
+    fn a_lookup_finds_the_one_range_that_can_hold_the_offset() {
+        let found = unreachable(&[(10, 20), (30, 40)]);
+        let hits: Vec<u32> = (0..50).filter(|&o| found.contains(o)).collect();
+        let expected: Vec<u32> = (10..20).chain(30..40).collect();
+        assert_eq!(hits, expected);
+        assert!(!unreachable(&[]).contains(0));
+    }
 }
