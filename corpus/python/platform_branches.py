@@ -72,6 +72,14 @@ def bound_only_where_it_runs(code):
     subprocess.run([sys.executable, "-c", code], shell=use_shell)
 
 
+def conditional_expressions(name, code):
+    finder = "where" if os.name == "nt" else "which"
+    subprocess.run([finder, name])  # expect: DL301
+    subprocess.run(["py" if WINDOWS else sys.executable, "-c", code])
+    subprocess.run([sys.executable, "-c", code], shell=True if WINDOWS else False)
+    subprocess.run([sys.executable, "-c", code], shell=True if name else False)  # expect: DL202
+
+
 def not_about_the_platform(cmd, verbose):
     if DEBUG:
         os.system(cmd)  # expect: DL201

@@ -193,6 +193,12 @@ pub enum Expr {
         values: Vec<Expr>,
     },
     Not(Box<Expr>),
+    /// `then if test else otherwise`.
+    Conditional {
+        test: Box<Expr>,
+        then: Box<Expr>,
+        otherwise: Box<Expr>,
+    },
     /// Dict display; a `None` key is a `**mapping` entry.
     Dict(Vec<(Option<Expr>, Expr)>),
     Starred(Box<Expr>),

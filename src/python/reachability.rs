@@ -124,6 +124,13 @@ impl PlatformReads<'_, '_> {
             }
             Expr::BoolOp { values, .. } => values.iter().any(|e| self.reads(e, scope, depth + 1)),
             Expr::Not(operand) => self.reads(operand, scope, depth + 1),
+            Expr::Conditional {
+                test,
+                then,
+                otherwise,
+            } => [test, then, otherwise]
+                .into_iter()
+                .any(|e| self.reads(e, scope, depth + 1)),
             _ => false,
         }
     }

@@ -475,6 +475,15 @@ impl<'m> Resolver<'m> {
                 }
                 self.value_at(last, scope, depth + 1)
             }
+            Expr::Conditional {
+                test,
+                then,
+                otherwise,
+            } => match self.value_at(test, scope, depth + 1).truthy() {
+                Some(true) => self.value_at(then, scope, depth + 1),
+                Some(false) => self.value_at(otherwise, scope, depth + 1),
+                None => Val::Unknown,
+            },
             Expr::Not(operand) => match self.value_at(operand, scope, depth + 1).truthy() {
                 Some(truth) => Val::Bool(!truth),
                 None => Val::Unknown,

@@ -507,10 +507,17 @@ impl<'s> Lowering<'s> {
                 Expr::Other
             }
             AstExpr::If(if_) => {
-                self.visit(&if_.test);
-                self.visit(&if_.body);
-                self.visit(&if_.orelse);
-                Expr::Other
+                let test = self.expr(&if_.test, want);
+                let then = self.expr(&if_.body, want);
+                let otherwise = self.expr(&if_.orelse, want);
+                if !want {
+                    return Expr::Other;
+                }
+                Expr::Conditional {
+                    test: Box::new(test),
+                    then: Box::new(then),
+                    otherwise: Box::new(otherwise),
+                }
             }
             AstExpr::Dict(dict) => {
                 let items: Vec<(Option<Expr>, Expr)> = dict

@@ -689,6 +689,22 @@ impl<'s> Lowering<'s> {
                 Some(operand) => Expr::Not(Box::new(operand)),
                 None => Expr::Other,
             },
+            "conditional_expression" => {
+                // `then if test else otherwise`: the grammar names no fields.
+                let parts: Vec<Expr> = named_children(node)
+                    .into_iter()
+                    .filter(|child| child.kind() != "comment")
+                    .map(|child| self.expr(child))
+                    .collect();
+                match <[Expr; 3]>::try_from(parts) {
+                    Ok([then, test, otherwise]) => Expr::Conditional {
+                        test: Box::new(test),
+                        then: Box::new(then),
+                        otherwise: Box::new(otherwise),
+                    },
+                    Err(_) => Expr::Other,
+                }
+            }
             "boolean_operator" => {
                 let left = node.child_by_field_name("left").map(|l| self.expr(l));
                 let right = node.child_by_field_name("right").map(|r| self.expr(r));
