@@ -145,14 +145,12 @@ mod tests {
     use super::*;
 
     fn unreachable(spans: &[(u32, u32)]) -> Unreachable {
-        let module = Module::default();
-        let resolver = Resolver::new(&module, None, false);
-        let mut found = Unreachable::find(&module, &resolver);
-        found.spans = spans
-            .iter()
-            .map(|&(start, end)| Span { start, end })
-            .collect();
-        found
+        Unreachable {
+            spans: spans
+                .iter()
+                .map(|&(start, end)| Span { start, end })
+                .collect(),
+        }
     }
 
     #[test]

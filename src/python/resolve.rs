@@ -409,24 +409,12 @@ impl<'m> Resolver<'m> {
             )),
             Expr::Starred(inner) => Val::Starred(Box::new(self.value_at(inner, scope, depth + 1))),
             Expr::Name { id, offset } => {
-                if let Some((value, binding_scope)) = self.assigned_value(id, scope, *offset) {
-                    let key: *const Expr = value;
-                    if let Some(known) = self.assigned.borrow().get(&key) {
-                        return known.clone();
-                    }
-                    // A name reached again while its value is computed (a
-                    // cycle) is unknown.
-                    self.assigned.borrow_mut().insert(key, Val::Unknown);
-                    let known = self.value_at(value, binding_scope, depth + 1);
-                    self.assigned.borrow_mut().insert(key, known.clone());
-                    return known;
-                }
                 let candidates = self.lookup(id, scope, *offset);
-                let [(_, binding)] = candidates.as_slice() else {
-                    return Val::Unknown;
-                };
-                match &binding.kind {
-                    BindingKind::FromImport { .. } => {
+                if let Some((value, binding_scope)) = self.only_assignment(id, &candidates) {
+                    return self.assignment_value(value, binding_scope, depth);
+                }
+                match candidates.as_slice() {
+                    [(_, binding)] if matches!(binding.kind, BindingKind::FromImport { .. }) => {
                         match self.name_callee(id, scope, *offset, depth + 1) {
                             Callee::Qualified(q) => known_constant(&q),
                             _ => Val::Unknown,
@@ -501,16 +489,40 @@ impl<'m> Resolver<'m> {
         scope: ScopeId,
         offset: u32,
     ) -> Option<(&'m Expr, ScopeId)> {
-        let candidates = self.lookup(id, scope, offset);
-        let [(binding_scope, binding)] = candidates.as_slice() else {
-            return None;
-        };
-        match &binding.kind {
-            BindingKind::Assign(value) if self.bindings(*binding_scope, id).len() == 1 => {
-                Some((value, *binding_scope))
-            }
+        self.only_assignment(id, &self.lookup(id, scope, offset))
+    }
+
+    /// The assigned expression when `candidates` are one assignment and
+    /// `id` is bound once in its scope.
+    fn only_assignment(
+        &self,
+        id: &str,
+        candidates: &[(ScopeId, &'m Binding)],
+    ) -> Option<(&'m Expr, ScopeId)> {
+        match candidates {
+            [(binding_scope, binding)] => match &binding.kind {
+                BindingKind::Assign(value) if self.bindings(*binding_scope, id).len() == 1 => {
+                    Some((value, *binding_scope))
+                }
+                _ => None,
+            },
             _ => None,
         }
+    }
+
+    /// The value of an assigned expression, evaluated once however many
+    /// names lead to it.
+    fn assignment_value(&self, value: &'m Expr, scope: ScopeId, depth: usize) -> Val {
+        let key: *const Expr = value;
+        if let Some(known) = self.assigned.borrow().get(&key) {
+            return known.clone();
+        }
+        // A name reached again while its value is computed (a cycle) is
+        // unknown.
+        self.assigned.borrow_mut().insert(key, Val::Unknown);
+        let known = self.value_at(value, scope, depth + 1);
+        self.assigned.borrow_mut().insert(key, known.clone());
+        known
     }
 
     /// The same resolver without the bindings made in code that never

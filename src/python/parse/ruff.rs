@@ -568,6 +568,9 @@ impl<'s> Lowering<'s> {
             AstExpr::Compare(cmp) => {
                 let left = self.expr(&cmp.left, want);
                 let comparators = self.exprs(&cmp.comparators, want);
+                if !want {
+                    return Expr::Other;
+                }
                 let ops: Option<Vec<Comparison>> = cmp
                     .ops
                     .iter()
@@ -580,7 +583,7 @@ impl<'s> Lowering<'s> {
                     })
                     .collect();
                 match ops {
-                    Some(ops) if want => Expr::Compare {
+                    Some(ops) => Expr::Compare {
                         left: Box::new(left),
                         rest: ops.into_iter().zip(comparators).collect(),
                     },

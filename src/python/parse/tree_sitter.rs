@@ -111,6 +111,16 @@ fn named_children(node: Node<'_>) -> Vec<Node<'_>> {
     node.named_children(&mut cursor).collect()
 }
 
+/// The named children of an expression without fields of its own (a
+/// comparison's operands, a conditional's three parts), comments left out:
+/// a parenthesized expression may hold them between its lines.
+fn operands(node: Node<'_>) -> Vec<Node<'_>> {
+    named_children(node)
+        .into_iter()
+        .filter(|child| child.kind() != "comment")
+        .collect()
+}
+
 fn field_children<'t>(node: Node<'t>, field: &str) -> Vec<Node<'t>> {
     let mut cursor = node.walk();
     node.children_by_field_name(field, &mut cursor).collect()
@@ -337,7 +347,8 @@ impl<'s> Lowering<'s> {
             clauses.push((*clause, after(i + 1)));
         }
         for (clause, otherwise) in clauses {
-            if let Some(condition) = clause.child_by_field_name("condition") {
+            let condition = clause.child_by_field_name("condition");
+            if let Some(condition) = condition {
                 let test = self.expr(condition);
                 let body = clause.child_by_field_name("consequence");
                 if let (Some(body), false) = (body, matches!(test, Expr::Other)) {
@@ -352,9 +363,7 @@ impl<'s> Lowering<'s> {
             // The clause's own children, minus the condition just lowered
             // and the clauses lowered in this loop.
             for child in named_children(clause) {
-                let is_condition = clause
-                    .child_by_field_name("condition")
-                    .is_some_and(|c| c.id() == child.id());
+                let is_condition = condition.is_some_and(|c| c.id() == child.id());
                 match child.kind() {
                     "elif_clause" | "else_clause" => {}
                     _ if is_condition => {}
@@ -691,9 +700,8 @@ impl<'s> Lowering<'s> {
             },
             "conditional_expression" => {
                 // `then if test else otherwise`: the grammar names no fields.
-                let parts: Vec<Expr> = named_children(node)
+                let parts: Vec<Expr> = operands(node)
                     .into_iter()
-                    .filter(|child| child.kind() != "comment")
                     .map(|child| self.expr(child))
                     .collect();
                 match <[Expr; 3]>::try_from(parts) {
@@ -718,12 +726,8 @@ impl<'s> Lowering<'s> {
                 }
             }
             "comparison_operator" => {
-                let operands: Vec<Node<'_>> = named_children(node)
-                    .into_iter()
-                    .filter(|child| child.kind() != "comment")
-                    .collect();
                 let operators = field_children(node, "operators");
-                let lowered: Vec<Expr> = operands.iter().map(|o| self.expr(*o)).collect();
+                let lowered: Vec<Expr> = operands(node).into_iter().map(|o| self.expr(o)).collect();
                 let ops: Option<Vec<Comparison>> = operators
                     .iter()
                     .map(|op| match op.kind() {
