@@ -99,6 +99,7 @@ pub fn run(request: &ScanRequest) -> ScanOutcome {
     let mut scripts = Vec::new();
     let mut tree = ElfTree {
         roots: discovery.roots.clone(),
+        root_locations: discovery.root_locations.clone(),
         objects: Vec::new(),
         symlinks: discovery.symlinks.clone(),
     };

@@ -72,6 +72,11 @@ fn object(root: &str, spec: &Obj) -> ElfObject {
 fn tree(root: &str, objects: &[Obj], links: &[(&str, &str)]) -> ElfTree {
     ElfTree {
         roots: vec![PathBuf::from(root)],
+        // The fake absolute roots stand for where a tree really is.
+        root_locations: vec![PathBuf::from(root)]
+            .into_iter()
+            .filter(|r| r.is_absolute())
+            .collect(),
         objects: objects.iter().map(|o| object(root, o)).collect(),
         symlinks: links
             .iter()
@@ -216,6 +221,74 @@ fn a_scan_of_the_current_directory_resolves_relative_paths() {
         missing_names(&t, &base("python3-debian13")),
         ["libgone.so.1"]
     );
+}
+
+#[test]
+fn an_extension_directly_in_a_root_spelled_dot_finds_its_vendored_library() {
+    // `pip install -t .` puts pillow_heif's module at the top of the tree;
+    // its RPATH `$ORIGIN/pillow_heif.libs` must stay inside the tree when
+    // the root is `.` (an empty directory once normalised), not become
+    // `/pillow_heif.libs`.
+    let mut t = tree(
+        ".",
+        &[
+            Obj {
+                rpath: &["$ORIGIN/pillow_heif.libs"],
+                ..ext(
+                    "_pillow_heif.cpython-313-x86_64-linux-gnu.so",
+                    &["libheif-e72ea93c.so.1.23.6"],
+                )
+            },
+            Obj {
+                path: "pillow_heif.libs/libheif-e72ea93c.so.1.23.6",
+                soname: Some("libheif-e72ea93c.so.1.23.6"),
+                ..LIB
+            },
+        ],
+        &[],
+    );
+    t.roots = vec![PathBuf::from("")];
+    for o in &mut t.objects {
+        o.path = o.path.strip_prefix(".").unwrap().to_path_buf();
+    }
+    let findings = check_tree(&t, &base("python3-debian13"));
+    assert!(findings.is_empty(), "{}", dump(&findings));
+}
+
+#[test]
+fn an_absolute_runpath_is_matched_against_where_the_root_really_is() {
+    // The venv of `COPY --from=build /opt/venv /opt/venv`, scanned as `.`
+    // from inside it: the root's spelling is empty, its location is not.
+    let mut t = tree(
+        ".",
+        &[
+            Obj {
+                runpath: &["/opt/venv/lib"],
+                ..ext(
+                    "lib/python3.13/site-packages/pkg/_ext.cpython-313-x86_64-linux-gnu.so",
+                    &["libbundled.so.2"],
+                )
+            },
+            Obj {
+                path: "lib/libbundled.so.2",
+                soname: Some("libbundled.so.2"),
+                ..LIB
+            },
+        ],
+        &[],
+    );
+    t.roots = vec![PathBuf::from("")];
+    t.root_locations = vec![PathBuf::from("/opt/venv")];
+    for o in &mut t.objects {
+        o.path = o.path.strip_prefix(".").unwrap().to_path_buf();
+    }
+    let findings = check_tree(&t, &base("python3-debian13"));
+    assert!(findings.is_empty(), "{}", dump(&findings));
+    // Without a known location the same RUNPATH leads nowhere in the image.
+    t.root_locations.clear();
+    let findings = check_tree(&t, &base("python3-debian13"));
+    let codes: Vec<&str> = findings.iter().map(|f| f.code.as_str()).collect();
+    assert_eq!(codes, ["DL101", "DL106"], "{}", dump(&findings));
 }
 
 #[test]

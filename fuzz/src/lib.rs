@@ -110,6 +110,7 @@ pub fn elf_inspect(data: &[u8]) {
     }
     let tree = ElfTree {
         roots: vec![root],
+        root_locations: vec![],
         objects,
         symlinks,
     };
@@ -254,6 +255,7 @@ fn manifest_probe_tree() -> ElfTree {
     let program = info(&["libc.so.6"], &[], Some("/lib64/ld-linux-x86-64.so.2"));
     ElfTree {
         roots: vec![root.clone()],
+        root_locations: vec![],
         objects: vec![
             object(
                 root.join("pkg/_native.cpython-311-x86_64-linux-gnu.so"),

@@ -61,6 +61,9 @@ pub struct VirtualEnv {
 #[derive(Debug, Default)]
 pub struct Discovery {
     pub roots: Vec<PathBuf>,
+    /// Each root's absolute location, its links followed (the user named
+    /// them), so that every spelling of one root means the same place.
+    pub root_locations: Vec<PathBuf>,
     /// Regular files, sorted by path.
     pub files: Vec<DiscoveredFile>,
     pub symlinks: Vec<TreeSymlink>,
@@ -200,6 +203,14 @@ impl std::fmt::Debug for DiscoveryOptions {
     }
 }
 
+/// Where `root` is: canonical when it exists, else absolute and folded.
+fn location_of(root: &Path) -> PathBuf {
+    std::fs::canonicalize(root).unwrap_or_else(|_| {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        normalize_path(&cwd.join(root))
+    })
+}
+
 /// Walks every root with no configuration.
 pub fn discover(roots: &[PathBuf]) -> Discovery {
     discover_with(roots, &DiscoveryOptions::default())
@@ -211,6 +222,7 @@ pub fn discover(roots: &[PathBuf]) -> Discovery {
 pub fn discover_with(roots: &[PathBuf], options: &DiscoveryOptions) -> Discovery {
     let mut discovery = Discovery {
         roots: roots.iter().map(|r| normalize_path(r)).collect(),
+        root_locations: roots.iter().map(|r| location_of(r)).collect(),
         ..Default::default()
     };
     let mut regular: Vec<(PathBuf, usize)> = Vec::new();

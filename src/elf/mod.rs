@@ -59,6 +59,11 @@ pub struct TreeSymlink {
 #[derive(Debug, Clone, Default)]
 pub struct ElfTree {
     pub roots: Vec<PathBuf>,
+    /// Where each root really is on this machine (absolute, through the
+    /// links of its spelling), when known. An absolute RUNPATH that points
+    /// there points into the tree: a venv is copied to the path it was
+    /// built at. Empty when unknown.
+    pub root_locations: Vec<PathBuf>,
     pub objects: Vec<ElfObject>,
     pub symlinks: Vec<TreeSymlink>,
 }

@@ -147,7 +147,13 @@ impl SearchContext {
     /// Expands `written`, an entry of the search path of an object that lives
     /// in directory `origin` of scanned root `root`.
     pub fn expand(&self, fs: &TreeFs, written: &str, origin: &Path, root: usize) -> SearchEntry {
-        let origin_text = origin.to_string_lossy();
+        // A file directly in a root spelled `.` has an empty directory; as
+        // text that would turn `$ORIGIN/x.libs` into the absolute `/x.libs`.
+        let origin_text = if origin.as_os_str().is_empty() {
+            ".".into()
+        } else {
+            origin.to_string_lossy()
+        };
         let (expanded, starts_at_origin) = self.substitute(written, &origin_text);
         let (location, issue) = if starts_at_origin {
             let path = normalize_path(Path::new(&expanded));
@@ -169,13 +175,16 @@ impl SearchContext {
         }
     }
 
+    /// An absolute entry names a directory of the image. It is taken to be
+    /// in the tree when it is where a root really is on this machine (a
+    /// venv lives at the path it was built at), whatever the root's
+    /// spelling on the command line.
     fn classify_absolute(&self, fs: &TreeFs, dir: &str) -> (Option<Location>, Option<DirIssue>) {
         let dir = normalize(dir);
         if is_build_machine_dir(&dir) {
             return (None, Some(DirIssue::BuildMachine));
         }
-        let path = PathBuf::from(&dir);
-        if let Some(root) = fs.root_containing(&path) {
+        if let Some((root, path)) = fs.tree_path_of(Path::new(&dir)) {
             return (Some(Location::Tree { root, path }), None);
         }
         if self.is_image_library_dir(&dir) {

@@ -33,6 +33,7 @@ pub enum TreeHit {
 #[derive(Debug)]
 pub struct TreeFs {
     roots: Vec<PathBuf>,
+    locations: Vec<PathBuf>,
     objects: HashMap<PathBuf, usize>,
     links: HashMap<PathBuf, PathBuf>,
 }
@@ -51,8 +52,14 @@ impl TreeFs {
             .iter()
             .map(|l| (normalize_path(&l.path), l.target.clone()))
             .collect();
+        let locations = tree
+            .root_locations
+            .iter()
+            .map(|l| normalize_path(l))
+            .collect();
         TreeFs {
             roots,
+            locations,
             objects,
             links,
         }
@@ -63,9 +70,19 @@ impl TreeFs {
         self.roots.get(root).map(PathBuf::as_path)
     }
 
-    /// The scanned root that contains `path` (already normalised), if any.
-    pub fn root_containing(&self, path: &Path) -> Option<usize> {
-        self.roots.iter().position(|r| is_inside(path, r))
+    /// The tree path (as discovery spells it) of absolute directory `dir`,
+    /// when `dir` lies in a root's location on this machine.
+    pub fn tree_path_of(&self, dir: &Path) -> Option<(usize, PathBuf)> {
+        self.locations
+            .iter()
+            .enumerate()
+            .find_map(|(root, location)| {
+                if !location.is_absolute() {
+                    return None;
+                }
+                let below = dir.strip_prefix(location).ok()?;
+                Some((root, normalize_path(&self.roots[root].join(below))))
+            })
     }
 
     /// Resolves `path` (a path of the tree, as discovery spells paths) inside
@@ -233,6 +250,7 @@ mod tests {
     fn tree() -> ElfTree {
         ElfTree {
             roots: vec![PathBuf::from("/scan/site")],
+            root_locations: vec![],
             objects: vec![
                 object("/scan/site/pkg.libs/libfoo.so.1.2.3"),
                 object("/scan/site/pkg/x.so"),

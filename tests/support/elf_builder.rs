@@ -453,6 +453,7 @@ fn read_tree(root: &Path, spec: &TreeSpec) -> ElfTree {
     }
     ElfTree {
         roots: vec![root.to_path_buf()],
+        root_locations: vec![std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf())],
         objects,
         symlinks,
     }
