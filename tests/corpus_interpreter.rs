@@ -6,7 +6,6 @@
 mod support;
 
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -14,6 +13,7 @@ use distrolint::finding::{Finding, Severity};
 use distrolint::python::RuleSet;
 use distrolint::scan::{self, ScanRequest, Scope};
 use serde::Deserialize;
+use support::tree_files::{self, FileSpec, LinkSpec};
 use support::{base, dump};
 
 #[derive(Debug, Deserialize)]
@@ -33,22 +33,6 @@ struct Case {
 
 fn all() -> String {
     "all".into()
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct FileSpec {
-    path: String,
-    text: String,
-    #[serde(default)]
-    executable: bool,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct LinkSpec {
-    path: String,
-    target: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -99,22 +83,6 @@ impl Expect {
     }
 }
 
-fn build(case: &Case, root: &Path) {
-    for file in &case.file {
-        let path = root.join(&file.path);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(&path, &file.text).unwrap();
-        // Set here rather than trusted to the checkout, both ways.
-        let mode = if file.executable { 0o755 } else { 0o644 };
-        fs::set_permissions(&path, fs::Permissions::from_mode(mode)).unwrap();
-    }
-    for link in &case.link {
-        let path = root.join(&link.path);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::os::unix::fs::symlink(&link.target, &path).unwrap();
-    }
-}
-
 fn run_case(file: &Path) -> Vec<String> {
     let text = fs::read_to_string(file).unwrap();
     let case: Case = toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
@@ -126,7 +94,7 @@ fn run_case(file: &Path) -> Vec<String> {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("tree");
     fs::create_dir(&root).unwrap();
-    build(&case, &root);
+    tree_files::write(&root, &case.file, &case.link);
     let scope = match case.scope.as_str() {
         "app" => Scope::App,
         "deps" => Scope::Deps,

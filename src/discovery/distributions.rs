@@ -237,7 +237,9 @@ fn read_dist_info(dir: &Path, problems: &mut Vec<Finding>) -> DistributionInfo {
             }
             match first_csv_field(line) {
                 Some(field) if !field.is_empty() => {
-                    files.push(normalize_path(&tree.join(field)));
+                    files.push(normalize_path(
+                        &tree.join(&*record_row_below(&tree, &field)),
+                    ));
                 }
                 _ => bad_rows += 1,
             }
@@ -264,6 +266,16 @@ fn read_dist_info(dir: &Path, problems: &mut Vec<Finding>) -> DistributionInfo {
         wheel_tags,
         files,
         top_level: Vec::new(),
+    }
+}
+
+/// A RECORD row as a path below `tree`. pip's `-t` installs into a
+/// `lib/python` + `bin` layout and then moves both into the target, so its
+/// console scripts, recorded as `../../bin/NAME`, are at `TARGET/bin/NAME`.
+fn record_row_below<'a>(tree: &Path, row: &'a str) -> std::borrow::Cow<'a, str> {
+    match row.strip_prefix("../../bin/") {
+        Some(script) if super::is_pip_target(tree) => format!("bin/{script}").into(),
+        _ => std::borrow::Cow::Borrowed(row),
     }
 }
 

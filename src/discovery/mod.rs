@@ -12,6 +12,12 @@
 //! holding `*.dist-info` (what `pip install -t DIR` makes), and a virtualenv
 //! (a `pyvenv.cfg` beside `lib/pythonX.Y/site-packages`). Everything else is
 //! the application's own code.
+//!
+//! A `pip install -t DIR` target is often the project itself (`pip install
+//! -r requirements.txt -t .`, then `COPY` the directory into the image): its
+//! files that no distribution claims are the application's, not a nameless
+//! dependency's. In `site-packages` they are a package's, installed by some
+//! other means.
 
 mod distributions;
 mod walk;
@@ -78,12 +84,15 @@ pub struct Discovery {
 
 impl Discovery {
     /// Who owns a file: the distribution whose metadata claims it, or, for a
-    /// file in a package tree that no metadata claims, a distribution named
+    /// file in `site-packages` that no metadata claims, a distribution named
     /// after its top-level directory with an unknown version — never the
     /// application, which would put a dependency's finding under "your code".
     pub fn distribution_of(&self, file: &DiscoveredFile) -> Option<Distribution> {
         if let Some(index) = file.distribution {
             return Some(self.distributions.get(index).distribution.clone());
+        }
+        if file.origin == Origin::Application {
+            return None;
         }
         let tree = self.package_tree_of(file)?;
         let relative = file.path.strip_prefix(tree).ok()?;
@@ -200,6 +209,18 @@ impl std::fmt::Debug for DiscoveryOptions {
             .field("exclude", &self.exclude.is_some())
             .field("app", &self.app)
             .finish()
+    }
+}
+
+/// Whether package tree `dir` is a `pip install -t` target rather than an
+/// interpreter's own package directory (`site-packages`, `dist-packages`,
+/// or `lib/python` of `pip install --home`).
+pub fn is_pip_target(dir: &Path) -> bool {
+    let name = |p: &Path| p.file_name().and_then(|n| n.to_str()).map(str::to_owned);
+    match name(dir).as_deref() {
+        Some("site-packages") | Some("dist-packages") => false,
+        Some("python") => dir.parent().and_then(name).as_deref() != Some("lib"),
+        _ => true,
     }
 }
 
@@ -382,7 +403,12 @@ pub fn discover_with(roots: &[PathBuf], options: &DiscoveryOptions) -> Discovery
             // Everything in a virtualenv (its `bin/` scripts, `pyvenv.cfg`)
             // was installed, not written by the application.
             let in_venv = venvs.iter().any(|venv| below(path, &venv.path));
-            let origin = if package_tree.is_some() || distribution.is_some() || in_venv {
+            // What no RECORD claims in a `pip -t` target is the project's.
+            let unclaimed_in_target = distribution.is_none()
+                && !in_venv
+                && package_tree.is_some_and(|index| is_pip_target(&trees[index]));
+            let installed = package_tree.is_some() || distribution.is_some() || in_venv;
+            let origin = if installed && !unclaimed_in_target {
                 Origin::Package
             } else {
                 Origin::Application

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod elf_builder;
+pub mod tree_files;
 
 use std::path::Path;
 
