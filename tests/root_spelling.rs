@@ -386,29 +386,10 @@ fn two_roots_get_one_verdict_whatever_their_spelling() {
     }
 }
 
-/// The cache a fetch script names on its last line of stderr.
-fn fetched(script: &str, marker: &str) -> PathBuf {
-    let path = repo().join("scripts").join(script);
-    let output = Command::new(&path).output().expect("run the fetch script");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "{script} failed:\n{stderr}{}",
-        String::from_utf8_lossy(&output.stdout)
-    );
-    if let Some(dir) = stderr.lines().find_map(|line| {
-        line.strip_prefix(&format!("{marker}: ready in "))
-            .or_else(|| line.strip_prefix(&format!("{marker}: up to date in ")))
-    }) {
-        return PathBuf::from(dir.trim());
-    }
-    panic!("{script} did not name its cache:\n{stderr}");
-}
-
 #[test]
 fn the_real_world_trees_get_one_verdict_whatever_the_roots_spelling() {
-    let real = fetched("fetch-real-world.sh", "fetch-real-world");
-    let site = fetched("fetch-wagtail-site.sh", "fetch-wagtail-site");
+    let real = support::fetched("fetch-real-world.sh", "fetch-real-world");
+    let site = support::fetched("fetch-wagtail-site.sh", "fetch-wagtail-site");
     let trees = [
         (real.join("trees/cp311/site-packages"), "python3-debian12"),
         (real.join("trees/cp313/site-packages"), "python3-debian13"),

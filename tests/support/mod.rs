@@ -4,7 +4,8 @@
 pub mod elf_builder;
 pub mod tree_files;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use distrolint::base::BaseImage;
 use distrolint::finding::Finding;
@@ -46,4 +47,29 @@ pub fn dump(findings: &[Finding]) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Runs `scripts/SCRIPT` (a fetch script: cached, network only when cold)
+/// and returns the cache it names on stderr as `MARKER: ready in DIR` or
+/// `MARKER: up to date in DIR`. A fetch that fails fails the test: a skipped
+/// real-world test would look exactly like a passing one.
+pub fn fetched(script: &str, marker: &str) -> PathBuf {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scripts")
+        .join(script);
+    let output = Command::new(&path).output().expect("run the fetch script");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "{script} failed:\n{stderr}{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    stderr
+        .lines()
+        .find_map(|line| {
+            line.strip_prefix(&format!("{marker}: ready in "))
+                .or_else(|| line.strip_prefix(&format!("{marker}: up to date in ")))
+        })
+        .map(|dir| PathBuf::from(dir.trim()))
+        .unwrap_or_else(|| panic!("{script} did not name its cache:\n{stderr}"))
 }
