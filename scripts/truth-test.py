@@ -17,7 +17,9 @@ For each python base image (both by default):
    as well (cp311 on python3-debian13, cp313 on python3-debian12), in
    /opt/cpXYZ/site-packages behind a .pth file; on python3-debian12, trixie's
    libxml2 and libxslt as copied from a newer build stage, in
-   /opt/copied-from-trixie;
+   /opt/copied-from-trixie; and the Wagtail site whose requirements were
+   installed into it for the image's Python (scripts/fetch-wagtail-site.sh),
+   at /mysite, where its Dockerfile copies it;
 3. import every extension module for real under `chroot`, with the image's
    own Python (scripts/truth_probe.py), which also dlopens vendored libraries;
 4. run `distrolint check` on the same directories, with that base;
@@ -90,6 +92,7 @@ BASES = {
         "python": "3.11",
         "tag": "cp311",
         "extra": ["cp313"],
+        "site": "cp311",
         "copied": ["trixie"],
         # The same image with its zone data removed: what a base without
         # /usr/share/zoneinfo (Chainguard python) does, observable here.
@@ -100,6 +103,7 @@ BASES = {
         "python": "3.13",
         "tag": "cp313",
         "extra": ["cp311"],
+        "site": "cp313",
         "copied": [],
         "zoneinfo-variant": False,
     },
@@ -189,6 +193,20 @@ def fetch(cache):
     raise SetupError("fetch-real-world.sh did not say where its cache is")
 
 
+def fetch_site():
+    """The Wagtail site trees of fetch-wagtail-site.sh, by CPython tag."""
+    script = os.path.join(SCRIPTS, "fetch-wagtail-site.sh")
+    proc = run([script], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    sys.stderr.write(proc.stdout)
+    if proc.returncode != 0:
+        raise SetupError("fetch-wagtail-site.sh failed (exit %d)" % proc.returncode)
+    for line in proc.stdout.splitlines():
+        for marker in ("ready in ", "up to date in "):
+            if line.startswith("fetch-wagtail-site: " + marker):
+                return os.path.join(line.split(marker, 1)[1].strip(), "trees")
+    raise SetupError("fetch-wagtail-site.sh did not say where its cache is")
+
+
 def build_rootfs(base, rootfs):
     proc = run([os.path.join(SCRIPTS, "build-rootfs.sh"), base, rootfs])
     if proc.returncode != 0:
@@ -210,14 +228,18 @@ def unpack_deb(deb, rootfs):
         raise SetupError("cannot unpack " + deb)
 
 
-def populate(base, rootfs, cache):
+def populate(base, rootfs, cache, sites):
     """Puts the real-world inputs into the image; returns the directories to
     probe and scan, as paths inside the image."""
     facts = BASES[base]
+    # Where `COPY --from=build /mysite /mysite` leaves the site; the probe
+    # imports its modules with /mysite first on sys.path, as
+    # `python manage.py` run from WORKDIR /mysite does.
+    copy_tree(os.path.join(sites, facts["site"], "mysite"), rootfs + "/mysite")
     trees = os.path.join(cache, "trees")
     local = "/usr/local/lib/python%s/dist-packages" % facts["python"]
     copy_tree(os.path.join(trees, facts["tag"], "site-packages"), rootfs + local)
-    dirs = [local]
+    dirs = [local, "/mysite"]
 
     debs = os.path.join(cache, "debs", facts["suite"])
     names = sorted(n for n in os.listdir(debs) if n.endswith(".deb"))
@@ -531,7 +553,7 @@ def find_distrolint(given):
     return built
 
 
-def test_base(base, args, distrolint, cache, timer):
+def test_base(base, args, distrolint, cache, sites, timer):
     work = tempfile.mkdtemp(prefix="distrolint-truth-%s-" % base)
     rootfs = os.path.join(work, "rootfs")
     try:
@@ -548,7 +570,7 @@ def test_base(base, args, distrolint, cache, timer):
                 "%s: without zoneinfo" % base,
                 test_without_zoneinfo, base, rootfs, work, distrolint, cache,
             )
-        dirs = timer.measure("%s: add packages" % base, populate, base, rootfs, cache)
+        dirs = timer.measure("%s: add packages" % base, populate, base, rootfs, cache, sites)
         probed = timer.measure("%s: probe (chroot)" % base, probe, rootfs, dirs)
         report = timer.measure(
             "%s: distrolint check" % base, scan, distrolint, rootfs, dirs, base_args(base, manifest)
@@ -660,9 +682,10 @@ def main():
     rows = []
     try:
         cache = timer.measure("fetch real-world inputs", fetch, args.cache)
+        sites = timer.measure("fetch the Wagtail site", fetch_site)
         distrolint = timer.measure("build distrolint", find_distrolint, args.distrolint)
         for base in args.base or sorted(BASES):
-            rows += test_base(base, args, distrolint, cache, timer)
+            rows += test_base(base, args, distrolint, cache, sites, timer)
     except SetupError as e:
         log("could not run: %s" % e)
         return 2

@@ -4,7 +4,8 @@
 //!
 //! `scripts/truth-test.py` rebuilds the python3-debian12 and python3-debian13
 //! root filesystems from Debian packages, puts the real-world wheels and
-//! Debian packages into them, imports every extension for real under chroot,
+//! Debian packages into them (and, at /mysite, the Wagtail site with its
+//! requirements installed into it for the image's Python), imports every extension for real under chroot,
 //! runs the cases of `tests/data/truth-runtime/` there, and compares file by
 //! file with `distrolint check` against the built-in manifests; the zoneinfo
 //! cases also run on python3-debian12 without /usr/share/zoneinfo, judged
