@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the fuzz targets and runs each for a fixed time, starting from the
-# seeds tests/hostile_fuzz_replay.rs defines. This is what .ci/run calls;
+# seeds tests/hostile/fuzz_replay.rs defines. This is what .ci/run calls;
 # docs/fuzzing.md says how to run the targets for hours instead.
 #
 #   fuzz/run.sh                  every target, FUZZ_SECONDS (20) each
@@ -29,9 +29,9 @@ if [ ${#targets[@]} -eq 0 ]; then
     read -r -a targets <<< "$(echo $all_targets)"
 fi
 
-echo "-- seeds (tests/hostile_fuzz_replay.rs)"
-DISTROLINT_FUZZ_SEEDS="$PWD/fuzz/corpus" cargo test --quiet --test hostile_fuzz_replay \
-    -- --ignored --exact write_fuzz_seeds >/dev/null
+echo "-- seeds (tests/hostile/fuzz_replay.rs)"
+DISTROLINT_FUZZ_SEEDS="$PWD/fuzz/corpus" cargo test --quiet --test hostile \
+    -- --ignored --exact fuzz_replay::write_fuzz_seeds >/dev/null
 
 echo "-- build (profile $profile, $triple)"
 # The versions the main build uses, plus what the fuzz crate adds.
@@ -87,6 +87,6 @@ done
 
 if [ ${#failed[@]} -gt 0 ]; then
     echo "fuzzing found crashes in: ${failed[*]} (inputs in fuzz/artifacts/; logs beside them)" >&2
-    echo "add each input to REGRESSIONS in tests/hostile_fuzz_replay.rs with its fix" >&2
+    echo "add each input to REGRESSIONS in tests/hostile/fuzz_replay.rs with its fix" >&2
     exit 1
 fi

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the Wagtail site of the pip-install-into-the-project scenario
-# (tests/wagtail_site.rs, corpus/sites/wagtail/): `wagtail start mysite`,
+# (tests/real_world/wagtail_site.rs, corpus/sites/wagtail/): `wagtail start mysite`,
 # then the site's requirements installed with `pip install -t .` for each
 # Python a target base runs, as the build stage of the team's Dockerfile
 # would leave /mysite before `COPY --from=build /mysite /mysite`.

@@ -2,7 +2,7 @@
 //! a repository it does not control, taking arbitrary bytes.
 //!
 //! The libFuzzer targets in `fuzz_targets/` are one-line wrappers around
-//! these functions, and `tests/hostile_fuzz_replay.rs` includes this file
+//! these functions, and `tests/hostile/fuzz_replay.rs` includes this file
 //! with `#[path]` to run the same functions over the seeds, the crashes
 //! found so far and mutated seeds on the stable toolchain without libFuzzer.
 //! A harness passes when it returns: every input must end in a value or an

@@ -13,7 +13,7 @@
 //! survives line shifts, so code scanning can track an alert across edits.
 //! Columns are counted in Unicode code points, as the findings count them.
 //! The output is validated against the SARIF 2.1.0 schema in
-//! `tests/sarif_schema.rs`.
+//! `tests/cli/sarif_schema.rs`.
 
 use std::io::{self, Write};
 

@@ -2,6 +2,9 @@
 #![allow(dead_code)]
 
 pub mod elf_builder;
+pub mod hostile;
+pub mod python;
+pub mod rules;
 pub mod tree_files;
 
 use std::path::{Path, PathBuf};

@@ -3,8 +3,7 @@
 //! tested with `rules test`, and loaded with `check --rules DIR` — no
 //! rebuild — where both fire on the guide's sample.
 
-#[path = "rules_support.rs"]
-mod support;
+use crate::support::rules as support;
 
 use serde_json::Value;
 use support::{distrolint, guide_files, guide_project, stdout};

@@ -10,8 +10,7 @@
 //! relative imports) and `# distrolint-corpus: installed=tzdata,django` (the
 //! distributions installed beside it).
 
-#[path = "python_support.rs"]
-mod support;
+use crate::support::python as support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

@@ -9,8 +9,7 @@
 //! Every file is made in the test, by `cc` and byte patches or written by
 //! hand (`HandElf`); nothing binary is committed.
 
-#[path = "hostile_support.rs"]
-mod support;
+use crate::support::hostile as support;
 
 use std::path::Path;
 

@@ -5,8 +5,7 @@
 //! executes or imports nothing it scans (docs/fuzzing.md, "What a check
 //! touches").
 
-#[path = "hostile_support.rs"]
-mod support;
+use crate::support::hostile as support;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

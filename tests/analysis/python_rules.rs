@@ -2,8 +2,7 @@
 //! program by writing a rule file, with no Rust and no rebuild; mistakes in
 //! a rule file are load errors that say where.
 
-#[path = "python_support.rs"]
-mod support;
+use crate::support::python as support;
 
 use distrolint::python::{may_match, RuleError, RuleSet};
 

@@ -6,8 +6,7 @@
 //! status stays 0 or 1 — a stack overflow would kill the process, which is
 //! why these run the binary and not the library.
 
-#[path = "hostile_support.rs"]
-mod support;
+use crate::support::hostile as support;
 
 use std::path::Path;
 

@@ -10,10 +10,9 @@
 //! `.ci/run`) writes the same seeds as libFuzzer corpora, so there is one
 //! definition of them.
 
-#[path = "../fuzz/src/lib.rs"]
+#[path = "../../fuzz/src/lib.rs"]
 mod harness;
-#[path = "hostile_support.rs"]
-mod support;
+use crate::support::hostile as support;
 
 use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};

@@ -2,8 +2,7 @@
 //! answer each image gives when the code runs there (see
 //! `../shared/reference/distroless-images.md`, "How things fail there").
 
-#[path = "python_support.rs"]
-mod support;
+use crate::support::python as support;
 
 use std::process::Command;
 

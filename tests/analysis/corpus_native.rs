@@ -2,7 +2,7 @@
 //! finding must appear, and no finding may appear that the case does not
 //! expect. The format is described in `corpus/native/README.md`.
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::path::{Path, PathBuf};

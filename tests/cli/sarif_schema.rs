@@ -4,7 +4,7 @@
 //! what code scanning needs beyond the schema — every rule in the driver,
 //! repository-relative URIs, 1-based regions, unique fingerprints.
 
-mod support;
+use crate::support;
 
 use std::collections::HashSet;
 use std::path::Path;

@@ -5,8 +5,7 @@
 //! To refresh it: `cargo run -- rules schema > schema/rule.schema.json`, or
 //! run this test with DISTROLINT_UPDATE_SCHEMA=1.
 
-#[path = "rules_support.rs"]
-mod support;
+use crate::support::rules as support;
 
 use std::path::Path;
 

@@ -2,8 +2,7 @@
 //! documented in the guide's sections, sits in its family's code range, and
 //! the commands show it.
 
-#[path = "rules_support.rs"]
-mod support;
+use crate::support::rules as support;
 
 use distrolint::base;
 use distrolint::finding::Family;

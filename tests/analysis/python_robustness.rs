@@ -2,8 +2,7 @@
 //! diagnostic, never a panic or a stack overflow — including on a worker
 //! thread with the 2 MiB stack a thread pool gives by default.
 
-#[path = "python_support.rs"]
-mod support;
+use crate::support::python as support;
 
 use distrolint::finding::{Family, Finding};
 use distrolint::python::{may_match, RuleSet};

@@ -43,7 +43,7 @@ fn every_extension_and_run_time_case_behaves_as_distrolint_says_on_both_python_b
     assert!(
         running_as_root(),
         "the truth test needs root: it builds root filesystems and imports under chroot \
-         (run `cargo test --test truth` as root)"
+         (run `cargo test --test real_world truth::` as root)"
     );
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/truth-test.py");
     let output = Command::new("python3")
@@ -88,6 +88,6 @@ fn every_extension_and_run_time_case_behaves_as_distrolint_says_on_both_python_b
             "no result for {part}:\n{stdout}"
         );
     }
-    // The table and timings, for `cargo test --test truth -- --nocapture`.
+    // The table and timings, for `cargo test --test real_world truth:: -- --nocapture`.
     println!("{stdout}");
 }

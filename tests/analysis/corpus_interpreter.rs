@@ -3,7 +3,7 @@
 //! does not expect. The format is described in
 //! `corpus/interpreter/README.md`.
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::path::{Path, PathBuf};

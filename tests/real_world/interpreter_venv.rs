@@ -3,7 +3,7 @@
 //! network), scanned against real bases. Skipped, with a message, where
 //! the machine has no Python with venv and pip.
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::path::{Path, PathBuf};

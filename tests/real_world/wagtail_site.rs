@@ -13,7 +13,7 @@
 //! list cannot drop one unnoticed. The truth test imports the same trees in
 //! the rebuilt python3-debian12 and python3-debian13 images.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -255,7 +255,7 @@ fn the_wagtail_site_gets_exactly_its_expected_findings_under_each_dockerfile() {
             by_code.join(", ")
         ));
     }
-    // For `cargo test --test wagtail_site -- --nocapture`.
+    // For `cargo test --test real_world packages:: wagtail_site:: -- --nocapture`.
     println!("{}", table.join("\n"));
     assert!(
         problems.is_empty(),

@@ -12,7 +12,7 @@
 //! trees: the pinned wheels and Debian packages, and the Wagtail site with
 //! its requirements installed into the project.
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::path::{Path, PathBuf};

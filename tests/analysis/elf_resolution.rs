@@ -1,7 +1,7 @@
 //! The loader simulation: where each needed library is found, and what is
 //! reported when it is not.
 
-mod support;
+use crate::support;
 
 use distrolint::elf::check_tree;
 use distrolint::finding::Severity;

@@ -1,7 +1,7 @@
 //! Objects the image's loader or Python refuses: symbol versions, C library,
 //! architecture, Python ABI, and bases with no loader or no Python.
 
-mod support;
+use crate::support;
 
 use distrolint::elf::check_tree;
 use distrolint::finding::Severity;

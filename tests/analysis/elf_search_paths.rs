@@ -3,7 +3,7 @@
 //! directories, links into the image): checked on hand-written `ElfInfo`s,
 //! which is what discovery hands over.
 
-mod support;
+use crate::support;
 
 use std::path::PathBuf;
 

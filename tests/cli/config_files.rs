@@ -2,7 +2,7 @@
 //! path upwards, overridden by `--config` and by flags, and refused with the
 //! place of the mistake when it says something wrong.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::process::Command;

@@ -201,7 +201,7 @@ fn options() -> ImportOptions {
         aliases: vec!["fake-alias".into()],
         summary: "a made-up image".into(),
         date: Some("2026-01-02".into()),
-        method: Some("built by tests/base_import.rs".into()),
+        method: Some("built by tests/cli/base_import.rs".into()),
         ..ImportOptions::default()
     }
 }
@@ -385,7 +385,7 @@ fn a_merged_usr_rootfs_is_described_from_its_files() {
         [("libfoo1", "1.0-1"), ("python3.12-minimal", "3.12.1-2")]
     );
     assert_eq!(base.provenance.date, "2026-01-02");
-    assert_eq!(base.provenance.method, "built by tests/base_import.rs");
+    assert_eq!(base.provenance.method, "built by tests/cli/base_import.rs");
 }
 
 #[test]

@@ -1,0 +1,14 @@
+//! Real packages from PyPI and Debian (fetched and cached by scripts/), the truth test under chroot, and the Wagtail site.
+//!
+//! One test binary per group: forty binaries spent most of a test build
+//! linking the same library forty times.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod interpreter_venv;
+mod packages;
+mod python_wheels;
+mod root_spelling;
+mod truth;
+mod wagtail_site;
