@@ -9,7 +9,7 @@
 //! instruction is kept with whatever could be read.
 
 use super::ast::{Args, Command, Flag, Instruction, Keyword, Pair, ParseError, Word};
-use super::parse::Logical;
+use super::logical::Logical;
 use super::source::Span;
 use super::words::{is_space, split_whitespace, split_words, unquote};
 

@@ -35,6 +35,7 @@ pub mod check;
 pub mod codes;
 pub mod exec_form;
 pub mod image;
+mod logical;
 pub mod parse;
 pub mod pick;
 mod python_trees;

@@ -15,7 +15,8 @@
 //! the file from the checks.
 
 use super::args;
-use super::ast::{Directive, Dockerfile, Heredoc, Instruction, Keyword, ParseError, Word};
+use super::ast::{Directive, Dockerfile, Heredoc, Instruction, Keyword, ParseError};
+use super::logical::Logical;
 use super::source::{Source, Span};
 use super::words::{is_space, split_words, unquote};
 
@@ -75,51 +76,6 @@ fn split_lines(text: &str, body_start: usize) -> Vec<Line> {
         start = newline.map_or(text.len(), |n| n + 1);
     }
     lines
-}
-
-/// An instruction's text with its continuations joined, and the map back to
-/// the file.
-#[derive(Debug, Default)]
-pub(super) struct Logical {
-    pub text: String,
-    /// `(logical offset, file offset)` where each copied piece starts.
-    pieces: Vec<(usize, usize)>,
-}
-
-impl Logical {
-    fn push(&mut self, file_offset: usize, piece: &str) {
-        self.pieces.push((self.text.len(), file_offset));
-        self.text.push_str(piece);
-    }
-
-    /// The file offset of logical byte `at` (`at` may be the end).
-    fn file_offset(&self, at: usize) -> usize {
-        let i = self
-            .pieces
-            .partition_point(|&(l, _)| l <= at)
-            .saturating_sub(1);
-        match self.pieces.get(i) {
-            Some(&(l, f)) => f + (at - l),
-            None => 0,
-        }
-    }
-
-    /// The file span of logical bytes `start..end`.
-    pub fn span(&self, start: usize, end: usize) -> Span {
-        if end <= start {
-            let at = self.file_offset(start);
-            return Span::new(at, at);
-        }
-        Span::new(self.file_offset(start), self.file_offset(end - 1) + 1)
-    }
-
-    /// A word of the logical text.
-    pub fn word(&self, start: usize, end: usize) -> Word {
-        Word {
-            text: self.text.get(start..end).unwrap_or("").to_string(),
-            span: self.span(start, end),
-        }
-    }
 }
 
 struct Parser<'a> {

@@ -79,7 +79,7 @@ pub fn analyse_file(path: &Path, bytes: &[u8], ctx: &PythonContext<'_>) -> Vec<F
     let is_package = path.file_stem().is_some_and(|s| s == "__init__");
     let resolver = resolve::Resolver::new(&parsed.module, ctx.module_path.as_deref(), is_package);
     let unreachable = reachability::Unreachable::find(&parsed.module, &resolver);
-    let resolver = resolver.without_bindings_in(&unreachable);
+    let resolver = unreachable.prune(resolver);
     let mut findings =
         check::check_module(&parsed.module, &source, path, ctx, &resolver, &unreachable);
     // The statements are known only from a clean parse; otherwise the
@@ -185,7 +185,7 @@ mod tests {
             let run = |module: &ir::Module| -> Vec<(u32, String, String)> {
                 let resolver = resolve::Resolver::new(module, ctx.module_path.as_deref(), false);
                 let unreachable = reachability::Unreachable::find(module, &resolver);
-                let resolver = resolver.without_bindings_in(&unreachable);
+                let resolver = unreachable.prune(resolver);
                 let mut found: Vec<_> =
                     check::check_module(module, &source, &path, &ctx, &resolver, &unreachable)
                         .into_iter()

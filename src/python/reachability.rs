@@ -63,6 +63,14 @@ impl Unreachable {
     }
 
     /// Whether the code at byte `offset` never runs.
+    /// `resolver` without the bindings made in code that never runs.
+    pub fn prune<'r>(&self, resolver: Resolver<'r>) -> Resolver<'r> {
+        if self.is_empty() {
+            return resolver;
+        }
+        resolver.without_bindings_where(|offset| self.contains(offset))
+    }
+
     pub fn contains(&self, offset: u32) -> bool {
         // The last range starting at or before `offset` is the only one
         // that can hold it.

@@ -25,7 +25,6 @@ use std::collections::HashMap;
 use super::ir::{
     Binding, BindingKind, CallId, Comparison, Expr, Import, Module, ScopeId, ScopeKind,
 };
-use super::reachability::Unreachable;
 
 const MAX_RESOLUTION_DEPTH: usize = 24;
 
@@ -526,17 +525,15 @@ impl<'m> Resolver<'m> {
     }
 
     /// The same resolver without the bindings made in code that never
-    /// runs: `if sys.platform == "win32": shell = True` binds nothing on
-    /// the base.
-    pub fn without_bindings_in(mut self, unreachable: &Unreachable) -> Self {
-        if unreachable.is_empty() {
-            return self;
-        }
+    /// runs (`never_runs` of a binding's offset): `if sys.platform ==
+    /// "win32": shell = True` binds nothing on the base. A predicate rather
+    /// than `reachability`'s type, which itself asks this resolver.
+    pub fn without_bindings_where(mut self, never_runs: impl Fn(u32) -> bool) -> Self {
         // Values found with those bindings may differ without them.
         self.assigned.get_mut().clear();
         for names in &mut self.by_name {
             for bindings in names.values_mut() {
-                bindings.retain(|binding| !unreachable.contains(binding.offset));
+                bindings.retain(|binding| !never_runs(binding.offset));
             }
         }
         self
