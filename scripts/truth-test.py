@@ -363,7 +363,8 @@ def base_args(base, manifest=None):
 
 def scan(distrolint, rootfs, dirs, judged_with):
     cmd = [distrolint, "check"] + [rootfs + d for d in dirs] + judged_with
-    cmd += ["--format", "json", "--fail-on", "never"]
+    # Every file is compared, test suites' extension modules too.
+    cmd += ["--format", "json", "--fail-on", "never", "--include-tests"]
     proc = run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if proc.returncode != 0:
         raise SetupError(

@@ -112,6 +112,13 @@ pub struct CheckArgs {
     #[arg(long, value_enum)]
     pub scope: Option<Scope>,
 
+    /// Report findings in test code too: test directories (`tests/`,
+    /// `test/`, `testing/`), `test_*.py`, `*_test.py`, `conftest.py` and
+    /// Django's `tests.py`, in the application and in installed
+    /// distributions. Without it they are left out and counted.
+    #[arg(long)]
+    pub include_tests: bool,
+
     /// Report only these codes, prefixes (`DL2`) or families (`shell`),
     /// comma-separated; replaces the configuration's `select`.
     #[arg(long, value_name = "CODES", value_delimiter = ',')]

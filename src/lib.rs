@@ -108,6 +108,7 @@ pub fn check(settings: &CheckSettings) -> miette::Result<Outcome> {
         scope: settings.scope,
         discovery: discovery_options(settings),
         dockerfile: settings.dockerfile.clone(),
+        include_tests: settings.include_tests,
     };
     tune_malloc(
         settings

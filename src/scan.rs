@@ -7,7 +7,7 @@
 //! that file and the scan goes on. Results are sorted at the end, so the
 //! output does not depend on the number of threads or their scheduling.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -55,6 +55,8 @@ pub struct ScanRequest {
     pub discovery: DiscoveryOptions,
     /// How Dockerfiles found in the trees are judged.
     pub dockerfile: dockerfile::CheckOptions,
+    /// Report findings in test code too (see `discovery::test_code`).
+    pub include_tests: bool,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -64,6 +66,8 @@ pub struct ScanStats {
     pub python_files: usize,
     pub distributions: usize,
     pub skipped_special: usize,
+    /// Findings in test code, left out of the report.
+    pub test_code_findings: usize,
 }
 
 #[derive(Debug)]
@@ -146,6 +150,19 @@ pub fn run(request: &ScanRequest) -> ScanOutcome {
         });
     }
     finding::sort_and_dedup(&mut findings);
+    if !request.include_tests {
+        let tests: HashSet<&Path> = discovery
+            .files
+            .iter()
+            .filter(|f| f.test_code)
+            .map(|f| f.path.as_path())
+            .collect();
+        if !tests.is_empty() {
+            let before = findings.len();
+            findings.retain(|f| !tests.contains(f.path.as_path()));
+            stats.test_code_findings = before - findings.len();
+        }
+    }
     ScanOutcome {
         findings,
         stats,

@@ -53,6 +53,8 @@ pub struct CheckSettings {
     pub app: Vec<PathBuf>,
     /// How Dockerfiles in the scanned trees are judged.
     pub dockerfile: crate::dockerfile::CheckOptions,
+    /// Report findings in test code too.
+    pub include_tests: bool,
 }
 
 fn usage_error(message: String, help: &str) -> miette::Report {
@@ -154,6 +156,7 @@ impl CheckSettings {
                 .scope
                 .or(config.as_ref().and_then(|c| c.scope))
                 .unwrap_or(Scope::All),
+            include_tests: args.include_tests || config.as_ref().is_some_and(|c| c.include_tests),
             fail_on: args
                 .fail_on
                 .or(config.as_ref().and_then(|c| c.fail_on))

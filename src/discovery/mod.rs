@@ -20,6 +20,7 @@
 //! other means.
 
 mod distributions;
+mod test_code;
 mod walk;
 
 use std::collections::{HashMap, HashSet};
@@ -54,6 +55,9 @@ pub struct DiscoveredFile {
     /// `Discovery::package_trees` (see [`Discovery::package_tree_of`]).
     pub package_tree: Option<usize>,
     pub distribution: Option<usize>,
+    /// Test code by the runners' conventions (see `test_code`): analysed,
+    /// but left out of the report unless asked for.
+    pub test_code: bool,
 }
 
 /// A virtualenv found during the walk.
@@ -364,6 +368,7 @@ pub fn discover_with(roots: &[PathBuf], options: &DiscoveryOptions) -> Discovery
     // Few trees and venvs against many files: `starts_with` on each beats
     // hashing every ancestor of every file.
     let trees = &discovery.package_trees;
+    let roots = &discovery.roots;
     let venvs = &discovery.virtualenvs;
     let below = |path: &Path, dir: &Path| path != dir && path.starts_with(dir);
     let cwd = std::env::current_dir().unwrap_or_default();
@@ -377,6 +382,8 @@ pub fn discover_with(roots: &[PathBuf], options: &DiscoveryOptions) -> Discovery
                 let absolute = normalize_path(&cwd.join(path));
                 options.app.iter().any(|a| absolute.starts_with(a))
             };
+            let below_root =
+                |base: &Path| path.strip_prefix(base).is_ok_and(test_code::is_test_code);
             if first_party {
                 return DiscoveredFile {
                     path: path.clone(),
@@ -384,6 +391,7 @@ pub fn discover_with(roots: &[PathBuf], options: &DiscoveryOptions) -> Discovery
                     origin: Origin::Application,
                     package_tree: None,
                     distribution: None,
+                    test_code: below_root(&roots[*root]),
                 };
             }
             // The nearest tree, should trees nest.
@@ -413,12 +421,17 @@ pub fn discover_with(roots: &[PathBuf], options: &DiscoveryOptions) -> Discovery
             } else {
                 Origin::Application
             };
+            let test_code = match package_tree {
+                Some(index) => below_root(&trees[index]),
+                None => below_root(&roots[*root]),
+            };
             DiscoveredFile {
                 path: path.clone(),
                 root: *root,
                 origin,
                 package_tree,
                 distribution,
+                test_code,
             }
         })
         .collect();

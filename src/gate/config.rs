@@ -43,6 +43,7 @@ struct ConfigFile {
     per_file_ignores: Option<BTreeMap<Spanned<String>, Vec<Spanned<String>>>>,
     exclude: Option<Vec<Spanned<String>>>,
     scope: Option<Spanned<String>>,
+    include_tests: Option<bool>,
     fail_on: Option<Spanned<String>>,
     rules: Option<Vec<Spanned<String>>>,
     app: Option<Vec<Spanned<String>>>,
@@ -95,6 +96,8 @@ pub struct Config {
     pub per_file_ignores: Vec<(String, Vec<Selector>)>,
     pub exclude: Vec<String>,
     pub scope: Option<Scope>,
+    /// `include-tests`: report findings in test code too.
+    pub include_tests: bool,
     pub fail_on: Option<FailOn>,
     /// Extra rule directories, resolved against `root`.
     pub rules: Vec<PathBuf>,
@@ -350,6 +353,7 @@ impl Checker<'_> {
             per_file_ignores,
             exclude,
             scope,
+            include_tests: file.include_tests.unwrap_or(false),
             fail_on,
             rules: paths(&file.rules),
             app: paths(&file.app),

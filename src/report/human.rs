@@ -188,6 +188,12 @@ fn write_summary(input: &ReportInput, out: &mut dyn Write) -> io::Result<()> {
             path.display()
         ));
     }
+    if input.stats.test_code_findings > 0 {
+        hidden.push(format!(
+            "{} in test code (--include-tests shows them)",
+            input.stats.test_code_findings
+        ));
+    }
     if !hidden.is_empty() {
         writeln!(out, "Not shown: {}.", hidden.join(", "))?;
     }

@@ -78,6 +78,7 @@ pub fn render(input: &ReportInput, out: &mut dyn Write) -> io::Result<()> {
             "python_files": input.stats.python_files,
             "elf_files": input.stats.elf_files,
             "distributions": input.stats.distributions,
+            "test_code_findings": input.stats.test_code_findings,
             "by_severity": summary.by_severity,
             "by_code": summary.by_code,
             "by_distribution": summary.by_distribution,

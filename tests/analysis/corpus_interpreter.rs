@@ -23,6 +23,9 @@ struct Case {
     base: String,
     #[serde(default = "all")]
     scope: String,
+    /// `--include-tests`.
+    #[serde(default)]
+    include_tests: bool,
     #[serde(default)]
     file: Vec<FileSpec>,
     #[serde(default)]
@@ -107,6 +110,7 @@ fn run_case(file: &Path) -> Vec<String> {
         scope,
         discovery: Default::default(),
         dockerfile: Default::default(),
+        include_tests: case.include_tests,
     };
     let findings = scan::run(&request).findings;
     let mut problems = Vec::new();

@@ -290,7 +290,7 @@ fn names_built_from_names_are_evaluated_once_each() {
     lists.push_str(&format!("subprocess.run(X{LINES})\n"));
     tests.push_str(&format!("if W{LINES}:\n    os.system('ls')\n"));
     write(t, "lists.py", lists.as_bytes());
-    write(t, "tests.py", tests.as_bytes());
+    write(t, "flags.py", tests.as_bytes());
 
     let mut child = support::command(t, BASE)
         .stdout(std::process::Stdio::piped())
@@ -312,7 +312,7 @@ fn names_built_from_names_are_evaluated_once_each() {
     // `False == False` is not a string comparison, so the test is unknown
     // and the call may run: `ls` through a shell.
     assert_eq!(
-        run.codes("tests.py"),
+        run.codes("flags.py"),
         ["DL201", "DL301"],
         "{:#?}",
         run.by_file

@@ -23,6 +23,7 @@ fn scan(paths: &[PathBuf], base_name: &str) -> Vec<Finding> {
         scope: Scope::All,
         discovery: Default::default(),
         dockerfile: Default::default(),
+        include_tests: true,
     };
     scan::run(&request).findings
 }

@@ -1,0 +1,87 @@
+//! Test code: what a test runner collects, not what the image runs.
+//!
+//! Test suites start the project's own command line, call `git`, `gcc` or a
+//! shell to build fixtures, and load libraries to poke at them; none of it
+//! runs in the container, and on real applications it was most of what was
+//! reported. A file is test code by the conventions the runners themselves
+//! use, read below its package tree (or below the scanned root for the
+//! application):
+//!
+//! - a directory named `tests`, `test`, `testing` or `_testing` on the way
+//!   (pytest's and unittest's layout; `numpy/_core/tests`,
+//!   `numpy/testing`, `pandas/_testing`, Django's `tests/` packages);
+//! - a file pytest collects: `test_*.py`, `*_test.py`, and its
+//!   `conftest.py`;
+//! - Django's per-app `tests.py`.
+//!
+//! Names alone decide, so a module that happens to be called `testing` in
+//! production code is left out too; `--include-tests` reports everything,
+//! and the report always says how many findings were left out.
+
+use std::path::{Component, Path};
+
+const TEST_DIRS: &[&str] = &["tests", "test", "testing", "_testing"];
+
+/// Whether `relative` (a path below its package tree or scanned root) is
+/// test code.
+pub fn is_test_code(relative: &Path) -> bool {
+    let mut components: Vec<&str> = relative
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(name) => name.to_str(),
+            _ => None,
+        })
+        .collect();
+    let Some(file) = components.pop() else {
+        return false;
+    };
+    if components.iter().any(|dir| TEST_DIRS.contains(dir)) {
+        return true;
+    }
+    let Some(stem) = file.strip_suffix(".py") else {
+        return false;
+    };
+    stem.starts_with("test_") || stem.ends_with("_test") || stem == "conftest" || stem == "tests"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_runners_conventions_are_test_code() {
+        for path in [
+            "tests/test_views.py",
+            "tests/fixtures/run.sh",
+            "numpy/_core/tests/_locales.py",
+            "numpy/_core/tests/examples/cython/checks.cpython-313-x86_64-linux-gnu.so",
+            "numpy/testing/_private/utils.py",
+            "pandas/_testing/__init__.py",
+            "app/test_models.py",
+            "app/models_test.py",
+            "conftest.py",
+            "polls/tests.py",
+            "test/support/script_helper.py",
+        ] {
+            assert!(is_test_code(Path::new(path)), "{path}");
+        }
+    }
+
+    #[test]
+    fn code_that_only_mentions_tests_is_not() {
+        for path in [
+            "app/views.py",
+            "testsuite_runner.py",
+            "app/contest.py",
+            "app/latest.py",
+            "attestation/verify.py",
+            "tests",
+            "app/test_data.json",
+            "pytest/__init__.py",
+            "_pytest/python.py",
+            "app/testing_tools.py",
+        ] {
+            assert!(!is_test_code(Path::new(path)), "{path}");
+        }
+    }
+}
