@@ -122,7 +122,9 @@ pub struct CheckOptions {
 /// arguments) is judged on the check's base when the user named that base,
 /// and only for its syntax otherwise — a development Dockerfile on
 /// `python:3.12-slim` has a shell, and judging it on a distroless default
-/// would report what cannot happen.
+/// would report what cannot happen. A dev container's Dockerfile
+/// (`.devcontainer/`) is the developers' machine, never the image that
+/// ships: syntax only, whatever base the check was given.
 pub fn analyse_in_check(
     path: &Path,
     bytes: &[u8],
@@ -140,8 +142,14 @@ pub fn analyse_in_check(
     let base = stages::choose_in(&stages, std::slice::from_ref(check_base))
         .base()
         .or_else(|| stages::choose_in(&stages, builtin_bases()).base())
-        .or(options.base_is_given.then_some(check_base));
+        .or(options.base_is_given.then_some(check_base))
+        .filter(|_| !in_dev_container(path));
     analyse(path, &df, &stages, base).findings
+}
+
+fn in_dev_container(path: &Path) -> bool {
+    path.components()
+        .any(|c| c.as_os_str() == std::ffi::OsStr::new(".devcontainer"))
 }
 
 /// The built-in manifests, parsed once: every Dockerfile (and every

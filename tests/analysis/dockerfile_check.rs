@@ -340,3 +340,25 @@ fn deeper_dockerfiles_do_not_choose_the_base_and_unknown_ones_are_checked_for_sy
         vec![("docker/dev/Dockerfile".to_string(), 4, "DL700".to_string())]
     );
 }
+
+#[test]
+fn a_dev_containers_dockerfile_is_never_judged_as_the_image() {
+    // The pre-migration check: --base names the target, and the dev
+    // container (VS Code, Codespaces) keeps its shell; the same file
+    // elsewhere in the tree is judged on the base the user named.
+    let dev = "FROM mcr.microsoft.com/devcontainers/python:3.12\nRUN pip install -e .\nCMD python app.py\n";
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "app.py", "print('hi')\n");
+    write(dir.path(), ".devcontainer/Dockerfile", dev);
+    let doc = json(dir.path(), &[".", "--base", "python3-debian13"]);
+    assert_eq!(findings(&doc), vec![]);
+    write(dir.path(), "docker/dev/Dockerfile", dev);
+    let doc = json(dir.path(), &[".", "--base", "python3-debian13"]);
+    assert_eq!(
+        findings(&doc),
+        vec![
+            ("docker/dev/Dockerfile".to_string(), 2, "DL701".to_string()),
+            ("docker/dev/Dockerfile".to_string(), 3, "DL702".to_string()),
+        ]
+    );
+}
