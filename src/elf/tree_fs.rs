@@ -81,7 +81,7 @@ impl TreeFs {
                     return None;
                 }
                 let below = dir.strip_prefix(location).ok()?;
-                Some((root, normalize_path(&self.roots[root].join(below))))
+                Some((root, normalize_path(&self.roots.get(root)?.join(below))))
             })
     }
 
