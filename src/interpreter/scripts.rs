@@ -7,6 +7,9 @@
 //! never reads the `#!` line of a file it is not asked to execute, and
 //! `python file.py` ignores it, so a non-executable module that starts with
 //! `#!/usr/bin/env python` — common in packages — is not reported.
+//! Neither is a template (`manage.py-tpl`, `run.sh.j2`): Django's and
+//! Wagtail's project templates keep the execute bit, but a template is
+//! rendered into a script, never executed as it is.
 //!
 //! A script whose `#!` names a scanned venv's Python is not reported on its
 //! own: when that Python is missing, DL602 says it once for the venv and
@@ -48,7 +51,7 @@ pub fn check(
             .and_then(|p| p.file_name())
             .is_some_and(|d| d == "bin")
             && file.is_some_and(|f| f.distribution.is_some());
-        if !(script.executable || in_venv_bin || console_script) {
+        if !(script.executable || in_venv_bin || console_script) || is_template(&script.path) {
             continue;
         }
         let interpreter = script.shebang.interpreter.as_str();
@@ -196,4 +199,27 @@ fn base_python(base: &BaseImage) -> String {
         .as_ref()
         .map(|p| p.executable.clone())
         .unwrap_or_default()
+}
+
+/// Suffixes of template files: `manage.py-tpl` (Django's and Wagtail's
+/// `startproject`), `.tpl`, `.tmpl`, `.template`, `.j2`, `.jinja`,
+/// `.jinja2`, `.in` (`configure`'s `script.sh.in`).
+fn is_template(path: &std::path::Path) -> bool {
+    const SUFFIXES: &[&str] = &[
+        "-tpl",
+        ".tpl",
+        ".tmpl",
+        ".template",
+        ".j2",
+        ".jinja",
+        ".jinja2",
+        ".in",
+    ];
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|name| {
+            SUFFIXES
+                .iter()
+                .any(|s| name.ends_with(s) && name.len() > s.len())
+        })
 }
