@@ -144,7 +144,7 @@ impl Discovery {
         let base = self
             .package_tree_of(file)
             .or_else(|| self.roots.get(file.root).map(PathBuf::as_path))?;
-        let relative = file.path.strip_prefix(base).ok()?;
+        let relative = path_below(&file.path, base)?;
         let mut parts: Vec<String> = relative
             .components()
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
@@ -226,6 +226,15 @@ pub fn is_pip_target(dir: &Path) -> bool {
         Some("python") => dir.parent().and_then(name).as_deref() != Some("lib"),
         _ => true,
     }
+}
+
+/// `path` below `base`, both as discovery spells them. A root given as `.`
+/// is `.` here, and the paths below it have no `./` to strip.
+fn path_below<'p>(path: &'p Path, base: &Path) -> Option<&'p Path> {
+    if base == Path::new(".") {
+        return Some(path).filter(|p| p.is_relative() && !p.starts_with(".."));
+    }
+    path.strip_prefix(base).ok()
 }
 
 /// Where `root` is: canonical when it exists, else absolute and folded.
@@ -383,7 +392,7 @@ pub fn discover_with(roots: &[PathBuf], options: &DiscoveryOptions) -> Discovery
                 options.app.iter().any(|a| absolute.starts_with(a))
             };
             let below_root =
-                |base: &Path| path.strip_prefix(base).is_ok_and(test_code::is_test_code);
+                |base: &Path| path_below(path, base).is_some_and(test_code::is_test_code);
             if first_party {
                 return DiscoveredFile {
                     path: path.clone(),

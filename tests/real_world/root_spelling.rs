@@ -299,6 +299,21 @@ fn the_python_dockerfile_and_demo_corpora_get_one_verdict_whatever_the_roots_spe
         let (_dir, root) = staged(|root| copy_tree(&python, root));
         problems.extend(compare("corpus/python", &root, &base_args(base)));
     }
+    // A relative import resolves through the file's module path, which is
+    // read below the root: `asyncio/helper.py`'s `.subprocess` is asyncio's.
+    let (_dir, root) = staged(|root| {
+        fs::create_dir(root.join("asyncio")).unwrap();
+        fs::write(
+            root.join("asyncio/helper.py"),
+            "from .subprocess import create_subprocess_shell\n\n\nasync def main():\n    await create_subprocess_shell(\"ls\")\n",
+        )
+        .unwrap();
+    });
+    problems.extend(compare(
+        "relative import below the root",
+        &root,
+        &base_args("python3-debian13"),
+    ));
     let (_dir, root) = staged(|root| copy_tree(&repo().join("corpus/demo/app"), root));
     problems.extend(compare(
         "corpus/demo/app",
