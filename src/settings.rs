@@ -17,6 +17,7 @@ use crate::gate::catalogue::{catalogue, RuleInfo};
 use crate::gate::config::{self, BaseChoice, Config};
 use crate::gate::paths::PathPatterns;
 use crate::gate::select::{self, RuleSelection, Selector};
+use crate::gate::tree_files::{self, NamedBy, ReadError};
 use crate::gate::Gate;
 use crate::python::rules::user_dirs;
 use crate::python::RuleSet;
@@ -93,16 +94,23 @@ impl CheckSettings {
         }
         // User rules load before the configuration is checked: its
         // selectors may name their codes.
-        let mut rule_dirs = args.rules.clone();
+        let mut named_rule_dirs: Vec<(PathBuf, NamedBy)> = args
+            .rules
+            .iter()
+            .map(|dir| (dir.clone(), NamedBy::User))
+            .collect();
         if !args.isolated {
-            if let Some(file) = user_dirs::config_file(&paths[0], args.config.as_deref()) {
-                rule_dirs.extend(user_dirs::configured(&file));
+            if let Some((file, named)) = user_dirs::config_file(&paths[0], args.config.as_deref()) {
+                named_rule_dirs.extend(user_dirs::configured(&file, &named));
             }
         }
-        let rules = if rule_dirs.is_empty() {
+        let rule_dirs: Vec<PathBuf> = named_rule_dirs.iter().map(|(d, _)| d.clone()).collect();
+        let rules = if named_rule_dirs.is_empty() {
             crate::python::rules::shared_builtin_rules().clone()
         } else {
-            Arc::new(RuleSet::builtin_with_dirs(&rule_dirs).map_err(miette::Report::new)?)
+            Arc::new(
+                RuleSet::builtin_with_named_dirs(&named_rule_dirs).map_err(miette::Report::new)?,
+            )
         };
         let known = catalogue(&rules);
         let cwd = std::env::current_dir()
@@ -192,7 +200,7 @@ fn find_config(
         return Ok(None);
     }
     if let Some(path) = &args.config {
-        return match config::load(path, known)? {
+        return match config::load(path, known, NamedBy::User)? {
             Some(config) => Ok(Some(config)),
             None => Err(usage_error(
                 format!("{} has no [tool.distrolint] table", path.display()),
@@ -228,11 +236,19 @@ fn choose_base(
                 return Ok((base::find(name)?, format!("base in {shown}"), true))
             }
             Some(BaseChoice::File(file)) => {
+                let text = tree_files::read_text(file, &config.named).map_err(|e| match e {
+                    ReadError::Refused(refused) => miette::Report::new(refused),
+                    ReadError::Io(source) => miette::Report::new(base::BaseError::Read {
+                        path: file.display().to_string(),
+                        source,
+                    }),
+                })?;
+                let show = config.named.may_show(&text);
                 return Ok((
-                    base::from_file(file)?,
+                    base::parse_manifest_shown(&file.display().to_string(), &text, show)?,
                     format!("base-file in {shown}"),
                     true,
-                ))
+                ));
             }
             None => {}
         }

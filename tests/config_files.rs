@@ -389,3 +389,100 @@ fn native_library_findings_are_accepted_by_library_and_distribution() {
         "{unused}"
     );
 }
+
+/// `run_in` with a secret in the environment, as a CI runner has one.
+fn run_with_secret(cwd: &Path, args: &[&str]) -> (i32, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_distrolint"))
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .env("DISTROLINT_TEST_SECRET", "s3cr3t-runner-token")
+        .args(args)
+        .output()
+        .expect("run distrolint");
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.code().unwrap_or(-1), all)
+}
+
+#[test]
+fn files_the_tree_names_outside_itself_are_refused_and_not_shown() {
+    let outside = tempfile::tempdir().unwrap();
+    write(
+        outside.path(),
+        "creds/credentials.toml",
+        "[registry]\ntoken = \"s3cr3t-runner-token\"\n",
+    );
+    let creds = outside.path().join("creds");
+    let cases: Vec<(&str, String)> = vec![
+        // A configuration that is itself a link to the environment.
+        ("link", String::new()),
+        ("base-file", "base-file = \"/proc/self/environ\"\n".into()),
+        (
+            "rules",
+            format!("rules = [{:?}]\n", creds.display().to_string()),
+        ),
+        ("git", "base-file = \".git/config\"\n".into()),
+        ("link-in-rules", "rules = [\"ci/rules\"]\n".into()),
+    ];
+    for (what, config) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "app/x.py", "x = 1\n");
+        write(
+            dir.path(),
+            ".git/config",
+            "[remote \"origin\"]\n\turl = https://x:s3cr3t-runner-token@example.com/r\n",
+        );
+        std::fs::create_dir_all(dir.path().join("ci/rules")).unwrap();
+        std::os::unix::fs::symlink(
+            creds.join("credentials.toml"),
+            dir.path().join("ci/rules/shared.toml"),
+        )
+        .unwrap();
+        if what == "link" {
+            std::os::unix::fs::symlink("/proc/self/environ", dir.path().join("distrolint.toml"))
+                .unwrap();
+        } else {
+            write(dir.path(), "distrolint.toml", &config);
+        }
+        let (code, all) = run_with_secret(dir.path(), &["check", "app"]);
+        assert_eq!(code, 2, "{what}: {all}");
+        assert!(!all.contains("s3cr3t"), "{what} leaked:\n{all}");
+        assert!(
+            all.contains("refus") || all.contains("may not be read"),
+            "{what}: {all}"
+        );
+    }
+}
+
+#[test]
+fn a_file_of_the_tree_that_is_not_toml_is_placed_but_not_quoted() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "app/x.py", "x = 1\n");
+    write(
+        dir.path(),
+        "ci/.env",
+        "DEPLOY_KEY=s3cr3t-runner-token\nB=2\n",
+    );
+    write(dir.path(), "distrolint.toml", "base-file = \"ci/.env\"\n");
+    let (code, all) = run_with_secret(dir.path(), &["check", "app"]);
+    assert_eq!(code, 2, "{all}");
+    assert!(!all.contains("s3cr3t"), "leaked:\n{all}");
+    assert!(all.contains("ci/.env:1:"), "{all}");
+
+    // The same file named on the command line is the user's own: shown.
+    let (code, all) = run_with_secret(
+        dir.path(),
+        &["check", "app", "--isolated", "--base-file", "ci/.env"],
+    );
+    assert_eq!(code, 2, "{all}");
+    assert!(all.contains("DEPLOY_KEY"), "{all}");
+
+    // A TOML document the user wrote is still shown with its mistake.
+    write(dir.path(), "distrolint.toml", "select = [\"DL2O1\"]\n");
+    let (code, all) = run_with_secret(dir.path(), &["check", "app"]);
+    assert_eq!(code, 2, "{all}");
+    assert!(all.contains("select = [\"DL2O1\"]"), "{all}");
+}

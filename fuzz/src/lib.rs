@@ -280,7 +280,12 @@ pub fn config_file(data: &[u8]) {
     std::fs::create_dir_all(&dir).expect("create the configuration directory");
     let path = dir.join(name);
     std::fs::write(&path, body).expect("write the configuration");
-    let _ = config::load(&path, known_codes());
+    // Found by walking up, so it belongs to the tree: the stricter reading.
+    let _ = config::load(
+        &path,
+        known_codes(),
+        distrolint::gate::tree_files::NamedBy::Tree { root: dir },
+    );
 }
 
 /// A Dockerfile or Containerfile: parsed, its stages and final base

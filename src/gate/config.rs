@@ -24,6 +24,7 @@ use toml::Spanned;
 use super::catalogue::RuleInfo;
 use super::paths::PathPatterns;
 use super::select::Selector;
+use super::tree_files::{self, NamedBy, ReadError};
 use crate::base;
 use crate::cli::FailOn;
 use crate::finding::Location;
@@ -86,6 +87,9 @@ pub enum BaseChoice {
 pub struct Config {
     /// The file it came from.
     pub path: PathBuf,
+    /// Who named it: a file found in the scanned tree may only name files
+    /// inside that tree.
+    pub named: NamedBy,
     /// Its directory, against which its paths and globs are resolved.
     pub root: PathBuf,
     pub base: Option<BaseChoice>,
@@ -127,8 +131,10 @@ pub struct Accept {
 #[diagnostic(code(distrolint::config))]
 pub struct ConfigError {
     pub message: String,
+    /// `None` when the file may not be quoted (see
+    /// [`NamedBy::may_show`]); the message then says where the mistake is.
     #[source_code]
-    pub source_code: NamedSource<String>,
+    pub source_code: Option<NamedSource<String>>,
     #[label("{label}")]
     pub span: Option<SourceSpan>,
     pub label: String,
@@ -145,7 +151,11 @@ pub struct ConfigReadError {
     pub source: std::io::Error,
 }
 
-/// The configuration that applies to `start` (a scanned path), if any.
+/// The configuration that applies to `start` (a scanned path), if any. A
+/// file found here belongs to the scanned tree: it must be a regular file
+/// in the directory it is found in (a symlink out of it is an error, not
+/// a file to skip, so that the gate fails instead of running unconfigured),
+/// and the files it names must be below that directory.
 pub fn discover(start: &Path, known: &[RuleInfo]) -> miette::Result<Option<Config>> {
     let mut dir = if start.is_dir() {
         Some(start)
@@ -155,10 +165,14 @@ pub fn discover(start: &Path, known: &[RuleInfo]) -> miette::Result<Option<Confi
     while let Some(here) = dir {
         for name in FILE_NAMES {
             let candidate = here.join(name);
-            if !candidate.is_file() {
-                continue;
+            match std::fs::symlink_metadata(&candidate) {
+                Ok(meta) if !meta.is_dir() => {}
+                _ => continue,
             }
-            if let Some(config) = load(&candidate, known)? {
+            let named = NamedBy::Tree {
+                root: here.to_path_buf(),
+            };
+            if let Some(config) = load(&candidate, known, named)? {
                 return Ok(Some(config));
             }
         }
@@ -169,11 +183,15 @@ pub fn discover(start: &Path, known: &[RuleInfo]) -> miette::Result<Option<Confi
 
 /// Reads one configuration file. `Ok(None)` for a `pyproject.toml` without
 /// `[tool.distrolint]`.
-pub fn load(path: &Path, known: &[RuleInfo]) -> miette::Result<Option<Config>> {
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigReadError {
-        path: path.display().to_string(),
-        source,
+pub fn load(path: &Path, known: &[RuleInfo], named: NamedBy) -> miette::Result<Option<Config>> {
+    let text = tree_files::read_text(path, &named).map_err(|error| match error {
+        ReadError::Refused(refused) => miette::Report::new(refused),
+        ReadError::Io(source) => miette::Report::new(ConfigReadError {
+            path: path.display().to_string(),
+            source,
+        }),
     })?;
+    let show = named.may_show(&text);
     // Errors name the file as the user sees it from where they run.
     let shown = std::env::current_dir()
         .map(|cwd| PathBuf::from(super::paths::report_path(path, &cwd)))
@@ -185,26 +203,31 @@ pub fn load(path: &Path, known: &[RuleInfo]) -> miette::Result<Option<Config>> {
         if !text.contains("distrolint") {
             return Ok(None);
         }
-        let parsed: PyProject = toml::from_str(&text).map_err(|e| toml_error(path, &text, &e))?;
+        let parsed: PyProject =
+            toml::from_str(&text).map_err(|e| toml_error(path, &text, show, &e))?;
         match parsed.tool.and_then(|t| t.distrolint) {
             Some(file) => file,
             None => return Ok(None),
         }
     } else {
-        toml::from_str(&text).map_err(|e| toml_error(path, &text, &e))?
+        toml::from_str(&text).map_err(|e| toml_error(path, &text, show, &e))?
     };
     let root = file_path
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."));
-    let checker = Checker { path, text: &text };
+    let checker = Checker {
+        path,
+        text: &text,
+        show,
+    };
     let config = checker
-        .check(file, root, known)
+        .check(file, root, named, known)
         .map_err(|e| miette::Report::new(*e))?;
     Ok(Some(config))
 }
 
-fn toml_error(path: &Path, text: &str, error: &toml::de::Error) -> ConfigError {
+fn toml_error(path: &Path, text: &str, show: bool, error: &toml::de::Error) -> ConfigError {
     let message = error.message().trim().to_string();
     let help = message
         .starts_with("unknown field")
@@ -216,11 +239,43 @@ fn toml_error(path: &Path, text: &str, error: &toml::de::Error) -> ConfigError {
         .next()
         .unwrap_or(&message)
         .to_string();
+    error_in(path, text, show, error.span(), message, label, help)
+}
+
+/// A mistake at `span` of the file: shown against its source when it may
+/// be quoted, else placed by line and column in the message.
+fn error_in(
+    path: &Path,
+    text: &str,
+    show: bool,
+    span: Option<std::ops::Range<usize>>,
+    message: String,
+    label: String,
+    help: Option<String>,
+) -> ConfigError {
+    if show {
+        return ConfigError {
+            message: format!("invalid configuration in {}: {message}", path.display()),
+            source_code: Some(
+                NamedSource::new(path.display().to_string(), text.to_string())
+                    .with_language("toml"),
+            ),
+            span: span.map(Into::into),
+            label,
+            help,
+        };
+    }
+    let place = span.map_or(String::new(), |span| {
+        let (line, column) = crate::python::rules::error::line_column(text, span.start);
+        format!(":{line}:{column}")
+    });
     ConfigError {
-        message: format!("invalid configuration in {}: {message}", path.display()),
-        source_code: NamedSource::new(path.display().to_string(), text.to_string())
-            .with_language("toml"),
-        span: error.span().map(Into::into),
+        message: format!(
+            "invalid configuration in {}{place}: {message} (the file is not shown: it is not a TOML document)",
+            path.display()
+        ),
+        source_code: None,
+        span: None,
         label,
         help,
     }
@@ -232,6 +287,8 @@ type Checked<T> = Result<T, Box<ConfigError>>;
 struct Checker<'a> {
     path: &'a Path,
     text: &'a str,
+    /// Whether errors may quote the file.
+    show: bool,
 }
 
 impl Checker<'_> {
@@ -241,17 +298,15 @@ impl Checker<'_> {
         message: String,
         help: Option<String>,
     ) -> Checked<T> {
-        Err(Box::new(ConfigError {
-            message: format!(
-                "invalid configuration in {}: {message}",
-                self.path.display()
-            ),
-            source_code: NamedSource::new(self.path.display().to_string(), self.text.to_string())
-                .with_language("toml"),
-            span: Some(span.into()),
-            label: message,
+        Err(Box::new(error_in(
+            self.path,
+            self.text,
+            self.show,
+            Some(span),
+            message.clone(),
+            message,
             help,
-        }))
+        )))
     }
 
     fn selectors(&self, list: &[Spanned<String>], known: &[RuleInfo]) -> Checked<Vec<Selector>> {
@@ -280,7 +335,13 @@ impl Checker<'_> {
         }
     }
 
-    fn check(&self, file: ConfigFile, root: PathBuf, known: &[RuleInfo]) -> Checked<Config> {
+    fn check(
+        &self,
+        file: ConfigFile,
+        root: PathBuf,
+        named: NamedBy,
+        known: &[RuleInfo],
+    ) -> Checked<Config> {
         let base = match (&file.base, &file.base_file) {
             (Some(_), Some(base_file)) => {
                 return self.error(
@@ -301,6 +362,15 @@ impl Checker<'_> {
             }
             (None, Some(file_name)) => {
                 let resolved = root.join(file_name.get_ref());
+                if let NamedBy::Tree { root: tree } = &named {
+                    if let Err(refused) = tree_files::confine(&resolved, tree) {
+                        return self.error(
+                            file_name.span(),
+                            format!("`base-file` may not be read: {}", refused.reason),
+                            Some("a configuration found in the scanned tree names only regular files inside it; name another manifest with --base-file".into()),
+                        );
+                    }
+                }
                 if !resolved.is_file() {
                     return self.error(
                         file_name.span(),
@@ -343,6 +413,7 @@ impl Checker<'_> {
         }
         Ok(Config {
             accept,
+            named,
             path: self.path.to_path_buf(),
             base,
             select,
@@ -421,7 +492,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(name);
         std::fs::write(&path, text).unwrap();
-        load(&path, &catalogue(&RuleSet::builtin().unwrap()))
+        load(
+            &path,
+            &catalogue(&RuleSet::builtin().unwrap()),
+            NamedBy::Tree {
+                root: dir.path().to_path_buf(),
+            },
+        )
     }
 
     fn error_at(name: &str, text: &str) -> (String, usize) {
