@@ -15,6 +15,7 @@ pub mod elf;
 pub mod finding;
 pub mod gate;
 pub mod interpreter;
+pub mod output_file;
 pub mod python;
 pub mod report;
 pub mod rules_cmd;
