@@ -149,7 +149,7 @@ pub fn python_analyse(data: &[u8]) {
     };
     let _ = python::analyse_file(Path::new("fuzzpkg/sub/module.py"), data, &context);
     let text = SourceText::new(String::from_utf8_lossy(data).into_owned());
-    let _ = suppress::parse_directives(&text, known_codes());
+    let _ = suppress::parse_directives(&text, known_codes(), true);
 }
 
 /// A rule file from a `rules` directory the configuration names: compiled
