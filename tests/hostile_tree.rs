@@ -524,3 +524,50 @@ fn under_strace_nothing_outside_the_root_is_opened() {
     assert!(started, "the trace never reached the root:\n{trace}");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// A dependency's RECORD that names the application's own file: the file
+/// stays the application's, so `--scope app` still reports it.
+#[test]
+fn a_record_row_leaving_the_installation_does_not_claim_the_applications_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "app/m.py", b"import os\nos.system(\"x\")\n");
+    let dist_info = ".venv/lib/python3.11/site-packages/evil-1.0.dist-info";
+    write(
+        root,
+        &format!("{dist_info}/METADATA"),
+        b"Metadata-Version: 2.1\nName: evil\nVersion: 1.0\n",
+    );
+    write(
+        root,
+        &format!("{dist_info}/RECORD"),
+        b"../../../../app/m.py,,\n../../../bin/evil,,\nevil/__init__.py,,\n",
+    );
+    write(
+        root,
+        ".venv/lib/python3.11/site-packages/evil/__init__.py",
+        b"",
+    );
+    let output = Command::new(env!("CARGO_BIN_EXE_distrolint"))
+        .current_dir(root)
+        .args([
+            "check",
+            ".",
+            "--isolated",
+            "--scope",
+            "app",
+            "--format",
+            "json",
+        ])
+        .args(["--base", BASE, "--fail-on", "never"])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let findings = doc["findings"].as_array().unwrap();
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["code"] == "DL201" && f["path"] == "app/m.py"),
+        "{doc:#}"
+    );
+}

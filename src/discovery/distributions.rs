@@ -231,16 +231,33 @@ fn read_dist_info(dir: &Path, problems: &mut Vec<Finding>) -> DistributionInfo {
     let record_path = dir.join("RECORD");
     if let Some(record) = read_limited(&record_path) {
         let mut bad_rows = 0usize;
+        let mut outside_rows = 0usize;
+        let scope = installation_of(&tree);
         for line in record.lines() {
             if line.trim().is_empty() {
                 continue;
             }
             match first_csv_field(line) {
                 Some(field) if !field.is_empty() => {
-                    files.push(normalize_path(&tree.join(field)));
+                    let file = normalize_path(&tree.join(field));
+                    if file.starts_with(&scope) {
+                        files.push(file);
+                    } else {
+                        outside_rows += 1;
+                    }
                 }
                 _ => bad_rows += 1,
             }
+        }
+        if outside_rows > 0 {
+            problems.push(Finding::new(
+                "DL905",
+                Severity::Info,
+                Family::Scan,
+                &record_path,
+                format!("{outside_rows} rows of {} name files outside the distribution's installation ({}); those files are attributed by location instead", record_path.display(), scope.display()),
+                "pip never writes such rows: reinstall the distribution, or find out who edited its RECORD",
+            ));
         }
         if bad_rows > 0 {
             problems.push(Finding::new(
@@ -308,6 +325,32 @@ fn read_egg_info(path: &Path) -> DistributionInfo {
         wheel_tags: Vec::new(),
         files,
         top_level,
+    }
+}
+
+/// The directory a distribution's RECORD rows may name files in: the
+/// installation prefix when `tree` is its `lib/pythonX.Y/site-packages`
+/// (pip records console scripts as `../../../bin/NAME`), else `tree`
+/// itself. A row beyond it would let a dependency claim the application's
+/// own files, which `--scope app` then drops.
+fn installation_of(tree: &Path) -> PathBuf {
+    let tree = normalize_path(tree);
+    let name = |p: Option<&Path>| {
+        p.and_then(Path::file_name)
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    let version_dir = tree.parent();
+    let lib_dir = version_dir.and_then(Path::parent);
+    let is_site = matches!(
+        name(Some(&tree)).as_str(),
+        "site-packages" | "dist-packages"
+    );
+    let is_version = name(version_dir).starts_with("python");
+    let is_lib = matches!(name(lib_dir).as_str(), "lib" | "lib64");
+    match lib_dir.and_then(Path::parent) {
+        Some(prefix) if is_site && is_version && is_lib => prefix.to_path_buf(),
+        _ => tree,
     }
 }
 
