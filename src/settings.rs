@@ -105,6 +105,9 @@ impl CheckSettings {
             }
         }
         let rule_dirs: Vec<PathBuf> = named_rule_dirs.iter().map(|(d, _)| d.clone()).collect();
+        if args.strict_config {
+            refuse_suppressing_tree_rules(&named_rule_dirs)?;
+        }
         let rules = if named_rule_dirs.is_empty() {
             crate::python::rules::shared_builtin_rules().clone()
         } else {
@@ -117,6 +120,7 @@ impl CheckSettings {
             .map_err(|e| miette::miette!("cannot read the current directory: {e}"))?;
 
         let config = find_config(&args, &paths[0], &cwd, &known)?;
+        let lowered_by = lowering_in_effect(&args, config.as_ref())?;
         let (base, base_source, base_is_given) = choose_base(&args, config.as_ref(), &paths, &cwd)?;
 
         let select = match &args.select {
@@ -132,6 +136,7 @@ impl CheckSettings {
         let mut gate = Gate::open(known, cwd);
         gate.selection = RuleSelection { select, ignore };
         gate.report_unused_ignores = args.report_unused_ignores;
+        gate.lowered_by = lowered_by;
         if let Some(config) = &config {
             gate.exclude = PathPatterns::new(&config.root, &config.exclude)
                 .map_err(|(_, e)| miette::miette!("invalid exclude glob: {e}"))?;
@@ -186,6 +191,70 @@ impl CheckSettings {
             config: config.map(|c| c.path),
         })
     }
+}
+
+/// The configuration's keys that lower the gate and that no flag
+/// overrides; under `--strict-config`, an error when a configuration from
+/// the scanned tree has any.
+fn lowering_in_effect(
+    args: &CheckArgs,
+    config: Option<&Config>,
+) -> miette::Result<Vec<config::Lowering>> {
+    let Some(config) = config else {
+        return Ok(Vec::new());
+    };
+    let overridden = |key: &str| match key {
+        "fail-on" => args.fail_on.is_some() || args.exit_zero,
+        "select" => args.select.is_some(),
+        "scope" => args.scope.is_some(),
+        "base-file" => args.base.is_some() || args.base_file.is_some(),
+        _ => false,
+    };
+    let lowering: Vec<config::Lowering> = config
+        .lowering
+        .iter()
+        .filter(|l| !overridden(&l.key))
+        .cloned()
+        .collect();
+    if args.strict_config && matches!(config.named, NamedBy::Tree { .. }) && !lowering.is_empty() {
+        let keys: Vec<String> = lowering.iter().map(|l| format!("  {l}")).collect();
+        return Err(miette::miette!(
+            code = "distrolint::strict_config",
+            help = "under --strict-config a configuration in the scanned tree may only add checks; give the settings that remove them on the command line or with --config FILE from outside the tree",
+            "the configuration {} lowers the gate, which --strict-config does not allow:\n{}",
+            config.path.display(),
+            keys.join("\n")
+        ));
+    }
+    Ok(lowering)
+}
+
+/// Under `--strict-config`: a rule from a directory the scanned tree names
+/// may add findings but not remove others with `suppresses`.
+fn refuse_suppressing_tree_rules(dirs: &[(PathBuf, NamedBy)]) -> miette::Result<()> {
+    for (dir, named) in dirs {
+        if !matches!(named, NamedBy::Tree { .. }) {
+            continue;
+        }
+        let only_these = RuleSet::builtin_with_named_dirs(&[(dir.clone(), named.clone())])
+            .map_err(miette::Report::new)?;
+        if let Some(rule) = only_these
+            .rules
+            .iter()
+            .find(|r| !r.is_builtin() && !r.suppresses.is_empty())
+        {
+            return Err(miette::miette!(
+                code = "distrolint::strict_config",
+                help = "under --strict-config rules from the scanned tree may only add findings",
+                "rule {} ({}:{}) suppresses {}, which --strict-config does not allow",
+                rule.code,
+                rule.file,
+                rule.line,
+                rule.suppresses.join(", ")
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// `--config FILE`, or the file found from the first scanned path upwards;

@@ -486,3 +486,162 @@ fn a_file_of_the_tree_that_is_not_toml_is_placed_but_not_quoted() {
     assert_eq!(code, 2, "{all}");
     assert!(all.contains("select = [\"DL2O1\"]"), "{all}");
 }
+
+/// A rule in the tree that fires on every shell call as a note and
+/// suppresses the built-in error there.
+const QUIETING_RULE: &str = r#"
+[[rule]]
+code = "ACME900"
+name = "quiet-shell"
+family = "shell"
+summary = "turns the shell error into a note"
+callables = ["@shell-command"]
+suppresses = ["DL201", "DL301"]
+help = "nothing"
+
+[[rule.case]]
+severity = "info"
+message = "{call} is fine"
+"#;
+
+fn json_of(stdout: &str) -> Value {
+    serde_json::from_str(stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"))
+}
+
+#[test]
+fn every_weakening_of_the_gate_is_counted_and_named() {
+    let repo = repository();
+    let root = repo.path();
+    write(
+        root,
+        "distrolint.toml",
+        "fail-on = \"never\"\nselect = []\nignore = [\"ALL\"]\n",
+    );
+    let (code, stdout, stderr) = run_in(root, &["check", "app", "--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let doc = json_of(&stdout);
+    let lowered: Vec<String> = doc["summary"]["gate"]["lowered_by"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            format!(
+                "{} {}:{}",
+                l["key"].as_str().unwrap(),
+                l["path"].as_str().unwrap(),
+                l["line"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        lowered,
+        [
+            "select distrolint.toml:2",
+            "ignore distrolint.toml:3",
+            "fail-on distrolint.toml:1"
+        ]
+    );
+    let (_, human, _) = run_in(root, &["check", "app"]);
+    assert!(
+        human.contains("Gate weakened: the configuration lowers the gate: select = "),
+        "{human}"
+    );
+    assert!(
+        human.contains("fail-on = \"never\" (distrolint.toml:1)"),
+        "{human}"
+    );
+
+    // Excluding everything is not a clean result.
+    write(root, "distrolint.toml", "exclude = [\"**\"]\n");
+    let (code, stdout, _) = run_in(root, &["check", "app", "--format", "json"]);
+    assert_eq!(code, 0);
+    let doc = json_of(&stdout);
+    assert!(
+        doc["summary"]["gate"]["excluded"].as_u64().unwrap() > 0,
+        "{doc:#}"
+    );
+    let (_, human, _) = run_in(root, &["check", "app"]);
+    assert!(human.contains("paths were not scanned"), "{human}");
+    let (_, sarif, _) = run_in(root, &["check", "app", "--format", "sarif"]);
+    let sarif = json_of(&sarif);
+    assert_eq!(
+        sarif["runs"][0]["properties"]["gate"]["lowered_by"][0]["key"],
+        "exclude"
+    );
+
+    // A rule in the tree that swallows the built-in error is counted.
+    write(root, "ci/rules/quiet.toml", QUIETING_RULE);
+    write(root, "distrolint.toml", "rules = [\"ci/rules\"]\n");
+    let (code, stdout, stderr) = run_in(root, &["check", "app", "--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let doc = json_of(&stdout);
+    assert_eq!(doc["summary"]["gate"]["suppressed_by_rules"], 3, "{doc:#}");
+    assert!(
+        !found(&stdout).iter().any(|f| f.starts_with("DL201")),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn strict_config_lets_the_tree_add_checks_but_not_remove_them() {
+    let repo = repository();
+    let root = repo.path();
+    let lowering = [
+        ("fail-on = \"never\"\n", "fail-on"),
+        ("select = []\n", "select"),
+        ("ignore = [\"ALL\"]\n", "ignore"),
+        ("exclude = [\"**\"]\n", "exclude"),
+        ("scope = \"deps\"\n", "scope"),
+        (
+            "[per-file-ignores]\n\"app/**\" = [\"DL2\"]\n",
+            "per-file-ignores",
+        ),
+        ("[[accept]]\ncodes = [\"DL201\"]\n", "accept"),
+    ];
+    for (text, key) in lowering {
+        write(root, "distrolint.toml", text);
+        let (code, _, stderr) = run_in(root, &["check", "app", "--strict-config"]);
+        assert_eq!(code, 2, "{text}: {stderr}");
+        assert!(
+            stderr.contains(key) && stderr.contains("distrolint.toml"),
+            "{stderr}"
+        );
+        // Without the flag the same file is obeyed (and named in the summary).
+        let (code, _, stderr) = run_in(root, &["check", "app"]);
+        assert_ne!(code, 2, "{text}: {stderr}");
+    }
+
+    write(root, "ci/rules/quiet.toml", QUIETING_RULE);
+    write(root, "distrolint.toml", "rules = [\"ci/rules\"]\n");
+    let (code, _, stderr) = run_in(root, &["check", "app", "--strict-config"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("ACME900") && stderr.contains("suppresses"),
+        "{stderr}"
+    );
+
+    // Adding checks is allowed: a stricter fail-on, everything selected.
+    write(
+        root,
+        "distrolint.toml",
+        "fail-on = \"warning\"\nselect = [\"ALL\"]\n",
+    );
+    let (code, _, stderr) = run_in(root, &["check", "app", "--strict-config"]);
+    assert_eq!(code, 1, "{stderr}");
+
+    // A file the user names is theirs, strict or not.
+    let own = tempfile::tempdir().unwrap();
+    write(own.path(), "ci.toml", "ignore = [\"ALL\"]\n");
+    let own_config = own.path().join("ci.toml");
+    let (code, _, stderr) = run_in(
+        root,
+        &[
+            "check",
+            "app",
+            "--strict-config",
+            "--config",
+            own_config.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+}

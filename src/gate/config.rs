@@ -105,6 +105,39 @@ pub struct Config {
     /// What counts as first-party code, resolved against `root`.
     pub app: Vec<PathBuf>,
     pub accept: Vec<Accept>,
+    /// The keys that turn checks off or let findings pass, where they are
+    /// written: shown in every report, refused in the tree under
+    /// `--strict-config`.
+    pub lowering: Vec<Lowering>,
+}
+
+/// A configuration key that lowers the gate: it hides findings (`ignore`,
+/// `exclude`, `select` without `ALL`, ...), lets them pass (`fail-on =
+/// "never"`), or decides what the image has (`base-file`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lowering {
+    /// The key as written (`ignore`, `per-file-ignores`, `fail-on`).
+    pub key: String,
+    /// The value, shortened, as written.
+    pub value: String,
+    /// The configuration file, as shown to the user.
+    pub path: PathBuf,
+    /// 1-based line and column of the value.
+    pub line: usize,
+    pub column: usize,
+}
+
+impl std::fmt::Display for Lowering {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} = {} ({}:{})",
+            self.key,
+            self.value,
+            self.path.display(),
+            self.line
+        )
+    }
 }
 
 /// One `[[accept]]` entry: a finding is accepted when everything the entry
@@ -411,8 +444,10 @@ impl Checker<'_> {
         for entry in file.accept.iter().flatten() {
             accept.push(self.accept(entry, &root, known)?);
         }
+        let lowering = self.lowering(&file, fail_on, scope);
         Ok(Config {
             accept,
+            lowering,
             named,
             path: self.path.to_path_buf(),
             base,
@@ -426,6 +461,84 @@ impl Checker<'_> {
             app: paths(&file.app),
             root,
         })
+    }
+
+    /// Every key of `file` that lowers the gate, in the order written.
+    fn lowering(
+        &self,
+        file: &ConfigFile,
+        fail_on: Option<FailOn>,
+        scope: Option<Scope>,
+    ) -> Vec<Lowering> {
+        let mut found = Vec::new();
+        let mut note = |key: &str, span: std::ops::Range<usize>| {
+            let (line, column) = crate::python::rules::error::line_column(self.text, span.start);
+            let written = self.text.get(span).unwrap_or("").replace('\n', " ");
+            let value = match written.char_indices().nth(60) {
+                Some((cut, _)) => format!("{}…", &written[..cut]),
+                None => written,
+            };
+            found.push(Lowering {
+                key: key.to_string(),
+                value,
+                path: self.path.to_path_buf(),
+                line,
+                column,
+            });
+        };
+        let list_span = |list: &[Spanned<String>]| -> Option<std::ops::Range<usize>> {
+            let first = list.first()?.span();
+            let last = list.last()?.span();
+            Some(first.start..last.end)
+        };
+        if let Some(list) = &file.select {
+            if !list.iter().any(|s| s.get_ref() == "ALL") {
+                // An empty list has no span of its own: point at the key's line.
+                let span = list_span(list).unwrap_or_else(|| self.key_span("select"));
+                note("select", span);
+            }
+        }
+        if let Some(list) = file.ignore.as_deref().filter(|l| !l.is_empty()) {
+            note("ignore", list_span(list).unwrap_or(0..0));
+        }
+        for pattern in file.per_file_ignores.iter().flatten().map(|(p, _)| p) {
+            note("per-file-ignores", pattern.span());
+        }
+        if let Some(list) = file.exclude.as_deref().filter(|l| !l.is_empty()) {
+            note("exclude", list_span(list).unwrap_or(0..0));
+        }
+        for entry in file.accept.iter().flatten() {
+            note("accept", entry.span());
+        }
+        if let (Some(value), Some(scope)) = (&file.scope, scope) {
+            if scope != Scope::All {
+                note("scope", value.span());
+            }
+        }
+        if let (Some(value), Some(FailOn::Never)) = (&file.fail_on, fail_on) {
+            note("fail-on", value.span());
+        }
+        if let Some(value) = &file.base_file {
+            note("base-file", value.span());
+        }
+        found
+    }
+
+    /// Where `key = ` is written, for a value without a span of its own.
+    fn key_span(&self, key: &str) -> std::ops::Range<usize> {
+        self.text
+            .lines()
+            .scan(0, |offset, line| {
+                let start = *offset;
+                *offset += line.len() + 1;
+                Some((start, line))
+            })
+            .find(|(_, line)| {
+                line.trim_start()
+                    .strip_prefix(key)
+                    .is_some_and(|rest| rest.trim_start().starts_with('='))
+            })
+            .map_or(0..0, |(start, line)| start..start + line.len())
     }
 
     fn accept(

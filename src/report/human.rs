@@ -191,6 +191,9 @@ fn write_summary(input: &ReportInput, out: &mut dyn Write) -> io::Result<()> {
     if !hidden.is_empty() {
         writeln!(out, "Not shown: {}.", hidden.join(", "))?;
     }
+    for line in input.gate.weakenings() {
+        writeln!(out, "Gate weakened: {line}.")?;
+    }
     if input.findings.is_empty() && input.gate.baseline.is_some() {
         writeln!(
             out,

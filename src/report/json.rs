@@ -57,6 +57,9 @@ pub fn render(input: &ReportInput, out: &mut dyn Write) -> io::Result<()> {
         "suppressed": input.gate.suppressed,
         "ignored": input.gate.ignored,
     });
+    if let (Value::Object(gate), Value::Object(more)) = (&mut gate, input.gate.weakenings_json()) {
+        gate.extend(more);
+    }
     if let Some((path, outcome)) = &input.gate.baseline {
         gate["baseline"] = json!({
             "path": path.to_string_lossy(),

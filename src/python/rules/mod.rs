@@ -283,6 +283,12 @@ pub struct RuleSet {
     /// Indices of the active query rules.
     queries: Vec<usize>,
     prefilter: Prefilter,
+    /// Findings a user rule's `suppresses` removed, over every file checked
+    /// with this set. A rule from the scanned tree could otherwise turn a
+    /// built-in error into its own note without a trace; the gate reports
+    /// the count. Kept here, where the suppression happens, because the
+    /// per-file analysis returns only findings.
+    suppressed_by_user_rules: std::sync::atomic::AtomicUsize,
 }
 
 fn embedded_sources() -> impl Iterator<Item = (String, String)> {
@@ -406,6 +412,17 @@ impl RuleSet {
 
     pub fn method_names(&self) -> impl Iterator<Item = &str> {
         self.by_method.keys().map(String::as_str)
+    }
+
+    /// How many findings user rules' `suppresses` removed so far.
+    pub fn suppressed_by_user_rules(&self) -> usize {
+        self.suppressed_by_user_rules
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    pub(crate) fn count_suppressed_by_user_rule(&self) {
+        self.suppressed_by_user_rules
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// The prefilter over every name and literal these rules can match.
