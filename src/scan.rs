@@ -206,7 +206,7 @@ fn internal_error(path: &Path, stage: &str, panic: &Box<dyn std::any::Any + Send
 fn read_problem(path: &Path, err: &std::io::Error) -> Finding {
     Finding::new(
         "DL901",
-        Severity::Warning,
+        Severity::Error,
         Family::Scan,
         path,
         format!("cannot read {}: {err}", path.display()),

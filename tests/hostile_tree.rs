@@ -571,3 +571,49 @@ fn a_record_row_leaving_the_installation_does_not_claim_the_applications_file() 
         "{doc:#}"
     );
 }
+
+/// A file below more than PATH_MAX bytes of directories cannot be opened
+/// by its path: the check must fail, not pass with a warning.
+#[test]
+fn a_file_too_deep_to_read_fails_the_default_gate() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "d".repeat(250);
+    // Built with relative steps: no single path to it fits PATH_MAX.
+    let script = format!(
+        "for i in $(seq 20); do mkdir {name} && cd {name} || exit 1; done; printf 'import os\\nos.system(\"x\")\\n' > deep.py"
+    );
+    // bash, as dash's cd gives up once the logical path is too long.
+    let status = Command::new("bash")
+        .current_dir(dir.path())
+        .args(["-c", &script])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    write(dir.path(), "app.py", b"x = 1\n");
+    let output = Command::new(env!("CARGO_BIN_EXE_distrolint"))
+        .current_dir(dir.path())
+        .args([
+            "check",
+            ".",
+            "--isolated",
+            "--format",
+            "json",
+            "--base",
+            BASE,
+        ])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let unreadable: Vec<&serde_json::Value> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "DL901")
+        .collect();
+    assert!(!unreadable.is_empty(), "{doc:#}");
+    assert!(
+        unreadable.iter().all(|f| f["severity"] == "error"),
+        "{doc:#}"
+    );
+    assert_eq!(output.status.code(), Some(1), "{doc:#}");
+}
