@@ -340,3 +340,23 @@ fn deeper_dockerfiles_do_not_choose_the_base_and_unknown_ones_are_checked_for_sy
         vec![("docker/dev/Dockerfile".to_string(), 4, "DL700".to_string())]
     );
 }
+
+#[test]
+fn the_suggested_docker_command_quotes_the_image_from_the_dockerfile() {
+    // The image reference is the pull request's text; pasted unquoted,
+    // `$(...)` in it would run.
+    let app = django_app("registry.example/p$(id):1");
+    let (code, _, stderr) = check(app.path(), &["."]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        says(
+            &stderr,
+            "docker export $(docker create 'registry.example/p$(id):1')"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        says(&stderr, "--image 'registry.example/p$(id):1'"),
+        "{stderr}"
+    );
+}
