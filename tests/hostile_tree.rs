@@ -655,3 +655,52 @@ fn import_lines_of_a_pth_file_are_checked_as_python() {
         "{doc:#}"
     );
 }
+
+/// Two names that differ only in bytes that are not UTF-8 stay two paths
+/// with two fingerprints: the bytes are kept, escaped.
+#[test]
+fn names_differing_only_in_invalid_utf8_stay_apart() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    for name in [&b"a\xff.py"[..], &b"a\xfe.py"[..]] {
+        std::fs::write(
+            dir.path().join(std::ffi::OsStr::from_bytes(name)),
+            "import os\nos.system(\"x\")\n",
+        )
+        .unwrap();
+    }
+    let output = Command::new(env!("CARGO_BIN_EXE_distrolint"))
+        .current_dir(dir.path())
+        .args([
+            "check",
+            ".",
+            "--isolated",
+            "--format",
+            "json",
+            "--base",
+            BASE,
+        ])
+        .args(["--select", "DL201"])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let found: Vec<(String, String)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["fingerprint"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(found.len(), 2, "{doc:#}");
+    assert_eq!(found[0].0, "a\\xfe.py");
+    assert_eq!(found[1].0, "a\\xff.py");
+    assert!(
+        !found[0].1.contains(':') && !found[1].1.contains(':'),
+        "{found:?}"
+    );
+    assert_ne!(found[0].1, found[1].1);
+}
