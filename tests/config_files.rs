@@ -562,6 +562,16 @@ fn every_weakening_of_the_gate_is_counted_and_named() {
     );
     let (_, human, _) = run_in(root, &["check", "app"]);
     assert!(human.contains("paths were not scanned"), "{human}");
+    let (_, statistics, _) = run_in(root, &["check", "app", "--statistics"]);
+    assert!(
+        statistics.contains("paths were not scanned"),
+        "{statistics}"
+    );
+    let (_, github, _) = run_in(root, &["check", "app", "--format", "github"]);
+    assert!(
+        github.contains("::warning title=distrolint gate::"),
+        "{github}"
+    );
     let (_, sarif, _) = run_in(root, &["check", "app", "--format", "sarif"]);
     let sarif = json_of(&sarif);
     assert_eq!(
