@@ -248,23 +248,27 @@ fn read_dist_info(dir: &Path, problems: &mut Vec<Finding>) -> DistributionInfo {
                 _ => bad_rows += 1,
             }
         }
+        // One diagnostic per RECORD, however many ways its rows are wrong.
+        let mut wrong = Vec::new();
+        if bad_rows > 0 {
+            wrong.push(format!("{bad_rows} rows could not be read"));
+        }
         if outside_rows > 0 {
-            problems.push(Finding::new(
-                "DL905",
-                Severity::Info,
-                Family::Scan,
-                &record_path,
-                format!("{outside_rows} rows of {} name files outside the distribution's installation; those files are attributed by location instead", record_path.display()),
-                "pip never writes such rows: reinstall the distribution, or find out who edited its RECORD",
+            wrong.push(format!(
+                "{outside_rows} rows name files outside the distribution's installation, which pip never writes"
             ));
         }
-        if bad_rows > 0 {
+        if !wrong.is_empty() {
             problems.push(Finding::new(
                 "DL905",
                 Severity::Info,
                 Family::Scan,
                 &record_path,
-                format!("{bad_rows} rows of {} could not be read; their files are attributed by location instead", record_path.display()),
+                format!(
+                    "in {}, {}; their files are attributed by location instead",
+                    record_path.display(),
+                    wrong.join(" and ")
+                ),
                 "reinstall the distribution to rewrite its RECORD",
             ));
         }
