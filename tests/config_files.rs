@@ -655,3 +655,20 @@ fn strict_config_lets_the_tree_add_checks_but_not_remove_them() {
     );
     assert_eq!(code, 0, "{stderr}");
 }
+
+#[test]
+fn a_configuration_may_link_and_point_anywhere_inside_its_git_work_tree() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join(".git")).unwrap();
+    write(root, "svc/app/x.py", "import os\nos.system(\"x\")\n");
+    write(root, "shared/distrolint.toml", "select = [\"DL201\"]\n");
+    std::os::unix::fs::symlink(
+        "../shared/distrolint.toml",
+        root.join("svc/distrolint.toml"),
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run_in(&root.join("svc"), &["check", "app", "--format", "json"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(found(&stdout), ["DL201 app/x.py:2"]);
+}

@@ -202,9 +202,7 @@ pub fn discover(start: &Path, known: &[RuleInfo]) -> miette::Result<Option<Confi
                 Ok(meta) if !meta.is_dir() => {}
                 _ => continue,
             }
-            let named = NamedBy::Tree {
-                root: here.to_path_buf(),
-            };
+            let named = NamedBy::found_in(here);
             if let Some(config) = load(&candidate, known, named)? {
                 return Ok(Some(config));
             }

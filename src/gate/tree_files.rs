@@ -20,6 +20,10 @@ use std::path::{Component, Path, PathBuf};
 /// kilobytes, and reading a huge one would only waste the runner.
 const MAX_LEN: u64 = 4 * 1024 * 1024;
 
+/// Larger files of the tree are not quoted in errors: nobody writes a
+/// configuration that long by hand, and the box would flood the log.
+const MAX_QUOTED: usize = 256 * 1024;
+
 /// Who named a file, which decides where it may be and whether an error
 /// may show its lines.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +36,18 @@ pub enum NamedBy {
 }
 
 impl NamedBy {
+    /// For a configuration found in `dir`: the tree is the git work tree
+    /// holding `dir` (its files may link to one another, and a monorepo's
+    /// configuration may name `../ci/base.toml`), else `dir` itself.
+    pub fn found_in(dir: &Path) -> NamedBy {
+        let work_tree = dir
+            .ancestors()
+            .find(|a| std::fs::symlink_metadata(a.join(".git")).is_ok());
+        NamedBy::Tree {
+            root: work_tree.unwrap_or(dir).to_path_buf(),
+        }
+    }
+
     /// Whether an error in `text` may quote it. The user's own files
     /// always; a tree's file only when it is a TOML document (a syntax
     /// error means it may be anything — an environment, a key file) of a
@@ -40,7 +56,7 @@ impl NamedBy {
         match self {
             NamedBy::User => true,
             NamedBy::Tree { .. } => {
-                text.len() <= 256 * 1024 && toml::from_str::<toml::Table>(text).is_ok()
+                text.len() <= MAX_QUOTED && toml::from_str::<toml::Table>(text).is_ok()
             }
         }
     }

@@ -29,9 +29,7 @@ pub fn config_file(start: &Path, explicit: Option<&Path>) -> Option<(PathBuf, Na
     while let Some(here) = dir {
         for name in FILE_NAMES {
             let candidate = here.join(name);
-            let named = NamedBy::Tree {
-                root: here.to_path_buf(),
-            };
+            let named = NamedBy::found_in(here);
             if candidate.is_file() && table(&candidate, &named).is_some() {
                 return Some((candidate, named));
             }
