@@ -543,7 +543,7 @@ fn every_weakening_of_the_gate_is_counted_and_named() {
     );
     let (_, human, _) = run_in(root, &["check", "app"]);
     assert!(
-        human.contains("Gate weakened: the configuration lowers the gate: select = "),
+        human.contains("Gate weakened: the configuration lowers the gate: select = [] (distrolint.toml:2); ignore = [\"ALL\"] (distrolint.toml:3)"),
         "{human}"
     );
     assert!(

@@ -484,10 +484,15 @@ impl Checker<'_> {
                 column,
             });
         };
+        // The list with its brackets, as written.
         let list_span = |list: &[Spanned<String>]| -> Option<std::ops::Range<usize>> {
             let first = list.first()?.span();
             let last = list.last()?.span();
-            Some(first.start..last.end)
+            let open = self.text[..first.start].rfind('[').unwrap_or(first.start);
+            let close = self.text[last.end..]
+                .find(']')
+                .map_or(last.end, |i| last.end + i + 1);
+            Some(open..close)
         };
         if let Some(list) = &file.select {
             if !list.iter().any(|s| s.get_ref() == "ALL") {
@@ -522,7 +527,8 @@ impl Checker<'_> {
         found
     }
 
-    /// Where `key = ` is written, for a value without a span of its own.
+    /// Where the value of `key = value` is written, for a value without a
+    /// span of its own (an empty list).
     fn key_span(&self, key: &str) -> std::ops::Range<usize> {
         self.text
             .lines()
@@ -536,7 +542,11 @@ impl Checker<'_> {
                     .strip_prefix(key)
                     .is_some_and(|rest| rest.trim_start().starts_with('='))
             })
-            .map_or(0..0, |(start, line)| start..start + line.len())
+            .map_or(0..0, |(start, line)| {
+                let value = line.find('=').map_or(0, |i| i + 1);
+                let skipped = line[value..].len() - line[value..].trim_start().len();
+                start + value + skipped..start + line.trim_end().len()
+            })
     }
 
     fn accept(
