@@ -139,6 +139,14 @@ pub struct CheckArgs {
     #[arg(long)]
     pub isolated: bool,
 
+    /// For CI on untrusted code: a configuration found in the scanned tree
+    /// may only add checks. Its keys that turn checks off or let findings
+    /// pass (select, ignore, per-file-ignores, exclude, accept, scope other
+    /// than all, fail-on = "never", base-file) and rules that suppress
+    /// other codes are errors. --config FILE is still the user's own.
+    #[arg(long)]
+    pub strict_config: bool,
+
     /// Report only findings that this baseline (written by
     /// --write-baseline) does not account for.
     #[arg(long, value_name = "FILE")]

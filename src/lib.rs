@@ -15,6 +15,7 @@ pub mod elf;
 pub mod finding;
 pub mod gate;
 pub mod interpreter;
+pub mod output_file;
 pub mod python;
 pub mod report;
 pub mod rules_cmd;
@@ -80,15 +81,24 @@ fn tune_malloc(threads: usize) {
     let _ = threads;
 }
 
-/// The configuration's `exclude` and `app` as discovery applies them.
-fn discovery_options(settings: &CheckSettings) -> discovery::DiscoveryOptions {
+/// The configuration's `exclude` and `app` as discovery applies them;
+/// `excluded` counts the paths left out, for the report.
+fn discovery_options(
+    settings: &CheckSettings,
+    excluded: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+) -> discovery::DiscoveryOptions {
     let gate = &settings.gate;
     let patterns = gate.exclude.clone();
     let cwd = gate.cwd.clone();
     discovery::DiscoveryOptions {
         exclude: (!patterns.is_empty()).then(|| {
-            std::sync::Arc::new(move |path: &std::path::Path| patterns.is_match(path, &cwd))
-                as discovery::ExcludeFn
+            std::sync::Arc::new(move |path: &std::path::Path| {
+                let hit = patterns.is_match(path, &cwd);
+                if hit {
+                    excluded.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+                hit
+            }) as discovery::ExcludeFn
         }),
         app: settings
             .app
@@ -101,12 +111,14 @@ fn discovery_options(settings: &CheckSettings) -> discovery::DiscoveryOptions {
 /// Runs a check, passes its findings through the gate, and renders the
 /// report (or writes the baseline).
 pub fn check(settings: &CheckSettings) -> miette::Result<Outcome> {
+    let excluded = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let suppressed_by_rules_before = settings.rules.suppressed_by_user_rules();
     let request = scan::ScanRequest {
         paths: settings.paths.clone(),
         base: settings.base.clone(),
         rules: settings.rules.clone(),
         scope: settings.scope,
-        discovery: discovery_options(settings),
+        discovery: discovery_options(settings, excluded.clone()),
         dockerfile: settings.dockerfile.clone(),
         include_tests: settings.include_tests,
     };
@@ -129,7 +141,10 @@ pub fn check(settings: &CheckSettings) -> miette::Result<Outcome> {
     } else {
         Vec::new()
     };
-    let gated = gate.filter(outcome.findings, &python_files);
+    let mut gated = gate.filter(outcome.findings, &python_files);
+    gated.summary.excluded = excluded.load(std::sync::atomic::Ordering::Relaxed);
+    gated.summary.suppressed_by_rules =
+        settings.rules.suppressed_by_user_rules() - suppressed_by_rules_before;
     let mut notes = Vec::new();
 
     if let Some(path) = &settings.write_baseline {

@@ -65,7 +65,7 @@ fn run(cli: Cli) -> miette::Result<u8> {
             // Writing a baseline reports nothing.
             if settings.write_baseline.is_none() {
                 match &settings.output {
-                    Some(path) => std::fs::write(path, &report)
+                    Some(path) => distrolint::output_file::replace(path, &report)
                         .map_err(|e| miette::miette!("cannot write {}: {e}", path.display()))?,
                     None => {
                         let stdout = io::stdout();

@@ -223,7 +223,7 @@ fn internal_error(path: &Path, stage: &str, panic: &Box<dyn std::any::Any + Send
 fn read_problem(path: &Path, err: &std::io::Error) -> Finding {
     Finding::new(
         "DL901",
-        Severity::Warning,
+        Severity::Error,
         Family::Scan,
         path,
         format!("cannot read {}: {err}", path.display()),
@@ -245,8 +245,69 @@ fn is_python_source(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "py" || e == "pyw")
 }
 
+/// A `.pth` file: `site` runs its `import` lines at every interpreter
+/// start on the image, before the application, so they are code to check.
+fn is_path_configuration(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "pth")
+}
+
+/// The `import` lines of a `.pth` file as `site` sees them (a line that
+/// starts with `import` and a space or tab is executed; every other line is
+/// a directory or a comment), the rest blanked so that lines keep their
+/// numbers.
+fn path_configuration_code(bytes: &[u8]) -> Vec<u8> {
+    // `site` reads the file as utf-8-sig.
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    let mut code = Vec::with_capacity(bytes.len());
+    for line in bytes.split_inclusive(|&b| b == b'\n') {
+        if line.starts_with(b"import ") || line.starts_with(b"import\t") {
+            code.extend_from_slice(line);
+            if !line.ends_with(b"\n") {
+                code.push(b'\n');
+            }
+        } else {
+            code.push(b'\n');
+        }
+    }
+    code
+}
+
+fn analyse_path_configuration(
+    file: &DiscoveredFile,
+    discovery: &Discovery,
+    request: &ScanRequest,
+) -> Vec<Finding> {
+    match read_regular(file) {
+        Ok(Some((bytes, _mode))) => {
+            let code = path_configuration_code(&bytes);
+            let context = PythonContext {
+                base: &request.base,
+                distribution: discovery.distribution_of(file),
+                rules: &request.rules,
+                module_path: None,
+                installed: discovery.distributions.names(),
+            };
+            python::analyse_file(&file.path, &code, &context)
+        }
+        Ok(None) => Vec::new(),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(err) => {
+            let mut problem = read_problem(&file.path, &err);
+            problem.distribution = discovery.distribution_of(file);
+            vec![problem]
+        }
+    }
+}
+
 fn analyse_file(file: &DiscoveredFile, discovery: &Discovery, request: &ScanRequest) -> FileResult {
     let mut result = FileResult::default();
+    if is_path_configuration(&file.path) {
+        if request.scope.includes(file.origin) {
+            result.is_python = true;
+            result.findings = analyse_path_configuration(file, discovery, request);
+        }
+        return result;
+    }
     if is_python_source(&file.path) {
         if request.scope.includes(file.origin) {
             result.is_python = true;
@@ -505,4 +566,18 @@ fn read_prefix(handle: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<us
         }
     }
     Ok(filled)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_import_lines_of_a_pth_file_are_code_and_lines_keep_their_numbers() {
+        let pth = b"\xef\xbb\xbf/opt/extra\n# import os\nimport os; os.system('x')\n  import sys\nimport\tsite";
+        assert_eq!(
+            path_configuration_code(pth),
+            b"\n\nimport os; os.system('x')\n\nimport\tsite\n"
+        );
+    }
 }

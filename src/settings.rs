@@ -17,6 +17,7 @@ use crate::gate::catalogue::{catalogue, RuleInfo};
 use crate::gate::config::{self, BaseChoice, Config};
 use crate::gate::paths::PathPatterns;
 use crate::gate::select::{self, RuleSelection, Selector};
+use crate::gate::tree_files::{self, NamedBy, ReadError};
 use crate::gate::Gate;
 use crate::python::rules::user_dirs;
 use crate::python::RuleSet;
@@ -95,22 +96,33 @@ impl CheckSettings {
         }
         // User rules load before the configuration is checked: its
         // selectors may name their codes.
-        let mut rule_dirs = args.rules.clone();
+        let mut named_rule_dirs: Vec<(PathBuf, NamedBy)> = args
+            .rules
+            .iter()
+            .map(|dir| (dir.clone(), NamedBy::User))
+            .collect();
         if !args.isolated {
-            if let Some(file) = user_dirs::config_file(&paths[0], args.config.as_deref()) {
-                rule_dirs.extend(user_dirs::configured(&file));
+            if let Some((file, named)) = user_dirs::config_file(&paths[0], args.config.as_deref()) {
+                named_rule_dirs.extend(user_dirs::configured(&file, &named));
             }
         }
-        let rules = if rule_dirs.is_empty() {
+        let rule_dirs: Vec<PathBuf> = named_rule_dirs.iter().map(|(d, _)| d.clone()).collect();
+        if args.strict_config {
+            refuse_suppressing_tree_rules(&named_rule_dirs)?;
+        }
+        let rules = if named_rule_dirs.is_empty() {
             crate::python::rules::shared_builtin_rules().clone()
         } else {
-            Arc::new(RuleSet::builtin_with_dirs(&rule_dirs).map_err(miette::Report::new)?)
+            Arc::new(
+                RuleSet::builtin_with_named_dirs(&named_rule_dirs).map_err(miette::Report::new)?,
+            )
         };
         let known = catalogue(&rules);
         let cwd = std::env::current_dir()
             .map_err(|e| miette::miette!("cannot read the current directory: {e}"))?;
 
         let config = find_config(&args, &paths[0], &cwd, &known)?;
+        let lowered_by = lowering_in_effect(&args, config.as_ref())?;
         let (base, base_source, base_is_given) = choose_base(&args, config.as_ref(), &paths, &cwd)?;
 
         let select = match &args.select {
@@ -126,6 +138,7 @@ impl CheckSettings {
         let mut gate = Gate::open(known, cwd);
         gate.selection = RuleSelection { select, ignore };
         gate.report_unused_ignores = args.report_unused_ignores;
+        gate.lowered_by = lowered_by;
         if let Some(config) = &config {
             gate.exclude = PathPatterns::new(&config.root, &config.exclude)
                 .map_err(|(_, e)| miette::miette!("invalid exclude glob: {e}"))?;
@@ -183,6 +196,70 @@ impl CheckSettings {
     }
 }
 
+/// The configuration's keys that lower the gate and that no flag
+/// overrides; under `--strict-config`, an error when a configuration from
+/// the scanned tree has any.
+fn lowering_in_effect(
+    args: &CheckArgs,
+    config: Option<&Config>,
+) -> miette::Result<Vec<config::Lowering>> {
+    let Some(config) = config else {
+        return Ok(Vec::new());
+    };
+    let overridden = |key: &str| match key {
+        "fail-on" => args.fail_on.is_some() || args.exit_zero,
+        "select" => args.select.is_some(),
+        "scope" => args.scope.is_some(),
+        "base-file" => args.base.is_some() || args.base_file.is_some(),
+        _ => false,
+    };
+    let lowering: Vec<config::Lowering> = config
+        .lowering
+        .iter()
+        .filter(|l| !overridden(&l.key))
+        .cloned()
+        .collect();
+    if args.strict_config && matches!(config.named, NamedBy::Tree { .. }) && !lowering.is_empty() {
+        let keys: Vec<String> = lowering.iter().map(|l| format!("  {l}")).collect();
+        return Err(miette::miette!(
+            code = "distrolint::strict_config",
+            help = "under --strict-config a configuration in the scanned tree may only add checks; give the settings that remove them on the command line or with --config FILE from outside the tree",
+            "the configuration {} lowers the gate, which --strict-config does not allow:\n{}",
+            config.path.display(),
+            keys.join("\n")
+        ));
+    }
+    Ok(lowering)
+}
+
+/// Under `--strict-config`: a rule from a directory the scanned tree names
+/// may add findings but not remove others with `suppresses`.
+fn refuse_suppressing_tree_rules(dirs: &[(PathBuf, NamedBy)]) -> miette::Result<()> {
+    for (dir, named) in dirs {
+        if !matches!(named, NamedBy::Tree { .. }) {
+            continue;
+        }
+        let only_these = RuleSet::builtin_with_named_dirs(&[(dir.clone(), named.clone())])
+            .map_err(miette::Report::new)?;
+        if let Some(rule) = only_these
+            .rules
+            .iter()
+            .find(|r| !r.is_builtin() && !r.suppresses.is_empty())
+        {
+            return Err(miette::miette!(
+                code = "distrolint::strict_config",
+                help = "under --strict-config rules from the scanned tree may only add findings",
+                "rule {} ({}:{}) suppresses {}, which --strict-config does not allow",
+                rule.code,
+                rule.file,
+                rule.line,
+                rule.suppresses.join(", ")
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// `--config FILE`, or the file found from the first scanned path upwards;
 /// nothing with `--isolated`.
 fn find_config(
@@ -195,7 +272,7 @@ fn find_config(
         return Ok(None);
     }
     if let Some(path) = &args.config {
-        return match config::load(path, known)? {
+        return match config::load(path, known, NamedBy::User)? {
             Some(config) => Ok(Some(config)),
             None => Err(usage_error(
                 format!("{} has no [tool.distrolint] table", path.display()),
@@ -231,11 +308,19 @@ fn choose_base(
                 return Ok((base::find(name)?, format!("base in {shown}"), true))
             }
             Some(BaseChoice::File(file)) => {
+                let text = tree_files::read_text(file, &config.named).map_err(|e| match e {
+                    ReadError::Refused(refused) => miette::Report::new(refused),
+                    ReadError::Io(source) => miette::Report::new(base::BaseError::Read {
+                        path: file.display().to_string(),
+                        source,
+                    }),
+                })?;
+                let show = config.named.may_show(&text);
                 return Ok((
-                    base::from_file(file)?,
+                    base::parse_manifest_shown(&file.display().to_string(), &text, show)?,
                     format!("base-file in {shown}"),
                     true,
-                ))
+                ));
             }
             None => {}
         }

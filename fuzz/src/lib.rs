@@ -149,7 +149,7 @@ pub fn python_analyse(data: &[u8]) {
     };
     let _ = python::analyse_file(Path::new("fuzzpkg/sub/module.py"), data, &context);
     let text = SourceText::new(String::from_utf8_lossy(data).into_owned());
-    let _ = suppress::parse_directives(&text, known_codes());
+    let _ = suppress::parse_directives(&text, known_codes(), true);
 }
 
 /// A rule file from a `rules` directory the configuration names: compiled
@@ -280,7 +280,12 @@ pub fn config_file(data: &[u8]) {
     std::fs::create_dir_all(&dir).expect("create the configuration directory");
     let path = dir.join(name);
     std::fs::write(&path, body).expect("write the configuration");
-    let _ = config::load(&path, known_codes());
+    // Found by walking up, so it belongs to the tree: the stricter reading.
+    let _ = config::load(
+        &path,
+        known_codes(),
+        distrolint::gate::tree_files::NamedBy::Tree { root: dir },
+    );
 }
 
 /// A Dockerfile or Containerfile: parsed, its stages and final base

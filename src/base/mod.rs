@@ -44,6 +44,16 @@ pub enum BaseError {
         span: Option<miette::SourceSpan>,
         message: String,
     },
+    /// A manifest the scanned tree supplies that is not a TOML document:
+    /// its lines are not quoted, they may be anything.
+    #[error("invalid base manifest {name}:{line}:{column}: {message} (the file is not shown: it is not a TOML document)")]
+    #[diagnostic(code(distrolint::base_manifest))]
+    ParseUnquoted {
+        name: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
 }
 
 /// Parses one manifest, reporting a bad one with its position.
@@ -68,6 +78,25 @@ pub fn builtin() -> Vec<BaseImage> {
         .collect();
     bases.sort_by(|a, b| a.name.cmp(&b.name));
     bases
+}
+
+/// Parses a manifest the scanned tree supplies: a mistake is shown against
+/// its source only when `show` (see
+/// [`crate::gate::tree_files::NamedBy::may_show`]).
+pub fn parse_manifest_shown(name: &str, text: &str, show: bool) -> Result<BaseImage, BaseError> {
+    match parse_manifest(name, text) {
+        Err(BaseError::Parse { span, message, .. }) if !show => {
+            let (line, column) =
+                crate::python::rules::error::line_column(text, span.map_or(0, |s| s.offset()));
+            Err(BaseError::ParseUnquoted {
+                name: name.to_string(),
+                line,
+                column,
+                message,
+            })
+        }
+        other => other,
+    }
 }
 
 /// Reads a manifest given with `--base-file`.

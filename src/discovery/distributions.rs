@@ -231,26 +231,45 @@ fn read_dist_info(dir: &Path, problems: &mut Vec<Finding>) -> DistributionInfo {
     let record_path = dir.join("RECORD");
     if let Some(record) = read_limited(&record_path) {
         let mut bad_rows = 0usize;
+        let mut outside_rows = 0usize;
+        let levels_up = installation_levels(&tree);
         for line in record.lines() {
             if line.trim().is_empty() {
                 continue;
             }
             match first_csv_field(line) {
                 Some(field) if !field.is_empty() => {
-                    files.push(normalize_path(
-                        &tree.join(&*record_row_below(&tree, &field)),
-                    ));
+                    let field = record_row_below(&tree, &field);
+                    if stays_within(Path::new(&*field), &tree, levels_up) {
+                        files.push(normalize_path(&tree.join(&*field)));
+                    } else {
+                        outside_rows += 1;
+                    }
                 }
                 _ => bad_rows += 1,
             }
         }
+        // One diagnostic per RECORD, however many ways its rows are wrong.
+        let mut wrong = Vec::new();
         if bad_rows > 0 {
+            wrong.push(format!("{bad_rows} rows could not be read"));
+        }
+        if outside_rows > 0 {
+            wrong.push(format!(
+                "{outside_rows} rows name files outside the distribution's installation, which pip never writes"
+            ));
+        }
+        if !wrong.is_empty() {
             problems.push(Finding::new(
                 "DL905",
                 Severity::Info,
                 Family::Scan,
                 &record_path,
-                format!("{bad_rows} rows of {} could not be read; their files are attributed by location instead", record_path.display()),
+                format!(
+                    "in {}, {}; their files are attributed by location instead",
+                    record_path.display(),
+                    wrong.join(" and ")
+                ),
                 "reinstall the distribution to rewrite its RECORD",
             ));
         }
@@ -321,6 +340,63 @@ fn read_egg_info(path: &Path) -> DistributionInfo {
         files,
         top_level,
     }
+}
+
+/// How far above `tree` a distribution's RECORD rows may reach: to the
+/// installation prefix (3 levels) when `tree` is its
+/// `lib/pythonX.Y/site-packages` (pip records console scripts as
+/// `../../../bin/NAME`), else not at all. A row beyond would let a
+/// dependency claim the application's own files, which `--scope app` then
+/// drops.
+fn installation_levels(tree: &Path) -> usize {
+    let absolute = std::path::absolute(tree).unwrap_or_else(|_| tree.to_path_buf());
+    let tree = normalize_path(&absolute);
+    let name = |p: Option<&Path>| {
+        p.and_then(Path::file_name)
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    let version_dir = tree.parent();
+    let lib_dir = version_dir.and_then(Path::parent);
+    let is_site = matches!(
+        name(Some(&tree)).as_str(),
+        "site-packages" | "dist-packages"
+    );
+    let is_version = name(version_dir).starts_with("python");
+    let is_lib = matches!(name(lib_dir).as_str(), "lib" | "lib64");
+    if is_site && is_version && is_lib && lib_dir.and_then(Path::parent).is_some() {
+        3
+    } else {
+        0
+    }
+}
+
+/// Whether the RECORD row `field`, relative to `tree`, stays below the
+/// directory `levels_up` above it. Lexical, as pip writes rows; an absolute
+/// row is compared with `tree` made absolute.
+fn stays_within(field: &Path, tree: &Path, levels_up: usize) -> bool {
+    use std::path::Component;
+    if field.is_absolute() {
+        let absolute = std::path::absolute(tree).unwrap_or_else(|_| tree.to_path_buf());
+        let mut scope = normalize_path(&absolute);
+        for _ in 0..levels_up {
+            scope.pop();
+        }
+        return normalize_path(field).starts_with(scope);
+    }
+    let mut depth = levels_up as isize;
+    for component in field.components() {
+        match component {
+            Component::ParentDir => depth -= 1,
+            Component::Normal(_) => depth += 1,
+            Component::CurDir => {}
+            Component::RootDir | Component::Prefix(_) => return false,
+        }
+        if depth < 0 {
+            return false;
+        }
+    }
+    true
 }
 
 /// The first field of a CSV row as pip writes RECORD (RFC 4180 quoting).

@@ -188,8 +188,10 @@ pub fn normalize_path(path: &Path) -> PathBuf {
     out
 }
 
+/// A path the walk could not read (DL901): an error, so that the default
+/// gate fails closed on what it could not check.
 fn problem(path: &Path, code: &str, message: String, help: &str) -> Finding {
-    Finding::new(code, Severity::Warning, Family::Scan, path, message, help)
+    Finding::new(code, Severity::Error, Family::Scan, path, message, help)
 }
 
 /// A predicate over paths as discovered; `true` leaves the path out.

@@ -433,7 +433,9 @@ impl<'a> BaseChoice<'a> {
                 }
                 text.push_str(&format!(
                     "; `distrolint bases` lists the built-in ones. Describe it with `docker export $(docker create {r}) > rootfs.tar` and `distrolint bases import rootfs.tar --name NAME --image {r} -o NAME.toml`, then pass --base-file NAME.toml, or name a built-in base with --base",
-                    r = image.reference
+                    // The reference is the Dockerfile's text, and the user
+                    // is invited to paste this command into a shell.
+                    r = shell_quoted(&image.reference)
                 ));
                 text
             }
@@ -464,6 +466,11 @@ impl<'a> BaseChoice<'a> {
             ),
         }
     }
+}
+
+/// `text` as one shell word: single-quoted, with its own `'` spelled `'\''`.
+fn shell_quoted(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "'\\''"))
 }
 
 #[cfg(test)]

@@ -154,9 +154,11 @@ impl Baseline {
     }
 
     pub fn write(&self, path: &Path) -> Result<(), BaselineError> {
-        std::fs::write(path, self.to_json()).map_err(|source| BaselineError::Write {
-            path: path.display().to_string(),
-            source,
+        crate::output_file::replace(path, self.to_json().as_bytes()).map_err(|source| {
+            BaselineError::Write {
+                path: path.display().to_string(),
+                source,
+            }
         })
     }
 

@@ -24,6 +24,7 @@ use toml::Spanned;
 use super::catalogue::RuleInfo;
 use super::paths::PathPatterns;
 use super::select::Selector;
+use super::tree_files::{self, NamedBy, ReadError};
 use crate::base;
 use crate::cli::FailOn;
 use crate::finding::Location;
@@ -87,6 +88,9 @@ pub enum BaseChoice {
 pub struct Config {
     /// The file it came from.
     pub path: PathBuf,
+    /// Who named it: a file found in the scanned tree may only name files
+    /// inside that tree.
+    pub named: NamedBy,
     /// Its directory, against which its paths and globs are resolved.
     pub root: PathBuf,
     pub base: Option<BaseChoice>,
@@ -104,6 +108,39 @@ pub struct Config {
     /// What counts as first-party code, resolved against `root`.
     pub app: Vec<PathBuf>,
     pub accept: Vec<Accept>,
+    /// The keys that turn checks off or let findings pass, where they are
+    /// written: shown in every report, refused in the tree under
+    /// `--strict-config`.
+    pub lowering: Vec<Lowering>,
+}
+
+/// A configuration key that lowers the gate: it hides findings (`ignore`,
+/// `exclude`, `select` without `ALL`, ...), lets them pass (`fail-on =
+/// "never"`), or decides what the image has (`base-file`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lowering {
+    /// The key as written (`ignore`, `per-file-ignores`, `fail-on`).
+    pub key: String,
+    /// The value, shortened, as written.
+    pub value: String,
+    /// The configuration file, as shown to the user.
+    pub path: PathBuf,
+    /// 1-based line and column of the value.
+    pub line: usize,
+    pub column: usize,
+}
+
+impl std::fmt::Display for Lowering {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} = {} ({}:{})",
+            self.key,
+            self.value,
+            self.path.display(),
+            self.line
+        )
+    }
 }
 
 /// One `[[accept]]` entry: a finding is accepted when everything the entry
@@ -130,8 +167,10 @@ pub struct Accept {
 #[diagnostic(code(distrolint::config))]
 pub struct ConfigError {
     pub message: String,
+    /// `None` when the file may not be quoted (see
+    /// [`NamedBy::may_show`]); the message then says where the mistake is.
     #[source_code]
-    pub source_code: NamedSource<String>,
+    pub source_code: Option<NamedSource<String>>,
     #[label("{label}")]
     pub span: Option<SourceSpan>,
     pub label: String,
@@ -148,7 +187,11 @@ pub struct ConfigReadError {
     pub source: std::io::Error,
 }
 
-/// The configuration that applies to `start` (a scanned path), if any.
+/// The configuration that applies to `start` (a scanned path), if any. A
+/// file found here belongs to the scanned tree: it must be a regular file
+/// in the directory it is found in (a symlink out of it is an error, not
+/// a file to skip, so that the gate fails instead of running unconfigured),
+/// and the files it names must be below that directory.
 pub fn discover(start: &Path, known: &[RuleInfo]) -> miette::Result<Option<Config>> {
     let mut dir = if start.is_dir() {
         Some(start)
@@ -158,10 +201,12 @@ pub fn discover(start: &Path, known: &[RuleInfo]) -> miette::Result<Option<Confi
     while let Some(here) = dir {
         for name in FILE_NAMES {
             let candidate = here.join(name);
-            if !candidate.is_file() {
-                continue;
+            match std::fs::symlink_metadata(&candidate) {
+                Ok(meta) if !meta.is_dir() => {}
+                _ => continue,
             }
-            if let Some(config) = load(&candidate, known)? {
+            let named = NamedBy::found_in(here);
+            if let Some(config) = load(&candidate, known, named)? {
                 return Ok(Some(config));
             }
         }
@@ -172,11 +217,15 @@ pub fn discover(start: &Path, known: &[RuleInfo]) -> miette::Result<Option<Confi
 
 /// Reads one configuration file. `Ok(None)` for a `pyproject.toml` without
 /// `[tool.distrolint]`.
-pub fn load(path: &Path, known: &[RuleInfo]) -> miette::Result<Option<Config>> {
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigReadError {
-        path: path.display().to_string(),
-        source,
+pub fn load(path: &Path, known: &[RuleInfo], named: NamedBy) -> miette::Result<Option<Config>> {
+    let text = tree_files::read_text(path, &named).map_err(|error| match error {
+        ReadError::Refused(refused) => miette::Report::new(refused),
+        ReadError::Io(source) => miette::Report::new(ConfigReadError {
+            path: path.display().to_string(),
+            source,
+        }),
     })?;
+    let show = named.may_show(&text);
     // Errors name the file as the user sees it from where they run.
     let shown = std::env::current_dir()
         .map(|cwd| PathBuf::from(super::paths::report_path(path, &cwd)))
@@ -188,26 +237,31 @@ pub fn load(path: &Path, known: &[RuleInfo]) -> miette::Result<Option<Config>> {
         if !text.contains("distrolint") {
             return Ok(None);
         }
-        let parsed: PyProject = toml::from_str(&text).map_err(|e| toml_error(path, &text, &e))?;
+        let parsed: PyProject =
+            toml::from_str(&text).map_err(|e| toml_error(path, &text, show, &e))?;
         match parsed.tool.and_then(|t| t.distrolint) {
             Some(file) => file,
             None => return Ok(None),
         }
     } else {
-        toml::from_str(&text).map_err(|e| toml_error(path, &text, &e))?
+        toml::from_str(&text).map_err(|e| toml_error(path, &text, show, &e))?
     };
     let root = file_path
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."));
-    let checker = Checker { path, text: &text };
+    let checker = Checker {
+        path,
+        text: &text,
+        show,
+    };
     let config = checker
-        .check(file, root, known)
+        .check(file, root, named, known)
         .map_err(|e| miette::Report::new(*e))?;
     Ok(Some(config))
 }
 
-fn toml_error(path: &Path, text: &str, error: &toml::de::Error) -> ConfigError {
+fn toml_error(path: &Path, text: &str, show: bool, error: &toml::de::Error) -> ConfigError {
     let message = error.message().trim().to_string();
     let help = message
         .starts_with("unknown field")
@@ -219,11 +273,43 @@ fn toml_error(path: &Path, text: &str, error: &toml::de::Error) -> ConfigError {
         .next()
         .unwrap_or(&message)
         .to_string();
+    error_in(path, text, show, error.span(), message, label, help)
+}
+
+/// A mistake at `span` of the file: shown against its source when it may
+/// be quoted, else placed by line and column in the message.
+fn error_in(
+    path: &Path,
+    text: &str,
+    show: bool,
+    span: Option<std::ops::Range<usize>>,
+    message: String,
+    label: String,
+    help: Option<String>,
+) -> ConfigError {
+    if show {
+        return ConfigError {
+            message: format!("invalid configuration in {}: {message}", path.display()),
+            source_code: Some(
+                NamedSource::new(path.display().to_string(), text.to_string())
+                    .with_language("toml"),
+            ),
+            span: span.map(Into::into),
+            label,
+            help,
+        };
+    }
+    let place = span.map_or(String::new(), |span| {
+        let (line, column) = crate::python::rules::error::line_column(text, span.start);
+        format!(":{line}:{column}")
+    });
     ConfigError {
-        message: format!("invalid configuration in {}: {message}", path.display()),
-        source_code: NamedSource::new(path.display().to_string(), text.to_string())
-            .with_language("toml"),
-        span: error.span().map(Into::into),
+        message: format!(
+            "invalid configuration in {}{place}: {message} (the file is not shown: it is not a TOML document)",
+            path.display()
+        ),
+        source_code: None,
+        span: None,
         label,
         help,
     }
@@ -235,6 +321,8 @@ type Checked<T> = Result<T, Box<ConfigError>>;
 struct Checker<'a> {
     path: &'a Path,
     text: &'a str,
+    /// Whether errors may quote the file.
+    show: bool,
 }
 
 impl Checker<'_> {
@@ -244,17 +332,15 @@ impl Checker<'_> {
         message: String,
         help: Option<String>,
     ) -> Checked<T> {
-        Err(Box::new(ConfigError {
-            message: format!(
-                "invalid configuration in {}: {message}",
-                self.path.display()
-            ),
-            source_code: NamedSource::new(self.path.display().to_string(), self.text.to_string())
-                .with_language("toml"),
-            span: Some(span.into()),
-            label: message,
+        Err(Box::new(error_in(
+            self.path,
+            self.text,
+            self.show,
+            Some(span),
+            message.clone(),
+            message,
             help,
-        }))
+        )))
     }
 
     fn selectors(&self, list: &[Spanned<String>], known: &[RuleInfo]) -> Checked<Vec<Selector>> {
@@ -283,7 +369,13 @@ impl Checker<'_> {
         }
     }
 
-    fn check(&self, file: ConfigFile, root: PathBuf, known: &[RuleInfo]) -> Checked<Config> {
+    fn check(
+        &self,
+        file: ConfigFile,
+        root: PathBuf,
+        named: NamedBy,
+        known: &[RuleInfo],
+    ) -> Checked<Config> {
         let base = match (&file.base, &file.base_file) {
             (Some(_), Some(base_file)) => {
                 return self.error(
@@ -304,6 +396,15 @@ impl Checker<'_> {
             }
             (None, Some(file_name)) => {
                 let resolved = root.join(file_name.get_ref());
+                if let NamedBy::Tree { root: tree } = &named {
+                    if let Err(refused) = tree_files::confine(&resolved, tree) {
+                        return self.error(
+                            file_name.span(),
+                            format!("`base-file` may not be read: {}", refused.reason),
+                            Some("a configuration found in the scanned tree names only regular files inside it; name another manifest with --base-file".into()),
+                        );
+                    }
+                }
                 if !resolved.is_file() {
                     return self.error(
                         file_name.span(),
@@ -344,8 +445,11 @@ impl Checker<'_> {
         for entry in file.accept.iter().flatten() {
             accept.push(self.accept(entry, &root, known)?);
         }
+        let lowering = self.lowering(&file, fail_on, scope);
         Ok(Config {
             accept,
+            lowering,
+            named,
             path: self.path.to_path_buf(),
             base,
             select,
@@ -359,6 +463,94 @@ impl Checker<'_> {
             app: paths(&file.app),
             root,
         })
+    }
+
+    /// Every key of `file` that lowers the gate, in the order written.
+    fn lowering(
+        &self,
+        file: &ConfigFile,
+        fail_on: Option<FailOn>,
+        scope: Option<Scope>,
+    ) -> Vec<Lowering> {
+        let mut found = Vec::new();
+        let mut note = |key: &str, span: std::ops::Range<usize>| {
+            let (line, column) = crate::python::rules::error::line_column(self.text, span.start);
+            let written = self.text.get(span).unwrap_or("").replace('\n', " ");
+            let value = match written.char_indices().nth(60) {
+                Some((cut, _)) => format!("{}…", &written[..cut]),
+                None => written,
+            };
+            found.push(Lowering {
+                key: key.to_string(),
+                value,
+                path: self.path.to_path_buf(),
+                line,
+                column,
+            });
+        };
+        // The list with its brackets, as written.
+        let list_span = |list: &[Spanned<String>]| -> Option<std::ops::Range<usize>> {
+            let first = list.first()?.span();
+            let last = list.last()?.span();
+            let open = self.text[..first.start].rfind('[').unwrap_or(first.start);
+            let close = self.text[last.end..]
+                .find(']')
+                .map_or(last.end, |i| last.end + i + 1);
+            Some(open..close)
+        };
+        if let Some(list) = &file.select {
+            if !list.iter().any(|s| s.get_ref() == "ALL") {
+                // An empty list has no span of its own: point at the key's line.
+                let span = list_span(list).unwrap_or_else(|| self.key_span("select"));
+                note("select", span);
+            }
+        }
+        if let Some(list) = file.ignore.as_deref().filter(|l| !l.is_empty()) {
+            note("ignore", list_span(list).unwrap_or(0..0));
+        }
+        for pattern in file.per_file_ignores.iter().flatten().map(|(p, _)| p) {
+            note("per-file-ignores", pattern.span());
+        }
+        if let Some(list) = file.exclude.as_deref().filter(|l| !l.is_empty()) {
+            note("exclude", list_span(list).unwrap_or(0..0));
+        }
+        for entry in file.accept.iter().flatten() {
+            note("accept", entry.span());
+        }
+        if let (Some(value), Some(scope)) = (&file.scope, scope) {
+            if scope != Scope::All {
+                note("scope", value.span());
+            }
+        }
+        if let (Some(value), Some(FailOn::Never)) = (&file.fail_on, fail_on) {
+            note("fail-on", value.span());
+        }
+        if let Some(value) = &file.base_file {
+            note("base-file", value.span());
+        }
+        found
+    }
+
+    /// Where the value of `key = value` is written, for a value without a
+    /// span of its own (an empty list).
+    fn key_span(&self, key: &str) -> std::ops::Range<usize> {
+        self.text
+            .lines()
+            .scan(0, |offset, line| {
+                let start = *offset;
+                *offset += line.len() + 1;
+                Some((start, line))
+            })
+            .find(|(_, line)| {
+                line.trim_start()
+                    .strip_prefix(key)
+                    .is_some_and(|rest| rest.trim_start().starts_with('='))
+            })
+            .map_or(0..0, |(start, line)| {
+                let value = line.find('=').map_or(0, |i| i + 1);
+                let skipped = line[value..].len() - line[value..].trim_start().len();
+                start + value + skipped..start + line.trim_end().len()
+            })
     }
 
     fn accept(
@@ -425,7 +617,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(name);
         std::fs::write(&path, text).unwrap();
-        load(&path, &catalogue(&RuleSet::builtin().unwrap()))
+        load(
+            &path,
+            &catalogue(&RuleSet::builtin().unwrap()),
+            NamedBy::Tree {
+                root: dir.path().to_path_buf(),
+            },
+        )
     }
 
     fn error_at(name: &str, text: &str) -> (String, usize) {

@@ -21,13 +21,14 @@ pub mod paths;
 pub mod select;
 pub mod sources;
 pub mod suppress;
+pub mod tree_files;
 
 use std::path::{Path, PathBuf};
 
 use crate::finding::{self, Family, Finding, Severity};
 use baseline::{Baseline, BaselineOutcome};
 use catalogue::{RuleInfo, UNUSED_SUPPRESSION};
-use config::Accept;
+use config::{Accept, Lowering};
 use paths::PathPatterns;
 use select::{RuleSelection, Selector};
 use sources::SourceFiles;
@@ -49,6 +50,8 @@ pub struct Gate {
     pub report_unused_ignores: bool,
     /// Loaded `--baseline`, with its path.
     pub baseline: Option<(PathBuf, Baseline)>,
+    /// The configuration keys in effect that lower the gate.
+    pub lowered_by: Vec<Lowering>,
     /// Where the paths of reports and fingerprints are relative to: the
     /// directory distrolint runs in.
     pub cwd: PathBuf,
@@ -72,6 +75,57 @@ pub struct GateSummary {
     pub ignored: usize,
     /// When a baseline was used: its path and what it matched.
     pub baseline: Option<(PathBuf, BaselineOutcome)>,
+    /// Files and directories the walk left out for `exclude` (a directory
+    /// counts once, not its contents).
+    pub excluded: usize,
+    /// Findings a user rule's `suppresses` removed during analysis.
+    pub suppressed_by_rules: usize,
+    /// The configuration keys in effect that lower the gate, so that a
+    /// report always says what weakened it and where.
+    pub lowered_by: Vec<Lowering>,
+}
+
+impl GateSummary {
+    /// One sentence per way the gate was weakened without a finding to
+    /// show for it, for the renderers that print text.
+    pub fn weakenings(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        if self.excluded > 0 {
+            lines.push(format!(
+                "{} paths were not scanned: the configuration's `exclude` matched them",
+                self.excluded
+            ));
+        }
+        if self.suppressed_by_rules > 0 {
+            lines.push(format!(
+                "{} findings were suppressed by user rules (`suppresses`)",
+                self.suppressed_by_rules
+            ));
+        }
+        if !self.lowered_by.is_empty() {
+            let keys: Vec<String> = self.lowered_by.iter().map(|l| l.to_string()).collect();
+            lines.push(format!(
+                "the configuration lowers the gate: {}",
+                keys.join("; ")
+            ));
+        }
+        lines
+    }
+
+    /// The same as JSON, for the machine formats.
+    pub fn weakenings_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "excluded": self.excluded,
+            "suppressed_by_rules": self.suppressed_by_rules,
+            "lowered_by": self.lowered_by.iter().map(|l| serde_json::json!({
+                "key": l.key,
+                "value": l.value,
+                "path": l.path.to_string_lossy(),
+                "line": l.line,
+                "column": l.column,
+            })).collect::<Vec<_>>(),
+        })
+    }
 }
 
 impl Gate {
@@ -86,6 +140,7 @@ impl Gate {
             config_path: None,
             report_unused_ignores: false,
             baseline: None,
+            lowered_by: Vec::new(),
             cwd,
         }
     }
@@ -213,6 +268,8 @@ impl Gate {
                 suppressed: suppression.suppressed,
                 ignored,
                 baseline: None,
+                lowered_by: self.lowered_by.clone(),
+                ..GateSummary::default()
             },
         }
     }

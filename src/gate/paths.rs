@@ -38,13 +38,34 @@ fn absolute_root(root: &Path, cwd: &Path) -> PathBuf {
 fn slashes(path: &Path) -> String {
     let text = path
         .components()
-        .map(|c| c.as_os_str().to_string_lossy())
+        .map(|c| escaped_name(c.as_os_str()))
         .collect::<Vec<_>>()
         .join("/");
     // `components` drops the root's own separator into a lone "/" part.
     text.strip_prefix("//")
         .map(|t| format!("/{t}"))
         .unwrap_or(text)
+}
+
+/// `path` as text for reports and fingerprints, with bytes that are not
+/// UTF-8 kept as `\xNN` escapes. Replacing them (as a lossy conversion
+/// does) made `a\xff.py` and `a\xfe.py` one path with one fingerprint.
+pub fn escaped(path: &Path) -> String {
+    escaped_name(path.as_os_str())
+}
+
+fn escaped_name(name: &std::ffi::OsStr) -> String {
+    if let Some(text) = name.to_str() {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    for chunk in name.as_encoded_bytes().utf8_chunks() {
+        out.push_str(chunk.valid());
+        for byte in chunk.invalid() {
+            out.push_str(&format!("\\x{byte:02x}"));
+        }
+    }
+    out
 }
 
 /// Glob patterns written relative to a directory.

@@ -19,9 +19,10 @@
 //!
 //! A comment that suppresses nothing is reported on request
 //! (`--report-unused-ignores`) as DL910, so suppressions do not outlive the
-//! code they were written for. The scanner for comments is line-based: a
-//! string literal containing `# distrolint: ignore[...]` would count too,
-//! which we accept.
+//! code they were written for. In Python sources only real comments carry
+//! directives, told apart from strings by the tokenizer: otherwise
+//! `os.system("x # distrolint: ignore[DL201]")` would suppress its own
+//! finding, and the scanned tree is not trusted to be honest.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -81,16 +82,23 @@ impl Directive {
     }
 }
 
-/// Every suppression comment in `source`.
-pub fn parse_directives(source: &SourceText, known: &[RuleInfo]) -> Vec<Directive> {
+/// Every suppression comment in `source`; when it is `python`, only those
+/// in comment tokens.
+pub fn parse_directives(source: &SourceText, known: &[RuleInfo], python: bool) -> Vec<Directive> {
     let lower = source.text.to_ascii_lowercase();
     if !lower.contains("distrolint") && !lower.contains("noqa") {
         return Vec::new();
     }
+    let comments = python.then(|| python_comment_starts(&source.text));
     let mut directives = Vec::new();
     for (number, line) in source.lines() {
         let line_start = source.line_start(number).unwrap_or(0);
         for (hash, _) in line.match_indices('#') {
+            if let Some(starts) = &comments {
+                if starts.binary_search(&(line_start + hash)).is_err() {
+                    continue;
+                }
+            }
             if let Some((kind, length, codes)) = parse_comment(&line[hash..], known) {
                 if kind == DirectiveKind::File && !line[..hash].trim().is_empty() {
                     // A file-wide switch must stand on its own line.
@@ -109,6 +117,20 @@ pub fn parse_directives(source: &SourceText, known: &[RuleInfo]) -> Vec<Directiv
         }
     }
     directives
+}
+
+/// Byte offsets where the comments of a Python source start, in order.
+fn python_comment_starts(text: &str) -> Vec<usize> {
+    use ruff_python_ast::token::TokenKind;
+    use ruff_text_size::Ranged;
+    let parsed =
+        ruff_python_parser::parse_unchecked_source(text, ruff_python_ast::PySourceType::Python);
+    parsed
+        .tokens()
+        .iter()
+        .filter(|token| token.kind() == TokenKind::Comment)
+        .map(|token| token.start().to_usize())
+        .collect()
 }
 
 /// Reads one comment starting at `#`: its kind, length in bytes and codes.
@@ -216,7 +238,7 @@ pub fn apply(
     files.dedup();
     for path in files {
         if let Some(source) = sources.get(path) {
-            let directives = parse_directives(&source, known);
+            let directives = parse_directives(&source, known, is_python(path));
             if !directives.is_empty() {
                 by_file.insert(path.to_path_buf(), directives);
             }
@@ -347,7 +369,7 @@ mod tests {
     }
 
     fn directives(text: &str) -> Vec<Directive> {
-        parse_directives(&SourceText::new(text.to_string()), &known())
+        parse_directives(&SourceText::new(text.to_string()), &known(), true)
     }
 
     #[test]
@@ -375,5 +397,15 @@ mod tests {
         assert!(found[0].codes.is_empty());
         // ignore-file after code is not a file switch.
         assert!(directives("x  # distrolint: ignore-file[DL201]\n").is_empty());
+    }
+
+    #[test]
+    fn a_directive_inside_a_string_is_not_a_comment() {
+        assert!(directives("os.system(\"x # distrolint: ignore[DL201]\")\n").is_empty());
+        assert!(directives("s = '''\n# distrolint: ignore-file[DL201]\n'''\n").is_empty());
+        assert!(directives("os.system(f\"{x} # noqa: DL201\")\n").is_empty());
+        let found = directives("os.system(\"#\")  # distrolint: ignore[DL201]\n");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].column, 17);
     }
 }

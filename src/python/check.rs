@@ -402,13 +402,23 @@ impl<'c, 'm> CallChecker<'c, 'm> {
                 fired.push((index, case));
             }
         }
-        let suppressed: Vec<&str> = fired
+        let kept: Vec<(usize, &Case)> = fired
             .iter()
-            .flat_map(|(i, _)| rules.rules[*i].suppresses.iter().map(String::as_str))
+            .copied()
+            .filter(|(i, _)| {
+                let code = rules.rules[*i].code.as_str();
+                let suppressors: Vec<&crate::python::rules::Rule> = fired
+                    .iter()
+                    .map(|(j, _)| &rules.rules[*j])
+                    .filter(|r| r.suppresses.iter().any(|s| s == code))
+                    .collect();
+                if suppressors.iter().any(|r| !r.is_builtin()) {
+                    rules.count_suppressed_by_user_rule();
+                }
+                suppressors.is_empty()
+            })
             .collect();
-        fired
-            .into_iter()
-            .filter(|(i, _)| !suppressed.contains(&rules.rules[*i].code.as_str()))
+        kept.into_iter()
             .map(|(i, case)| self.finding(site, &facts, i, case))
             .collect()
     }

@@ -48,6 +48,13 @@ pub fn render(input: &ReportInput, out: &mut dyn Write) -> io::Result<()> {
             escape_data(&format!("{}\nhelp: {}", finding.message, finding.help))
         )?;
     }
+    for line in input.gate.weakenings() {
+        writeln!(
+            out,
+            "::warning title=distrolint gate::{}",
+            escape_data(&line)
+        )?;
+    }
     Ok(())
 }
 

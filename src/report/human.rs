@@ -34,8 +34,8 @@ impl fmt::Debug for FindingDiagnostic<'_> {
 
 impl fmt::Display for FindingDiagnostic<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let path = self.finding.path.to_string_lossy();
-        if self.source.is_some() || self.finding.message.contains(path.as_ref()) {
+        let path = crate::gate::paths::escaped(&self.finding.path);
+        if self.source.is_some() || self.finding.message.contains(path.as_str()) {
             f.write_str(&self.finding.message)
         } else {
             write!(
@@ -103,7 +103,7 @@ fn load_source(finding: &Finding) -> Option<NamedSource<String>> {
     if location.offset + location.length > text.len() || !text.is_char_boundary(location.offset) {
         return None;
     }
-    Some(NamedSource::new(finding.path.to_string_lossy(), text).with_language("python"))
+    Some(NamedSource::new(crate::gate::paths::escaped(&finding.path), text).with_language("python"))
 }
 
 fn owner(finding: &Finding) -> String {
@@ -196,6 +196,9 @@ fn write_summary(input: &ReportInput, out: &mut dyn Write) -> io::Result<()> {
     }
     if !hidden.is_empty() {
         writeln!(out, "Not shown: {}.", hidden.join(", "))?;
+    }
+    for line in input.gate.weakenings() {
+        writeln!(out, "Gate weakened: {line}.")?;
     }
     if input.findings.is_empty() && input.gate.baseline.is_some() {
         writeln!(

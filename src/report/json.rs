@@ -21,7 +21,10 @@ pub fn finding_object(finding: &crate::finding::Finding) -> Value {
     object.insert("family".into(), json!(finding.family));
     object.insert("message".into(), json!(finding.message));
     object.insert("help".into(), json!(finding.help));
-    object.insert("path".into(), json!(finding.path.to_string_lossy()));
+    object.insert(
+        "path".into(),
+        json!(crate::gate::paths::escaped(&finding.path)),
+    );
     if let Some(location) = finding.location {
         object.insert("line".into(), json!(location.line));
         object.insert("column".into(), json!(location.column));
@@ -57,6 +60,9 @@ pub fn render(input: &ReportInput, out: &mut dyn Write) -> io::Result<()> {
         "suppressed": input.gate.suppressed,
         "ignored": input.gate.ignored,
     });
+    if let (Value::Object(gate), Value::Object(more)) = (&mut gate, input.gate.weakenings_json()) {
+        gate.extend(more);
+    }
     if let Some((path, outcome)) = &input.gate.baseline {
         gate["baseline"] = json!({
             "path": path.to_string_lossy(),

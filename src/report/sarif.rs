@@ -141,6 +141,7 @@ pub fn render(input: &ReportInput, out: &mut dyn Write) -> io::Result<()> {
             "properties": {
                 "base": input.base.name,
                 "baseChosenBy": input.base_source,
+                "gate": input.gate.weakenings_json(),
             },
         }],
     });

@@ -57,7 +57,11 @@ pub fn render_text(input: &ReportInput, out: &mut dyn Write) -> io::Result<()> {
         )?;
     }
     let total: usize = rows.iter().map(|r| r.count).sum();
-    writeln!(out, "Found {total} findings.")
+    writeln!(out, "Found {total} findings.")?;
+    for line in input.gate.weakenings() {
+        writeln!(out, "Gate weakened: {line}.")?;
+    }
+    Ok(())
 }
 
 pub fn render_json(input: &ReportInput, out: &mut dyn Write) -> io::Result<()> {

@@ -362,3 +362,23 @@ fn a_dev_containers_dockerfile_is_never_judged_as_the_image() {
         ]
     );
 }
+
+#[test]
+fn the_suggested_docker_command_quotes_the_image_from_the_dockerfile() {
+    // The image reference is the pull request's text; pasted unquoted,
+    // `$(...)` in it would run.
+    let app = django_app("registry.example/p$(id):1");
+    let (code, _, stderr) = check(app.path(), &["."]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        says(
+            &stderr,
+            "docker export $(docker create 'registry.example/p$(id):1')"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        says(&stderr, "--image 'registry.example/p$(id):1'"),
+        "{stderr}"
+    );
+}

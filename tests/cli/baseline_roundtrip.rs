@@ -167,3 +167,24 @@ fn a_baseline_that_is_not_one_is_a_tool_error() {
     let (code, _, _) = run_in(dir.path(), &["check", ".", "--baseline", "none.json"]);
     assert_eq!(code, 2);
 }
+
+#[test]
+fn write_baseline_does_not_write_through_a_symlink_the_tree_planted() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("app.py"), BEFORE).unwrap();
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, "precious\n").unwrap();
+    std::os::unix::fs::symlink(&victim, dir.path().join("distrolint-baseline.json")).unwrap();
+    let (code, _, stderr) = run_in(
+        dir.path(),
+        &[
+            "check",
+            "app.py",
+            "--write-baseline",
+            "distrolint-baseline.json",
+        ],
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("symbolic link"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+}

@@ -389,3 +389,286 @@ fn native_library_findings_are_accepted_by_library_and_distribution() {
         "{unused}"
     );
 }
+
+/// `run_in` with a secret in the environment, as a CI runner has one.
+fn run_with_secret(cwd: &Path, args: &[&str]) -> (i32, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_distrolint"))
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .env("DISTROLINT_TEST_SECRET", "s3cr3t-runner-token")
+        .args(args)
+        .output()
+        .expect("run distrolint");
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.code().unwrap_or(-1), all)
+}
+
+#[test]
+fn files_the_tree_names_outside_itself_are_refused_and_not_shown() {
+    let outside = tempfile::tempdir().unwrap();
+    write(
+        outside.path(),
+        "creds/credentials.toml",
+        "[registry]\ntoken = \"s3cr3t-runner-token\"\n",
+    );
+    let creds = outside.path().join("creds");
+    let cases: Vec<(&str, String)> = vec![
+        // A configuration that is itself a link to the environment.
+        ("link", String::new()),
+        ("base-file", "base-file = \"/proc/self/environ\"\n".into()),
+        (
+            "rules",
+            format!("rules = [{:?}]\n", creds.display().to_string()),
+        ),
+        ("git", "base-file = \".git/config\"\n".into()),
+        ("link-in-rules", "rules = [\"ci/rules\"]\n".into()),
+    ];
+    for (what, config) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "app/x.py", "x = 1\n");
+        write(
+            dir.path(),
+            ".git/config",
+            "[remote \"origin\"]\n\turl = https://x:s3cr3t-runner-token@example.com/r\n",
+        );
+        std::fs::create_dir_all(dir.path().join("ci/rules")).unwrap();
+        std::os::unix::fs::symlink(
+            creds.join("credentials.toml"),
+            dir.path().join("ci/rules/shared.toml"),
+        )
+        .unwrap();
+        if what == "link" {
+            std::os::unix::fs::symlink("/proc/self/environ", dir.path().join("distrolint.toml"))
+                .unwrap();
+        } else {
+            write(dir.path(), "distrolint.toml", &config);
+        }
+        let (code, all) = run_with_secret(dir.path(), &["check", "app"]);
+        assert_eq!(code, 2, "{what}: {all}");
+        assert!(!all.contains("s3cr3t"), "{what} leaked:\n{all}");
+        assert!(
+            all.contains("refus") || all.contains("may not be read"),
+            "{what}: {all}"
+        );
+    }
+}
+
+#[test]
+fn a_file_of_the_tree_that_is_not_toml_is_placed_but_not_quoted() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "app/x.py", "x = 1\n");
+    write(
+        dir.path(),
+        "ci/.env",
+        "DEPLOY_KEY=s3cr3t-runner-token\nB=2\n",
+    );
+    write(dir.path(), "distrolint.toml", "base-file = \"ci/.env\"\n");
+    let (code, all) = run_with_secret(dir.path(), &["check", "app"]);
+    assert_eq!(code, 2, "{all}");
+    assert!(!all.contains("s3cr3t"), "leaked:\n{all}");
+    assert!(all.contains("ci/.env:1:"), "{all}");
+
+    // The same file named on the command line is the user's own: shown.
+    let (code, all) = run_with_secret(
+        dir.path(),
+        &["check", "app", "--isolated", "--base-file", "ci/.env"],
+    );
+    assert_eq!(code, 2, "{all}");
+    assert!(all.contains("DEPLOY_KEY"), "{all}");
+
+    // A TOML document the user wrote is still shown with its mistake.
+    write(dir.path(), "distrolint.toml", "select = [\"DL2O1\"]\n");
+    let (code, all) = run_with_secret(dir.path(), &["check", "app"]);
+    assert_eq!(code, 2, "{all}");
+    assert!(all.contains("select = [\"DL2O1\"]"), "{all}");
+}
+
+/// A rule in the tree that fires on every shell call as a note and
+/// suppresses the built-in error there.
+const QUIETING_RULE: &str = r#"
+[[rule]]
+code = "ACME900"
+name = "quiet-shell"
+family = "shell"
+summary = "turns the shell error into a note"
+callables = ["@shell-command"]
+suppresses = ["DL201", "DL301"]
+help = "nothing"
+
+[[rule.case]]
+severity = "info"
+message = "{call} is fine"
+"#;
+
+fn json_of(stdout: &str) -> Value {
+    serde_json::from_str(stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"))
+}
+
+#[test]
+fn every_weakening_of_the_gate_is_counted_and_named() {
+    let repo = repository();
+    let root = repo.path();
+    write(
+        root,
+        "distrolint.toml",
+        "fail-on = \"never\"\nselect = []\nignore = [\"ALL\"]\n",
+    );
+    let (code, stdout, stderr) = run_in(root, &["check", "app", "--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let doc = json_of(&stdout);
+    let lowered: Vec<String> = doc["summary"]["gate"]["lowered_by"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            format!(
+                "{} {}:{}",
+                l["key"].as_str().unwrap(),
+                l["path"].as_str().unwrap(),
+                l["line"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        lowered,
+        [
+            "select distrolint.toml:2",
+            "ignore distrolint.toml:3",
+            "fail-on distrolint.toml:1"
+        ]
+    );
+    let (_, human, _) = run_in(root, &["check", "app"]);
+    assert!(
+        human.contains("Gate weakened: the configuration lowers the gate: select = [] (distrolint.toml:2); ignore = [\"ALL\"] (distrolint.toml:3)"),
+        "{human}"
+    );
+    assert!(
+        human.contains("fail-on = \"never\" (distrolint.toml:1)"),
+        "{human}"
+    );
+
+    // Excluding everything is not a clean result.
+    write(root, "distrolint.toml", "exclude = [\"**\"]\n");
+    let (code, stdout, _) = run_in(root, &["check", "app", "--format", "json"]);
+    assert_eq!(code, 0);
+    let doc = json_of(&stdout);
+    assert!(
+        doc["summary"]["gate"]["excluded"].as_u64().unwrap() > 0,
+        "{doc:#}"
+    );
+    let (_, human, _) = run_in(root, &["check", "app"]);
+    assert!(human.contains("paths were not scanned"), "{human}");
+    let (_, statistics, _) = run_in(root, &["check", "app", "--statistics"]);
+    assert!(
+        statistics.contains("paths were not scanned"),
+        "{statistics}"
+    );
+    let (_, github, _) = run_in(root, &["check", "app", "--format", "github"]);
+    assert!(
+        github.contains("::warning title=distrolint gate::"),
+        "{github}"
+    );
+    let (_, sarif, _) = run_in(root, &["check", "app", "--format", "sarif"]);
+    let sarif = json_of(&sarif);
+    assert_eq!(
+        sarif["runs"][0]["properties"]["gate"]["lowered_by"][0]["key"],
+        "exclude"
+    );
+
+    // A rule in the tree that swallows the built-in error is counted.
+    write(root, "ci/rules/quiet.toml", QUIETING_RULE);
+    write(root, "distrolint.toml", "rules = [\"ci/rules\"]\n");
+    let (code, stdout, stderr) = run_in(root, &["check", "app", "--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let doc = json_of(&stdout);
+    assert_eq!(doc["summary"]["gate"]["suppressed_by_rules"], 3, "{doc:#}");
+    assert!(
+        !found(&stdout).iter().any(|f| f.starts_with("DL201")),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn strict_config_lets_the_tree_add_checks_but_not_remove_them() {
+    let repo = repository();
+    let root = repo.path();
+    let lowering = [
+        ("fail-on = \"never\"\n", "fail-on"),
+        ("select = []\n", "select"),
+        ("ignore = [\"ALL\"]\n", "ignore"),
+        ("exclude = [\"**\"]\n", "exclude"),
+        ("scope = \"deps\"\n", "scope"),
+        (
+            "[per-file-ignores]\n\"app/**\" = [\"DL2\"]\n",
+            "per-file-ignores",
+        ),
+        ("[[accept]]\ncodes = [\"DL201\"]\n", "accept"),
+    ];
+    for (text, key) in lowering {
+        write(root, "distrolint.toml", text);
+        let (code, _, stderr) = run_in(root, &["check", "app", "--strict-config"]);
+        assert_eq!(code, 2, "{text}: {stderr}");
+        assert!(
+            stderr.contains(key) && stderr.contains("distrolint.toml"),
+            "{stderr}"
+        );
+        // Without the flag the same file is obeyed (and named in the summary).
+        let (code, _, stderr) = run_in(root, &["check", "app"]);
+        assert_ne!(code, 2, "{text}: {stderr}");
+    }
+
+    write(root, "ci/rules/quiet.toml", QUIETING_RULE);
+    write(root, "distrolint.toml", "rules = [\"ci/rules\"]\n");
+    let (code, _, stderr) = run_in(root, &["check", "app", "--strict-config"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("ACME900") && stderr.contains("suppresses"),
+        "{stderr}"
+    );
+
+    // Adding checks is allowed: a stricter fail-on, everything selected.
+    write(
+        root,
+        "distrolint.toml",
+        "fail-on = \"warning\"\nselect = [\"ALL\"]\n",
+    );
+    let (code, _, stderr) = run_in(root, &["check", "app", "--strict-config"]);
+    assert_eq!(code, 1, "{stderr}");
+
+    // A file the user names is theirs, strict or not.
+    let own = tempfile::tempdir().unwrap();
+    write(own.path(), "ci.toml", "ignore = [\"ALL\"]\n");
+    let own_config = own.path().join("ci.toml");
+    let (code, _, stderr) = run_in(
+        root,
+        &[
+            "check",
+            "app",
+            "--strict-config",
+            "--config",
+            own_config.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+}
+
+#[test]
+fn a_configuration_may_link_and_point_anywhere_inside_its_git_work_tree() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join(".git")).unwrap();
+    write(root, "svc/app/x.py", "import os\nos.system(\"x\")\n");
+    write(root, "shared/distrolint.toml", "select = [\"DL201\"]\n");
+    std::os::unix::fs::symlink(
+        "../shared/distrolint.toml",
+        root.join("svc/distrolint.toml"),
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run_in(&root.join("svc"), &["check", "app", "--format", "json"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(found(&stdout), ["DL201 app/x.py:2"]);
+}

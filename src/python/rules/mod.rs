@@ -29,7 +29,7 @@ pub mod template;
 pub mod user_dirs;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub use error::{InvalidRule, RuleError};
 pub use native::{
@@ -44,6 +44,7 @@ pub use template::{render, template_pieces, Piece};
 use crate::base::BaseImage;
 pub use crate::discovery::normalized_distribution_name;
 use crate::finding::{Family, Severity};
+use crate::gate::tree_files::{self, NamedBy, ReadError};
 use crate::python::prefilter::Prefilter;
 
 const EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
@@ -282,6 +283,12 @@ pub struct RuleSet {
     /// Indices of the active query rules.
     queries: Vec<usize>,
     prefilter: Prefilter,
+    /// Findings a user rule's `suppresses` removed, over every file checked
+    /// with this set. A rule from the scanned tree could otherwise turn a
+    /// built-in error into its own note without a trace; the gate reports
+    /// the count. Kept here, where the suppression happens, because the
+    /// per-file analysis returns only findings.
+    suppressed_by_user_rules: std::sync::atomic::AtomicUsize,
 }
 
 fn embedded_sources() -> impl Iterator<Item = (String, String)> {
@@ -299,37 +306,65 @@ impl RuleSet {
 
     /// Every `*.toml` directly in `dir`, alone (no built-in rules).
     pub fn load_dir(dir: &Path) -> Result<RuleSet, RuleError> {
-        RuleSet::from_sources(read_dir(dir)?)
+        RuleSet::from_sources(
+            read_dir(dir, &NamedBy::User)?
+                .into_iter()
+                .map(|(name, text, _)| (name, text)),
+        )
     }
 
     /// The built-in rules plus every `*.toml` in each of `dirs`; user rules
     /// may use the built-in callables and groups.
     pub fn builtin_with_dirs<P: AsRef<Path>>(dirs: &[P]) -> Result<RuleSet, RuleError> {
-        let mut sources: Vec<(String, String)> = embedded_sources().collect();
+        let named: Vec<(PathBuf, NamedBy)> = dirs
+            .iter()
+            .map(|d| (d.as_ref().to_path_buf(), NamedBy::User))
+            .collect();
+        RuleSet::builtin_with_named_dirs(&named)
+    }
+
+    /// As [`RuleSet::builtin_with_dirs`], each directory with who named it:
+    /// a directory the scanned tree names must lie inside it, and so must
+    /// every rule file in it.
+    pub fn builtin_with_named_dirs(dirs: &[(PathBuf, NamedBy)]) -> Result<RuleSet, RuleError> {
+        let mut sources: Vec<(String, String, bool)> =
+            embedded_sources().map(|(n, t)| (n, t, true)).collect();
         // The same directory named twice (on the command line and in the
         // configuration) is read once.
         let mut seen = Vec::new();
-        for dir in dirs {
-            let dir = dir.as_ref();
-            let key = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+        for (dir, named) in dirs {
+            let dir = tree_files::confine_dir(dir, named).map_err(RuleError::Refused)?;
+            let key = std::fs::canonicalize(&dir).unwrap_or_else(|_| dir.clone());
             if seen.contains(&key) {
                 continue;
             }
             seen.push(key);
-            sources.extend(read_dir(dir)?);
+            sources.extend(read_dir(&dir, named)?);
         }
-        RuleSet::from_sources(sources)
+        RuleSet::compile_sources(sources)
     }
 
     /// Compiles rule files given as `(file name, contents)`.
     pub fn from_sources(
         sources: impl IntoIterator<Item = (String, String)>,
     ) -> Result<RuleSet, RuleError> {
+        RuleSet::compile_sources(sources.into_iter().map(|(n, t)| (n, t, true)))
+    }
+
+    /// Compiles `(file name, contents, may the errors quote it)`.
+    fn compile_sources(
+        sources: impl IntoIterator<Item = (String, String, bool)>,
+    ) -> Result<RuleSet, RuleError> {
         let mut files = Vec::new();
-        for (name, text) in sources {
+        for (name, text, show) in sources {
             let file: spec::RuleFile = toml::from_str(&text).map_err(|err| {
                 let span = err.span().unwrap_or(0..0);
-                RuleError::at(&name, &text, span, err.message().trim().to_string())
+                let error = RuleError::at(&name, &text, span, err.message().trim().to_string());
+                if show {
+                    error
+                } else {
+                    error.unquoted()
+                }
             })?;
             files.push((name, text, file));
         }
@@ -379,13 +414,24 @@ impl RuleSet {
         self.by_method.keys().map(String::as_str)
     }
 
+    /// How many findings user rules' `suppresses` removed so far.
+    pub fn suppressed_by_user_rules(&self) -> usize {
+        self.suppressed_by_user_rules
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    pub(crate) fn count_suppressed_by_user_rule(&self) {
+        self.suppressed_by_user_rules
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
     /// The prefilter over every name and literal these rules can match.
     pub fn prefilter(&self) -> &Prefilter {
         &self.prefilter
     }
 }
 
-fn read_dir(dir: &Path) -> Result<Vec<(String, String)>, RuleError> {
+fn read_dir(dir: &Path, named: &NamedBy) -> Result<Vec<(String, String, bool)>, RuleError> {
     let read_err = |source| RuleError::Read {
         path: dir.display().to_string(),
         source,
@@ -399,13 +445,16 @@ fn read_dir(dir: &Path) -> Result<Vec<(String, String)>, RuleError> {
     paths.sort();
     paths
         .into_iter()
-        .map(|path| {
-            std::fs::read_to_string(&path)
-                .map(|text| (path.display().to_string(), text))
-                .map_err(|source| RuleError::Read {
-                    path: path.display().to_string(),
-                    source,
-                })
+        .map(|path| match tree_files::read_text(&path, named) {
+            Ok(text) => {
+                let show = named.may_show(&text);
+                Ok((path.display().to_string(), text, show))
+            }
+            Err(ReadError::Refused(refused)) => Err(RuleError::Refused(refused)),
+            Err(ReadError::Io(source)) => Err(RuleError::Read {
+                path: path.display().to_string(),
+                source,
+            }),
         })
         .collect()
 }

@@ -11,13 +11,14 @@
 use std::path::{Path, PathBuf};
 
 use crate::gate::config::FILE_NAMES;
+use crate::gate::tree_files::{self, NamedBy};
 
-/// The configuration file that applies to `start`: `explicit` if given,
-/// else the first one found walking up, as the configuration loader finds
-/// it.
-pub fn config_file(start: &Path, explicit: Option<&Path>) -> Option<PathBuf> {
+/// The configuration file that applies to `start`, with who named it:
+/// `explicit` if given, else the first one found walking up, as the
+/// configuration loader finds it.
+pub fn config_file(start: &Path, explicit: Option<&Path>) -> Option<(PathBuf, NamedBy)> {
     if let Some(path) = explicit {
-        return Some(path.to_path_buf());
+        return Some((path.to_path_buf(), NamedBy::User));
     }
     let start = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
     let mut dir = if start.is_dir() {
@@ -28,8 +29,9 @@ pub fn config_file(start: &Path, explicit: Option<&Path>) -> Option<PathBuf> {
     while let Some(here) = dir {
         for name in FILE_NAMES {
             let candidate = here.join(name);
-            if candidate.is_file() && table(&candidate).is_some() {
-                return Some(candidate);
+            let named = NamedBy::found_in(here);
+            if candidate.is_file() && table(&candidate, &named).is_some() {
+                return Some((candidate, named));
             }
         }
         dir = here.parent();
@@ -38,10 +40,11 @@ pub fn config_file(start: &Path, explicit: Option<&Path>) -> Option<PathBuf> {
 }
 
 /// The `rules` directories of the configuration file at `path`, resolved
-/// against its directory.
-pub fn configured(path: &Path) -> Vec<PathBuf> {
+/// against its directory, each with who named it: a file the tree supplies
+/// names directories its rule files must stay inside.
+pub fn configured(path: &Path, named: &NamedBy) -> Vec<(PathBuf, NamedBy)> {
     let root = path.parent().unwrap_or(Path::new("."));
-    let Some(table) = table(path) else {
+    let Some(table) = table(path, named) else {
         return Vec::new();
     };
     table
@@ -50,7 +53,7 @@ pub fn configured(path: &Path) -> Vec<PathBuf> {
         .map(|dirs| {
             dirs.iter()
                 .filter_map(toml::Value::as_str)
-                .map(|dir| root.join(dir))
+                .map(|dir| (root.join(dir), named.clone()))
                 .collect()
         })
         .unwrap_or_default()
@@ -58,8 +61,8 @@ pub fn configured(path: &Path) -> Vec<PathBuf> {
 
 /// The distrolint table of a configuration file: `[tool.distrolint]` of a
 /// `pyproject.toml`, the whole of any other file.
-fn table(path: &Path) -> Option<toml::Table> {
-    let text = std::fs::read_to_string(path).ok()?;
+fn table(path: &Path, named: &NamedBy) -> Option<toml::Table> {
+    let text = tree_files::read_text(path, named).ok()?;
     let mut table: toml::Table = toml::from_str(&text).ok()?;
     if path.file_name().is_some_and(|n| n == "pyproject.toml") {
         let tool = table.remove("tool")?;
@@ -89,9 +92,12 @@ mod tests {
             "[tool.distrolint]\nrules = [\"ci/rules\"]\nselect = [\"ACME001\"]\n",
         )
         .unwrap();
-        let found = config_file(&app, None).unwrap();
-        assert_eq!(configured(&found), vec![dir.path().join("ci/rules")]);
+        let (found, named) = config_file(&app, None).unwrap();
+        assert_eq!(
+            configured(&found, &named),
+            vec![(dir.path().join("ci/rules"), named.clone())]
+        );
         std::fs::write(app.join("pyproject.toml"), "[project]\nname = \"x\"\n").unwrap();
-        assert_eq!(config_file(&app, None).unwrap(), found);
+        assert_eq!(config_file(&app, None).unwrap().0, found);
     }
 }
