@@ -12,9 +12,15 @@ use clap::Parser;
 use miette::Report;
 
 use distrolint::cli::{BasesCommand, Cli, Command};
+use distrolint::report::escape::display_lines;
 use distrolint::{base, settings, Outcome};
 
 fn main() -> ExitCode {
+    // Errors are escaped before they are written (see below), which would
+    // mangle miette's own colour sequences; they are written without colour.
+    let _ = miette::set_hook(Box::new(|_| {
+        Box::new(miette::MietteHandlerOpts::new().color(false).build())
+    }));
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
@@ -30,7 +36,11 @@ fn main() -> ExitCode {
             if is_broken_pipe(&report) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("{report:?}");
+            // An error may quote the scanned tree (a path, a line of a
+            // configuration file found there): no control character of it
+            // reaches the CI log or the terminal raw.
+            let text = format!("{report:?}");
+            eprintln!("{}", display_lines(&text));
             ExitCode::from(2)
         }
     }
@@ -76,7 +86,7 @@ fn run(cli: Cli) -> miette::Result<u8> {
             }
             let mut stderr = io::stderr();
             for note in notes {
-                let _ = writeln!(stderr, "{note}");
+                let _ = writeln!(stderr, "{}", display_lines(&note));
             }
             if settings.format == distrolint::report::Format::Human && !settings.statistics {
                 let _ = writeln!(stderr, "Finished in {:.2?}.", elapsed);

@@ -138,3 +138,61 @@ fn json_findings_carry_their_fingerprint() {
     assert_eq!(second, format!("{first}:2"));
     assert_eq!(doc["summary"]["gate"]["suppressed"], 0);
 }
+
+/// The human report shows a snippet with its control characters escaped,
+/// and the span still underlined where the call is: the escapes before it
+/// make the shown line longer than the file's, and the label moves with
+/// them. A line of thousands of calls is shown cut around each call, not
+/// whole for every one of them.
+#[test]
+fn human_snippets_are_escaped_and_the_label_stays_on_the_call() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("app")).unwrap();
+    std::fs::write(
+        dir.path().join("app/x.py"),
+        "import os\nx = '\u{1b}[2J\u{202e}'; os.system('ls')\n",
+    )
+    .unwrap();
+    let long_line = format!("import os\n{}\n", "os.system('x');".repeat(2000));
+    std::fs::write(dir.path().join("app/long.py"), &long_line).unwrap();
+    let (_, stdout, _) = run_in(dir.path(), &["check", "app/x.py", "--select", "DL201"]);
+    let lines: Vec<&str> = stdout.lines().collect();
+    let shown = lines
+        .iter()
+        .position(|l| l.contains("os.system('ls')"))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(
+        lines[shown].contains("x = '\\x1b[2J\\u{202e}'; os.system('ls')"),
+        "{}",
+        lines[shown]
+    );
+    assert!(
+        lines[shown].trim_start().starts_with("2 │ "),
+        "{}",
+        lines[shown]
+    );
+    assert!(stdout.contains("[app/x.py:2:14]"), "{stdout}");
+    let call = lines[shown].find("os.system").unwrap();
+    let underline = lines[shown + 1];
+    let first_mark = underline
+        .char_indices()
+        .find(|(_, c)| *c == '─')
+        .map(|(i, _)| i)
+        .unwrap();
+    assert_eq!(
+        lines[shown][..call].chars().count(),
+        underline[..first_mark].chars().count(),
+        "the label starts under the call:\n{}\n{}",
+        lines[shown],
+        underline
+    );
+
+    let (_, stdout, _) = run_in(dir.path(), &["check", "app/long.py", "--select", "DL201"]);
+    let widest = stdout.lines().map(|l| l.chars().count()).max().unwrap();
+    assert!(widest < 400, "a snippet line of {widest} characters");
+    assert!(
+        stdout.contains("[app/long.py:2:14986]"),
+        "{}",
+        &stdout[..2000]
+    );
+}

@@ -4,6 +4,7 @@
 //! what they show has already passed the gate (suppressions, selection,
 //! baseline), and the rule metadata they need comes from the catalogue.
 
+pub mod escape;
 pub mod github;
 pub mod gitlab;
 pub mod human;
