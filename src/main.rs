@@ -66,24 +66,21 @@ fn run(cli: Cli) -> miette::Result<u8> {
             let to_terminal = args.output.is_none() && io::stdout().is_terminal();
             let color = to_terminal && std::env::var_os("NO_COLOR").is_none();
             let settings = settings::CheckSettings::from_args(args, color)?;
+            let output = settings.output.clone();
+            let mut open = move || -> miette::Result<Box<dyn Write>> {
+                Ok(match &output {
+                    Some(path) => Box::new(
+                        std::fs::File::create(path)
+                            .map_err(|e| miette::miette!("cannot write {}: {e}", path.display()))?,
+                    ),
+                    None => Box::new(io::stdout().lock()),
+                })
+            };
             let Outcome {
-                report,
                 status,
                 elapsed,
                 notes,
-            } = distrolint::check(&settings)?;
-            // Writing a baseline reports nothing.
-            if settings.write_baseline.is_none() {
-                match &settings.output {
-                    Some(path) => std::fs::write(path, &report)
-                        .map_err(|e| miette::miette!("cannot write {}: {e}", path.display()))?,
-                    None => {
-                        let stdout = io::stdout();
-                        let mut out = stdout.lock();
-                        finish_write(out.write_all(&report).and_then(|_| out.flush()))?;
-                    }
-                }
-            }
+            } = distrolint::check(&settings, &mut open)?;
             let mut stderr = io::stderr();
             for note in notes {
                 let _ = writeln!(stderr, "{}", display_lines(&note));
