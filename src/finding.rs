@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -90,8 +91,10 @@ pub struct Finding {
     pub code: String,
     pub severity: Severity,
     pub family: Family,
-    pub message: String,
-    pub help: String,
+    /// Shared: the same rule gives the same text for every copy of a call,
+    /// and a file of thousands of them kept a copy each (see [`intern`]).
+    pub message: Arc<str>,
+    pub help: Arc<str>,
     /// The file, as the user named it (relative to where they ran the tool
     /// when they gave a relative path).
     pub path: PathBuf,
@@ -117,8 +120,8 @@ impl Finding {
             code: code.to_string(),
             severity,
             family,
-            message: message.into(),
-            help: help.into(),
+            message: Arc::from(message.into()),
+            help: Arc::from(help.into()),
             path: path.into(),
             location: None,
             distribution: None,
@@ -231,6 +234,38 @@ impl<'de> Deserialize<'de> for Fields {
     }
 }
 
+/// Gives findings with equal messages or help one shared copy of the text.
+/// Used where a file's findings are produced, which is where the repeats
+/// are: 100,000 calls of `os.system("x")` have one message between them.
+#[derive(Default)]
+pub struct Interner {
+    seen: std::collections::HashSet<Arc<str>>,
+}
+
+impl Interner {
+    pub fn share(&mut self, finding: &mut Finding) {
+        self.share_text(&mut finding.message);
+        self.share_text(&mut finding.help);
+    }
+
+    fn share_text(&mut self, text: &mut Arc<str>) {
+        match self.seen.get(&**text) {
+            Some(shared) => *text = Arc::clone(shared),
+            None => {
+                self.seen.insert(Arc::clone(text));
+            }
+        }
+    }
+}
+
+/// [`Interner::share`] over the findings of one file.
+pub fn intern(findings: &mut [Finding]) {
+    if findings.len() > 1 {
+        let mut interner = Interner::default();
+        findings.iter_mut().for_each(|f| interner.share(f));
+    }
+}
+
 /// Sorts findings into report order and drops exact duplicates (the same
 /// problem reached twice, e.g. through two scanned roots).
 pub fn sort_and_dedup(findings: &mut Vec<Finding>) {
@@ -259,5 +294,15 @@ mod tests {
         assert_eq!(json, r#"{"callee":"os.system","program":"y"}"#);
         let back: Fields = serde_json::from_str(&json).unwrap();
         assert_eq!(back, fields);
+    }
+
+    #[test]
+    fn equal_texts_are_shared() {
+        let make = |m: &str| Finding::new("DL201", Severity::Error, Family::Shell, "x.py", m, "h");
+        let mut findings = vec![make("same"), make("same"), make("other")];
+        intern(&mut findings);
+        assert!(Arc::ptr_eq(&findings[0].message, &findings[1].message));
+        assert!(Arc::ptr_eq(&findings[0].help, &findings[2].help));
+        assert_eq!(&*findings[2].message, "other");
     }
 }

@@ -176,7 +176,13 @@ fn analyse_isolated(
     request: &ScanRequest,
 ) -> FileResult {
     match catch_unwind(AssertUnwindSafe(|| analyse_file(file, discovery, request))) {
-        Ok(result) => result,
+        Ok(mut result) => {
+            // Every result is held until the scan ends; a file's repeated
+            // texts are kept once (the Python checker shares its own as it
+            // goes, this covers the other analysers).
+            finding::intern(&mut result.findings);
+            result
+        }
         Err(panic) => FileResult {
             findings: vec![internal_error(&file.path, "analysis", &panic)],
             ..Default::default()
