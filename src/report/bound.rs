@@ -52,29 +52,24 @@ struct Hidden {
 /// [`MAX_PER_LINE`] per line; the rest of each file becomes one summary
 /// finding per code, after the file's shown findings.
 pub fn bound(findings: Vec<Finding>, fingerprints: Vec<String>) -> (Vec<Finding>, Vec<String>) {
-    let mut shown = Vec::with_capacity(findings.len().min(MAX_PER_FILE));
-    let mut shown_fingerprints = Vec::with_capacity(shown.capacity());
+    let (listed, summaries) = listed(&findings);
+    if summaries == 0 {
+        // The usual case: nothing to hide, and no second list of findings.
+        return (findings, fingerprints);
+    }
+    // Sized exactly, so that the findings are not held twice over while a
+    // growing list doubles.
+    let size = listed.iter().filter(|&&l| l).count() + summaries;
+    let mut shown = Vec::with_capacity(size);
+    let mut shown_fingerprints = Vec::with_capacity(size);
     let mut hidden: BTreeMap<String, Hidden> = BTreeMap::new();
-    let mut in_file = 0;
-    let mut on_line = 0;
-    let mut line = None;
     let mut current: Option<std::path::PathBuf> = None;
-    for (finding, fingerprint) in findings.into_iter().zip(fingerprints) {
+    for ((finding, fingerprint), listed) in findings.into_iter().zip(fingerprints).zip(listed) {
         if current.as_ref() != Some(&finding.path) {
             flush(&mut hidden, &mut shown, &mut shown_fingerprints);
             current = Some(finding.path.clone());
-            in_file = 0;
-            on_line = 0;
-            line = None;
         }
-        let this_line = finding.location.map(|l| l.line);
-        if this_line != line {
-            line = this_line;
-            on_line = 0;
-        }
-        on_line += 1;
-        if in_file < MAX_PER_FILE && (this_line.is_none() || on_line <= MAX_PER_LINE) {
-            in_file += 1;
+        if listed {
             shown.push(finding);
             shown_fingerprints.push(fingerprint);
             continue;
@@ -99,6 +94,40 @@ pub fn bound(findings: Vec<Finding>, fingerprints: Vec<String>) -> (Vec<Finding>
     }
     flush(&mut hidden, &mut shown, &mut shown_fingerprints);
     (shown, shown_fingerprints)
+}
+
+/// Which findings are listed, and how many summaries the rest need (one per
+/// code per file).
+fn listed(findings: &[Finding]) -> (Vec<bool>, usize) {
+    let mut listed = Vec::with_capacity(findings.len());
+    let mut summaries = 0;
+    let mut hidden_codes: Vec<&str> = Vec::new();
+    let mut in_file = 0;
+    let mut on_line = 0;
+    let mut line = None;
+    for (i, finding) in findings.iter().enumerate() {
+        if i == 0 || findings[i - 1].path != finding.path {
+            summaries += hidden_codes.len();
+            hidden_codes.clear();
+            in_file = 0;
+            on_line = 0;
+            line = None;
+        }
+        let this_line = finding.location.map(|l| l.line);
+        if this_line != line {
+            line = this_line;
+            on_line = 0;
+        }
+        on_line += 1;
+        let list = in_file < MAX_PER_FILE && (this_line.is_none() || on_line <= MAX_PER_LINE);
+        if list {
+            in_file += 1;
+        } else if !hidden_codes.contains(&finding.code.as_str()) {
+            hidden_codes.push(&finding.code);
+        }
+        listed.push(list);
+    }
+    (listed, summaries + hidden_codes.len())
 }
 
 /// Appends a summary finding for each code with hidden findings.
