@@ -129,7 +129,7 @@ pub(crate) fn write_filled(
     items: impl Iterator<Item = serde_json::Value>,
 ) -> io::Result<()> {
     debug_assert_eq!(&document[empty_array_at..empty_array_at + 2], "[]");
-    out.write_all(&document.as_bytes()[..=empty_array_at])?;
+    write_json(out, &document[..=empty_array_at])?;
     let indent = "  ".repeat(depth + 1);
     let mut buffer = Vec::new();
     let mut any = false;
@@ -138,19 +138,37 @@ pub(crate) fn write_filled(
         any = true;
         buffer.clear();
         serde_json::to_writer_pretty(&mut buffer, &item)?;
-        for (i, line) in buffer.split(|&b| b == b'\n').enumerate() {
+        let item = std::str::from_utf8(&buffer).map_err(io::Error::other)?;
+        for (i, line) in item.split('\n').enumerate() {
             if i > 0 {
                 out.write_all(b"\n")?;
             }
             out.write_all(indent.as_bytes())?;
-            out.write_all(line)?;
+            write_json(out, line)?;
         }
     }
     if any {
         out.write_all(b"\n")?;
         out.write_all(&indent.as_bytes()[2..])?;
     }
-    out.write_all(&document.as_bytes()[empty_array_at + 1..])
+    write_json(out, &document[empty_array_at + 1..])
+}
+
+/// Writes JSON text with the characters serde_json leaves raw but a reader
+/// could act on (DEL, the C1 controls such as the one-byte CSI, bidi
+/// controls, the Unicode line separators) as `\u` escapes. Outside strings
+/// JSON is ASCII, so they can only be inside a string, where the escape
+/// means the same character: a parser reads the same document, and
+/// `cat report.json` in a CI log or terminal shows them inert.
+fn write_json(out: &mut dyn Write, text: &str) -> io::Result<()> {
+    let mut rest = text;
+    while let Some(at) = rest.find(|c: char| c as u32 >= 0x7f && escape::needs_escape(c)) {
+        out.write_all(&rest.as_bytes()[..at])?;
+        let c = rest[at..].chars().next().unwrap_or_default();
+        write!(out, "\\u{:04x}", c as u32)?;
+        rest = &rest[at + c.len_utf8()..];
+    }
+    out.write_all(rest.as_bytes())
 }
 
 /// Where the empty array of `key` starts in a pretty-printed document,
