@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -90,8 +91,10 @@ pub struct Finding {
     pub code: String,
     pub severity: Severity,
     pub family: Family,
-    pub message: String,
-    pub help: String,
+    /// Shared: the same rule gives the same text for every copy of a call,
+    /// and a file of thousands of them kept a copy each (see [`intern`]).
+    pub message: Arc<str>,
+    pub help: Arc<str>,
     /// The file, as the user named it (relative to where they ran the tool
     /// when they gave a relative path).
     pub path: PathBuf,
@@ -100,8 +103,8 @@ pub struct Finding {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distribution: Option<Distribution>,
     /// Finding-specific facts (`library`, `chain`, `callee`, `program`, ...).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub fields: BTreeMap<String, serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Fields::is_empty")]
+    pub fields: Fields,
 }
 
 impl Finding {
@@ -117,12 +120,12 @@ impl Finding {
             code: code.to_string(),
             severity,
             family,
-            message: message.into(),
-            help: help.into(),
+            message: Arc::from(message.into()),
+            help: Arc::from(help.into()),
             path: path.into(),
             location: None,
             distribution: None,
-            fields: BTreeMap::new(),
+            fields: Fields::default(),
         }
     }
 
@@ -150,6 +153,119 @@ impl Finding {
     }
 }
 
+/// A finding's specific facts, by key in key order.
+///
+/// A finding has two or three of them. In a `BTreeMap` they took a node
+/// with room for eleven (about 640 bytes), the largest single part of a
+/// finding when a module gives hundreds of thousands of them; here they
+/// take what they hold.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Fields(Vec<(String, serde_json::Value)>);
+
+impl Fields {
+    pub fn get(&self, key: &str) -> Option<&serde_json::Value> {
+        self.position(key).ok().map(|i| &self.0[i].1)
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.position(key).is_ok()
+    }
+
+    /// Sets `key`, replacing what it held.
+    pub fn insert(&mut self, key: String, value: serde_json::Value) {
+        match self.position(&key) {
+            Ok(i) => self.0[i].1 = value,
+            Err(i) => {
+                self.0.reserve_exact(1);
+                self.0.insert(i, (key, value));
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// The fields in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &serde_json::Value)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+
+    fn position(&self, key: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| k.as_str().cmp(key))
+    }
+}
+
+impl<'a> IntoIterator for &'a Fields {
+    type Item = (&'a String, &'a serde_json::Value);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (String, serde_json::Value)>,
+        fn(&'a (String, serde_json::Value)) -> (&'a String, &'a serde_json::Value),
+    >;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+}
+
+impl std::ops::Index<&str> for Fields {
+    type Output = serde_json::Value;
+
+    fn index(&self, key: &str) -> &serde_json::Value {
+        self.get(key)
+            .unwrap_or_else(|| panic!("no field {key:?} in the finding"))
+    }
+}
+
+impl Serialize for Fields {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for Fields {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let map = BTreeMap::<String, serde_json::Value>::deserialize(deserializer)?;
+        Ok(Fields(map.into_iter().collect()))
+    }
+}
+
+/// Gives findings with equal messages or help one shared copy of the text.
+/// Used where a file's findings are produced, which is where the repeats
+/// are: 100,000 calls of `os.system("x")` have one message between them.
+#[derive(Default)]
+pub struct Interner {
+    seen: std::collections::HashSet<Arc<str>>,
+}
+
+impl Interner {
+    pub fn share(&mut self, finding: &mut Finding) {
+        self.share_text(&mut finding.message);
+        self.share_text(&mut finding.help);
+    }
+
+    fn share_text(&mut self, text: &mut Arc<str>) {
+        match self.seen.get(&**text) {
+            Some(shared) => *text = Arc::clone(shared),
+            None => {
+                self.seen.insert(Arc::clone(text));
+            }
+        }
+    }
+}
+
+/// [`Interner::share`] over the findings of one file.
+pub fn intern(findings: &mut [Finding]) {
+    if findings.len() > 1 {
+        let mut interner = Interner::default();
+        findings.iter_mut().for_each(|f| interner.share(f));
+    }
+}
+
 /// Sorts findings into report order and drops exact duplicates (the same
 /// problem reached twice, e.g. through two scanned roots).
 pub fn sort_and_dedup(findings: &mut Vec<Finding>) {
@@ -157,4 +273,36 @@ pub fn sort_and_dedup(findings: &mut Vec<Finding>) {
     findings.dedup_by(|a, b| {
         a.code == b.code && a.path == b.path && a.location == b.location && a.message == b.message
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_keep_key_order_and_serialise_as_a_map() {
+        let mut fields = Fields::default();
+        fields.insert("program".into(), "x".into());
+        fields.insert("callee".into(), "os.system".into());
+        fields.insert("program".into(), "y".into());
+        assert_eq!(fields.len(), 2);
+        assert_eq!(fields["program"], "y");
+        assert!(fields.contains_key("callee") && !fields.contains_key("via"));
+        let keys: Vec<&String> = fields.iter().map(|(k, _)| k).collect();
+        assert_eq!(keys, ["callee", "program"]);
+        let json = serde_json::to_string(&fields).unwrap();
+        assert_eq!(json, r#"{"callee":"os.system","program":"y"}"#);
+        let back: Fields = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, fields);
+    }
+
+    #[test]
+    fn equal_texts_are_shared() {
+        let make = |m: &str| Finding::new("DL201", Severity::Error, Family::Shell, "x.py", m, "h");
+        let mut findings = vec![make("same"), make("same"), make("other")];
+        intern(&mut findings);
+        assert!(Arc::ptr_eq(&findings[0].message, &findings[1].message));
+        assert!(Arc::ptr_eq(&findings[0].help, &findings[2].help));
+        assert_eq!(&*findings[2].message, "other");
+    }
 }

@@ -22,6 +22,7 @@ pub mod rules_cmd;
 pub mod scan;
 pub mod settings;
 
+use std::io::{self, Write};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -30,10 +31,9 @@ use finding::Severity;
 use report::{Format, ReportInput};
 use settings::CheckSettings;
 
-/// A finished check: the rendered report, the exit status it implies, and
-/// notes for standard error.
+/// A finished check, whose report has been written: the exit status it
+/// implies, and notes for standard error.
 pub struct Outcome {
-    pub report: Vec<u8>,
     pub status: u8,
     pub elapsed: Duration,
     /// Short lines for the user beside the report (a written baseline,
@@ -108,9 +108,14 @@ fn discovery_options(
     }
 }
 
-/// Runs a check, passes its findings through the gate, and renders the
-/// report (or writes the baseline).
-pub fn check(settings: &CheckSettings) -> miette::Result<Outcome> {
+/// Opens where the report goes. Called once the findings are ready, so a
+/// check that fails leaves no half-written report file behind.
+pub type OpenReport<'a> = dyn FnMut() -> miette::Result<Box<dyn Write + 'a>> + 'a;
+
+/// Runs a check, passes its findings through the gate, and writes the
+/// report to what `open` opens (or writes the baseline). The report is
+/// written as it is rendered, never held whole in memory.
+pub fn check(settings: &CheckSettings, open: &mut OpenReport<'_>) -> miette::Result<Outcome> {
     let excluded = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let suppressed_by_rules_before = settings.rules.suppressed_by_user_rules();
     let request = scan::ScanRequest {
@@ -157,7 +162,6 @@ pub fn check(settings: &CheckSettings) -> miette::Result<Outcome> {
             path.display()
         ));
         return Ok(Outcome {
-            report: Vec::new(),
             status: 0,
             elapsed: outcome.elapsed,
             notes,
@@ -174,11 +178,18 @@ pub fn check(settings: &CheckSettings) -> miette::Result<Outcome> {
             ));
         }
     }
+    // Decided on every finding, before a report hides any (report::bound).
+    let status = if settings.exit_zero {
+        0
+    } else {
+        exit_status(&gated.findings, settings.fail_on)
+    };
+    let (findings, fingerprints) = report::bound::bound(gated.findings, gated.fingerprints);
     let input = ReportInput {
         base: &settings.base,
         base_source: settings.base_source.clone(),
-        findings: &gated.findings,
-        fingerprints: &gated.fingerprints,
+        findings: &findings,
+        fingerprints: &fingerprints,
         stats: outcome.stats,
         elapsed: outcome.elapsed,
         color: settings.color,
@@ -186,23 +197,22 @@ pub fn check(settings: &CheckSettings) -> miette::Result<Outcome> {
         gate: &gated.summary,
         cwd: &gate.cwd,
     };
-    let mut report = Vec::new();
+    let mut out = io::BufWriter::with_capacity(64 * 1024, open()?);
     let rendered = if settings.statistics {
         match settings.format {
-            Format::Json => report::statistics::render_json(&input, &mut report),
-            _ => report::statistics::render_text(&input, &mut report),
+            Format::Json => report::statistics::render_json(&input, &mut out),
+            _ => report::statistics::render_text(&input, &mut out),
         }
     } else {
-        report::render(settings.format, &input, &mut report)
+        report::render(settings.format, &input, &mut out)
     };
-    rendered.map_err(|e| miette::miette!("cannot render the report: {e}"))?;
-    let status = if settings.exit_zero {
-        0
-    } else {
-        exit_status(&gated.findings, settings.fail_on)
-    };
+    match rendered.and_then(|()| out.flush()) {
+        // `distrolint check | head`: the reader has what it wanted.
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => {}
+        Err(err) => return Err(miette::miette!("cannot write the report: {err}")),
+        Ok(()) => {}
+    }
     Ok(Outcome {
-        report,
         status,
         elapsed: outcome.elapsed,
         notes,

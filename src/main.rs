@@ -5,6 +5,7 @@
 //! something is, 2 usage or tool error.
 //! A closed pipe (`distrolint check | head`) ends output quietly.
 
+use std::cell::RefCell;
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -12,9 +13,15 @@ use clap::Parser;
 use miette::Report;
 
 use distrolint::cli::{BasesCommand, Cli, Command};
+use distrolint::report::escape::display_lines;
 use distrolint::{base, settings, Outcome};
 
 fn main() -> ExitCode {
+    // Errors are escaped before they are written (see below), which would
+    // mangle miette's own colour sequences; they are written without colour.
+    let _ = miette::set_hook(Box::new(|_| {
+        Box::new(miette::MietteHandlerOpts::new().color(false).build())
+    }));
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
@@ -30,7 +37,11 @@ fn main() -> ExitCode {
             if is_broken_pipe(&report) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("{report:?}");
+            // An error may quote the scanned tree (a path, a line of a
+            // configuration file found there): no control character of it
+            // reaches the CI log or the terminal raw.
+            let text = format!("{report:?}");
+            eprintln!("{}", display_lines(&text));
             ExitCode::from(2)
         }
     }
@@ -56,27 +67,51 @@ fn run(cli: Cli) -> miette::Result<u8> {
             let to_terminal = args.output.is_none() && io::stdout().is_terminal();
             let color = to_terminal && std::env::var_os("NO_COLOR").is_none();
             let settings = settings::CheckSettings::from_args(args, color)?;
+            // A report file is written beside its path and renamed into
+            // place once complete (see output_file): never through a link
+            // the scanned tree planted there.
+            let replacement: RefCell<Option<distrolint::output_file::Replacement>> =
+                RefCell::new(None);
+            let output = settings.output.clone();
+            let mut open = || -> miette::Result<Box<dyn Write>> {
+                Ok(match &output {
+                    Some(path) => {
+                        let started = distrolint::output_file::Replacement::begin(path)
+                            .map_err(|e| miette::miette!("cannot write {}: {e}", path.display()))?;
+                        let file = started
+                            .writer()
+                            .map_err(|e| miette::miette!("cannot write {}: {e}", path.display()))?;
+                        *replacement.borrow_mut() = Some(started);
+                        Box::new(file)
+                    }
+                    None => Box::new(io::stdout().lock()),
+                })
+            };
+            let checked = distrolint::check(&settings, &mut open);
+            let started = replacement.into_inner();
             let Outcome {
-                report,
                 status,
                 elapsed,
                 notes,
-            } = distrolint::check(&settings)?;
-            // Writing a baseline reports nothing.
-            if settings.write_baseline.is_none() {
-                match &settings.output {
-                    Some(path) => distrolint::output_file::replace(path, &report)
-                        .map_err(|e| miette::miette!("cannot write {}: {e}", path.display()))?,
-                    None => {
-                        let stdout = io::stdout();
-                        let mut out = stdout.lock();
-                        finish_write(out.write_all(&report).and_then(|_| out.flush()))?;
+            } = match checked {
+                Ok(outcome) => {
+                    if let (Some(started), Some(path)) = (started, &settings.output) {
+                        started
+                            .commit()
+                            .map_err(|e| miette::miette!("cannot write {}: {e}", path.display()))?;
                     }
+                    outcome
                 }
-            }
+                Err(err) => {
+                    if let Some(started) = started {
+                        started.abandon();
+                    }
+                    return Err(err);
+                }
+            };
             let mut stderr = io::stderr();
             for note in notes {
-                let _ = writeln!(stderr, "{note}");
+                let _ = writeln!(stderr, "{}", display_lines(&note));
             }
             if settings.format == distrolint::report::Format::Human && !settings.statistics {
                 let _ = writeln!(stderr, "Finished in {:.2?}.", elapsed);

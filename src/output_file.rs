@@ -14,6 +14,61 @@ use std::path::{Path, PathBuf};
 
 /// Replaces the file at `path` with `bytes`.
 pub fn replace(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let replacement = Replacement::begin(path)?;
+    match replacement.writer().and_then(|mut file| file.write_all(bytes)) {
+        Ok(()) => replacement.commit(),
+        Err(e) => {
+            replacement.abandon();
+            Err(e)
+        }
+    }
+}
+
+/// A report being written: a new file beside its target, renamed over the
+/// target by [`Replacement::commit`] once complete, so that a report can be
+/// written as it is rendered.
+pub struct Replacement {
+    target: PathBuf,
+    temporary: PathBuf,
+    file: std::fs::File,
+}
+
+impl Replacement {
+    /// Starts replacing `path`; refuses a `path` that is a symbolic link.
+    pub fn begin(path: &Path) -> std::io::Result<Replacement> {
+        refuse_link(path)?;
+        let (temporary, file) = create_beside(path)?;
+        Ok(Replacement {
+            target: path.to_path_buf(),
+            temporary,
+            file,
+        })
+    }
+
+    /// A handle that writes into the new file.
+    pub fn writer(&self) -> std::io::Result<std::fs::File> {
+        self.file.try_clone()
+    }
+
+    /// Puts the written file in the target's place.
+    pub fn commit(self) -> std::io::Result<()> {
+        let renamed = self
+            .file
+            .sync_all()
+            .and_then(|_| std::fs::rename(&self.temporary, &self.target));
+        if renamed.is_err() {
+            let _ = std::fs::remove_file(&self.temporary);
+        }
+        renamed
+    }
+
+    /// Leaves the target as it was.
+    pub fn abandon(self) {
+        let _ = std::fs::remove_file(&self.temporary);
+    }
+}
+
+fn refuse_link(path: &Path) -> std::io::Result<()> {
     if let Ok(meta) = std::fs::symlink_metadata(path) {
         if meta.file_type().is_symlink() {
             return Err(std::io::Error::new(
@@ -22,14 +77,7 @@ pub fn replace(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
             ));
         }
     }
-    let (temporary, mut file) = create_beside(path)?;
-    let written = file.write_all(bytes).and_then(|_| file.sync_all());
-    drop(file);
-    let renamed = written.and_then(|_| std::fs::rename(&temporary, path));
-    if renamed.is_err() {
-        let _ = std::fs::remove_file(&temporary);
-    }
-    renamed
+    Ok(())
 }
 
 /// A new file in `path`'s directory, under a name nobody else uses.

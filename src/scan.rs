@@ -113,8 +113,11 @@ pub fn run(request: &ScanRequest) -> ScanOutcome {
         skipped_special: discovery.skipped_special,
         ..Default::default()
     };
+    let mut per_file = Vec::with_capacity(results.len());
     for result in results {
-        findings.extend(result.findings);
+        if !result.findings.is_empty() {
+            per_file.push(result.findings);
+        }
         if result.is_python {
             stats.python_files += 1;
         }
@@ -124,15 +127,24 @@ pub fn run(request: &ScanRequest) -> ScanOutcome {
         }
         scripts.extend(result.script.map(|script| *script));
     }
-
-    findings.extend(whole_tree_check(
-        request,
-        "the ELF loader simulation",
-        || elf::check_tree(&tree, &request.base),
-    ));
-    findings.extend(whole_tree_check(request, "the interpreter checks", || {
+    let elf_findings = whole_tree_check(request, "the ELF loader simulation", || {
+        elf::check_tree(&tree, &request.base)
+    });
+    let interpreter_findings = whole_tree_check(request, "the interpreter checks", || {
         interpreter::check_tree(&discovery, &scripts, &request.base)
-    }));
+    });
+    // The list is sized once: grown by doubling, a million findings were
+    // held twice over while it moved.
+    findings.reserve_exact(
+        per_file.iter().map(Vec::len).sum::<usize>()
+            + elf_findings.len()
+            + interpreter_findings.len(),
+    );
+    for file_findings in per_file {
+        findings.extend(file_findings);
+    }
+    findings.extend(elf_findings);
+    findings.extend(interpreter_findings);
 
     if request.scope != Scope::All {
         // ELF resolution needed every object; the report shows only the
@@ -193,7 +205,16 @@ fn analyse_isolated(
     request: &ScanRequest,
 ) -> FileResult {
     match catch_unwind(AssertUnwindSafe(|| analyse_file(file, discovery, request))) {
-        Ok(result) => result,
+        Ok(mut result) => {
+            // Every result is held until the scan ends; a file's repeated
+            // texts are kept once (the Python checker shares its own as it
+            // goes, this covers the other analysers).
+            finding::intern(&mut result.findings);
+            // Held until every file is done: without the room a growing
+            // list keeps (up to as much again).
+            result.findings.shrink_to_fit();
+            result
+        }
         Err(panic) => FileResult {
             findings: vec![internal_error(&file.path, "analysis", &panic)],
             ..Default::default()

@@ -96,7 +96,7 @@ fn shell_form_cmd_gets_an_exec_form_rewrite() {
         f.message
     );
     assert_eq!(
-        f.help,
+        &*f.help,
         "write it in exec form (JSON, double quotes): CMD [\"gunicorn\",\"-b\",\"0.0.0.0:8000\",\"app:app\"]"
     );
     assert_eq!(

@@ -211,7 +211,7 @@ impl Baseline {
 fn what(finding: &Finding) -> Option<String> {
     ["callee", "library", "program"]
         .iter()
-        .find_map(|key| finding.fields.get(*key)?.as_str().map(str::to_string))
+        .find_map(|key| finding.fields.get(key)?.as_str().map(str::to_string))
 }
 
 #[cfg(test)]

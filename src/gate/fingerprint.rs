@@ -35,7 +35,7 @@ pub fn fingerprint(finding: &Finding, path: &str, source: Option<&SourceText>) -
     hasher.write(&finding.code);
     hasher.write(path);
     for key in IDENTITY_FIELDS {
-        if let Some(value) = finding.fields.get(*key) {
+        if let Some(value) = finding.fields.get(key) {
             hasher.write(key);
             match value.as_str() {
                 Some(text) => hasher.write(text),

@@ -47,6 +47,18 @@ impl SourceText {
         self.line_starts.get(index).copied()
     }
 
+    /// The 1-based number of the line that holds byte `offset` (the last
+    /// line for an offset past the end).
+    pub fn line_of(&self, offset: usize) -> u32 {
+        let index = self.line_starts.partition_point(|&start| start <= offset);
+        index.max(1) as u32
+    }
+
+    /// How many lines the text has (a final line without a newline counts).
+    pub fn line_count(&self) -> u32 {
+        self.line_starts.len() as u32
+    }
+
     /// Every line with its 1-based number.
     pub fn lines(&self) -> impl Iterator<Item = (u32, &str)> {
         (1..=self.line_starts.len() as u32).filter_map(|n| self.line(n).map(|l| (n, l)))
@@ -97,6 +109,10 @@ mod tests {
         assert_eq!(source.line(4), None);
         assert_eq!(source.line(0), None);
         assert_eq!(source.lines().count(), 3);
+        assert_eq!(source.line_of(0), 1);
+        assert_eq!(source.line_of(6), 1);
+        assert_eq!(source.line_of(7), 2);
+        assert_eq!(source.line_of(100), 3);
         assert_eq!(source.span(7, 5), Some("b = 2"));
         assert_eq!(source.span(12, 50), None);
     }

@@ -86,6 +86,13 @@ pub(super) fn check_module(
         }
     }
     let mut findings = Vec::new();
+    let mut interner = crate::finding::Interner::default();
+    let mut keep = |found: Vec<Finding>, findings: &mut Vec<Finding>| {
+        for mut finding in found {
+            interner.share(&mut finding);
+            findings.push(finding);
+        }
+    };
     for (id, call) in module.calls.iter().enumerate() {
         if unreachable.contains(call.span.start) {
             continue;
@@ -97,11 +104,11 @@ pub(super) fn check_module(
             path,
         };
         if let Some(site) = checker.call_site(call, &callees[id]) {
-            findings.extend(checker.findings(&site));
+            keep(checker.findings(&site), &mut findings);
         }
         if !partials_called[id] {
             if let Some(site) = checker.partial_creation(call, &callees[id]) {
-                findings.extend(checker.findings(&site));
+                keep(checker.findings(&site), &mut findings);
             }
         }
     }

@@ -189,7 +189,13 @@ mod tests {
                 let mut found: Vec<_> =
                     check::check_module(module, &source, &path, &ctx, &resolver, &unreachable)
                         .into_iter()
-                        .map(|f| (f.location.map(|l| l.line).unwrap_or(0), f.code, f.message))
+                        .map(|f| {
+                            (
+                                f.location.map(|l| l.line).unwrap_or(0),
+                                f.code,
+                                f.message.to_string(),
+                            )
+                        })
                         .collect();
                 found.sort();
                 found

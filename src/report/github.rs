@@ -6,9 +6,14 @@
 //! parses these lines itself, so values are escaped as it expects: `%`,
 //! carriage return and newline everywhere, and also `:` and `,` in the
 //! properties. Native-library findings have no line and annotate the file.
+//!
+//! Before that, scanned text is escaped for display (`report::escape`): the
+//! runner's own escapes keep a value on its line, but an ESC or a bidi
+//! override would still reach the log viewer raw.
 
 use std::io::{self, Write};
 
+use super::escape::display;
 use super::ReportInput;
 use crate::finding::Severity;
 
@@ -34,18 +39,28 @@ pub fn escape_property(text: &str) -> String {
 
 pub fn render(input: &ReportInput, out: &mut dyn Write) -> io::Result<()> {
     for finding in input.findings {
-        let mut properties = vec![format!("file={}", escape_property(&input.path(finding)))];
+        let mut properties = vec![format!(
+            "file={}",
+            escape_property(&display(&input.path(finding)))
+        )];
         if let Some(location) = finding.location {
             properties.push(format!("line={}", location.line));
             properties.push(format!("col={}", location.column));
         }
-        properties.push(format!("title={}", escape_property(&finding.code)));
+        properties.push(format!(
+            "title={}",
+            escape_property(&display(&finding.code))
+        ));
         writeln!(
             out,
             "::{} {}::{}",
             command(finding.severity),
             properties.join(","),
-            escape_data(&format!("{}\nhelp: {}", finding.message, finding.help))
+            escape_data(&format!(
+                "{}\nhelp: {}",
+                display(&finding.message),
+                display(&finding.help)
+            ))
         )?;
     }
     for line in input.gate.weakenings() {

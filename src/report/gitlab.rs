@@ -9,7 +9,7 @@
 
 use std::io::{self, Write};
 
-use serde_json::{json, Value};
+use serde_json::json;
 
 use super::ReportInput;
 use crate::finding::Severity;
@@ -23,7 +23,7 @@ pub fn severity(severity: Severity) -> &'static str {
 }
 
 pub fn render(input: &ReportInput, out: &mut dyn Write) -> io::Result<()> {
-    let issues: Vec<Value> = input
+    let issues = input
         .findings_with_fingerprints()
         .map(|(finding, fingerprint)| {
             json!({
@@ -38,8 +38,7 @@ pub fn render(input: &ReportInput, out: &mut dyn Write) -> io::Result<()> {
                     "lines": {"begin": finding.location.map(|l| l.line).unwrap_or(1)},
                 },
             })
-        })
-        .collect();
-    serde_json::to_writer_pretty(&mut *out, &issues)?;
+        });
+    super::write_filled(out, "[]", 0, 0, issues)?;
     writeln!(out)
 }

@@ -47,14 +47,13 @@ pub fn finding_object(finding: &crate::finding::Finding) -> Value {
 }
 
 pub fn render(input: &ReportInput, out: &mut dyn Write) -> io::Result<()> {
-    let findings: Vec<Value> = input
+    let findings = input
         .findings_with_fingerprints()
         .map(|(finding, fingerprint)| {
             let mut object = finding_object(finding);
             object["fingerprint"] = json!(fingerprint);
             object
-        })
-        .collect();
+        });
     let summary = input.summary();
     let mut gate = json!({
         "suppressed": input.gate.suppressed,
@@ -78,7 +77,8 @@ pub fn render(input: &ReportInput, out: &mut dyn Write) -> io::Result<()> {
             "image": input.base.images.first(),
             "chosen_by": input.base_source,
         },
-        "findings": findings,
+        // Filled in as it is written (super::write_filled).
+        "findings": [],
         "summary": {
             "files": input.stats.files,
             "python_files": input.stats.python_files,
@@ -91,6 +91,8 @@ pub fn render(input: &ReportInput, out: &mut dyn Write) -> io::Result<()> {
             "gate": gate,
         },
     });
-    serde_json::to_writer_pretty(&mut *out, &document)?;
+    let document = serde_json::to_string_pretty(&document)?;
+    let at = super::empty_array_of(&document, "findings", 1);
+    super::write_filled(out, &document, at, 1, findings)?;
     writeln!(out)
 }

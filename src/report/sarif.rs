@@ -77,7 +77,7 @@ fn artifact_location(path: &str) -> Value {
 
 pub fn render(input: &ReportInput, out: &mut dyn Write) -> io::Result<()> {
     let rules: Vec<Value> = input.rules.iter().map(rule_object).collect();
-    let results: Vec<Value> = input
+    let results = input
         .findings_with_fingerprints()
         .map(|(finding, fingerprint)| {
             let mut physical = Map::new();
@@ -115,8 +115,7 @@ pub fn render(input: &ReportInput, out: &mut dyn Write) -> io::Result<()> {
                 result["ruleIndex"] = json!(index);
             }
             result
-        })
-        .collect();
+        });
     let mut driver = json!({
         "name": "distrolint",
         "version": env!("CARGO_PKG_VERSION"),
@@ -137,7 +136,8 @@ pub fn render(input: &ReportInput, out: &mut dyn Write) -> io::Result<()> {
             "tool": {"driver": driver},
             "originalUriBaseIds": {SRCROOT: {"uri": format!("file://{src_root}")}},
             "columnKind": "unicodeCodePoints",
-            "results": results,
+            // Filled in as it is written (super::write_filled).
+            "results": [],
             "properties": {
                 "base": input.base.name,
                 "baseChosenBy": input.base_source,
@@ -145,7 +145,9 @@ pub fn render(input: &ReportInput, out: &mut dyn Write) -> io::Result<()> {
             },
         }],
     });
-    serde_json::to_writer_pretty(&mut *out, &document)?;
+    let document = serde_json::to_string_pretty(&document)?;
+    let at = super::empty_array_of(&document, "results", 3);
+    super::write_filled(out, &document, at, 3, results)?;
     writeln!(out)
 }
 

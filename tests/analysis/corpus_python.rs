@@ -109,7 +109,7 @@ fn every_corpus_case_fires_and_every_ok_case_stays_silent() {
                 _ => &["callee", "family"],
             };
             for field in fields {
-                if finding.family != Family::Scan && !finding.fields.contains_key(*field) {
+                if finding.family != Family::Scan && !finding.fields.contains_key(field) {
                     problems.push(format!(
                         "{name}:{line}: {} has no `{field}` field",
                         finding.code

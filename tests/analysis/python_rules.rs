@@ -53,7 +53,7 @@ fn a_wrapper_library_and_a_ban_work_from_a_rule_directory() {
     assert!(got.contains(&(5, "ACME001")), "{got:?}");
     let acme = findings.iter().find(|f| f.code == "ACME001").unwrap();
     assert_eq!(
-        acme.message,
+        &*acme.message,
         "subprocess.run runs apt-get at run time on python3-debian13"
     );
     let wrapped = findings.iter().find(|f| f.code == "DL301").unwrap();

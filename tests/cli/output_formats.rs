@@ -182,3 +182,158 @@ fn output_does_not_write_through_a_symlink_the_tree_planted() {
             .unwrap();
     assert_eq!(sarif["version"], "2.1.0");
 }
+
+/// The human report shows a snippet with its control characters escaped,
+/// and the span still underlined where the call is: the escapes before it
+/// make the shown line longer than the file's, and the label moves with
+/// them. A line of thousands of calls is shown cut around each call, not
+/// whole for every one of them.
+#[test]
+fn human_snippets_are_escaped_and_the_label_stays_on_the_call() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("app")).unwrap();
+    std::fs::write(
+        dir.path().join("app/x.py"),
+        "import os\nx = '\u{1b}[2J\u{202e}'; os.system('ls')\n",
+    )
+    .unwrap();
+    let long_line = format!("import os\n{}\n", "os.system('x');".repeat(2000));
+    std::fs::write(dir.path().join("app/long.py"), &long_line).unwrap();
+    let (_, stdout, _) = run_in(dir.path(), &["check", "app/x.py", "--select", "DL201"]);
+    let lines: Vec<&str> = stdout.lines().collect();
+    let shown = lines
+        .iter()
+        .position(|l| l.contains("os.system('ls')"))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(
+        lines[shown].contains("x = '\\x1b[2J\\u{202e}'; os.system('ls')"),
+        "{}",
+        lines[shown]
+    );
+    assert!(
+        lines[shown].trim_start().starts_with("2 │ "),
+        "{}",
+        lines[shown]
+    );
+    assert!(stdout.contains("[app/x.py:2:14]"), "{stdout}");
+    let call = lines[shown].find("os.system").unwrap();
+    let underline = lines[shown + 1];
+    let first_mark = underline
+        .char_indices()
+        .find(|(_, c)| *c == '─')
+        .map(|(i, _)| i)
+        .unwrap();
+    assert_eq!(
+        lines[shown][..call].chars().count(),
+        underline[..first_mark].chars().count(),
+        "the label starts under the call:\n{}\n{}",
+        lines[shown],
+        underline
+    );
+
+    let (_, stdout, _) = run_in(dir.path(), &["check", "app/long.py", "--select", "DL201"]);
+    let widest = stdout.lines().map(|l| l.chars().count()).max().unwrap();
+    assert!(widest < 400, "a snippet line of {widest} characters");
+    assert!(
+        stdout.contains("[app/long.py:2:286]"),
+        "{}",
+        &stdout[..2000]
+    );
+}
+
+/// A module of 600 warnings (`subprocess.run` of a program not known
+/// statically, DL302) followed by 400 calls of `os.system` (two errors
+/// each: the shell, and the program the base lacks), and a line of 50 calls: each
+/// format lists at most 500 findings of the file and 20 of the line, and
+/// one summary per code for the rest. The hidden findings still count:
+/// in the summary, and in the exit status, which an error seen only among
+/// the hidden ones still fails.
+#[test]
+fn findings_beyond_the_bounds_are_summarised_and_still_fail_the_gate() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("app")).unwrap();
+    let mut module = String::from("import os\nimport subprocess\n\n\ndef run(cmd):\n");
+    module.push_str(&"    subprocess.run(cmd)\n".repeat(600));
+    module.push_str(&"os.system('ls')\n".repeat(400));
+    std::fs::write(dir.path().join("app/many.py"), module).unwrap();
+    std::fs::write(
+        dir.path().join("app/line.py"),
+        format!("import os\n{}\n", "os.system('ls');".repeat(50)),
+    )
+    .unwrap();
+    let args = |format: &'static str| ["check", "app", "--fail-on", "error", "--format", format];
+
+    let (code, stdout, _) = run_in(dir.path(), &args("json"));
+    assert_eq!(code, 1, "the hidden errors fail the gate");
+    let doc: Value = serde_json::from_str(&stdout).unwrap();
+    let findings = doc["findings"].as_array().unwrap();
+    let in_file = |name: &str| -> Vec<&Value> {
+        findings
+            .iter()
+            .filter(|f| f["path"].as_str().unwrap().ends_with(name))
+            .collect()
+    };
+    let many = in_file("many.py");
+    assert_eq!(many.len(), 500 + 3, "{:#?}", &many[498..]);
+    assert!(many[..500].iter().all(|f| f.get("hidden").is_none()));
+    let summaries: Vec<(&str, u64, &str)> = many[500..]
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap(),
+                f["hidden"].as_u64().unwrap(),
+                f["severity"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    // Only warnings are shown; every error is hidden.
+    assert_eq!(
+        summaries,
+        [
+            ("DL201", 400, "error"),
+            ("DL301", 400, "error"),
+            ("DL302", 100, "warning")
+        ]
+    );
+    let line = in_file("line.py");
+    // 50 calls give 100 findings on one line: 20 shown.
+    assert_eq!(line.len(), 20 + 2, "{line:#?}");
+    assert!(line[20]["message"]
+        .as_str()
+        .unwrap()
+        .contains("more DL201 findings like this in app/line.py, not shown"));
+    let by_code: u64 = doc["summary"]["by_code"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(by_code, 600 + 800 + 100, "the summary counts every finding");
+    assert_eq!(doc["summary"]["by_severity"]["error"], 900);
+
+    let (code, stdout, _) = run_in(dir.path(), &args("sarif"));
+    assert_eq!(code, 1);
+    let sarif: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        sarif["runs"][0]["results"].as_array().unwrap().len(),
+        findings.len()
+    );
+    let (_, stdout, _) = run_in(dir.path(), &args("gitlab"));
+    let issues: Vec<Value> = serde_json::from_str(&stdout).unwrap();
+    let unique: std::collections::HashSet<&str> = issues
+        .iter()
+        .map(|i| i["fingerprint"].as_str().unwrap())
+        .collect();
+    assert_eq!(unique.len(), findings.len());
+    let (code, stdout, _) = run_in(dir.path(), &args("github"));
+    assert_eq!(code, 1);
+    assert_eq!(stdout.lines().count(), findings.len());
+    let (code, stdout, _) = run_in(dir.path(), &args("human"));
+    assert_eq!(code, 1);
+    assert!(stdout.contains("400 more DL201 findings like this in app/many.py"));
+    assert!(
+        stdout.contains("Found 900 errors, 600 warnings, 0 notes."),
+        "{}",
+        &stdout[stdout.len() - 400..]
+    );
+}

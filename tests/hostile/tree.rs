@@ -703,3 +703,187 @@ fn names_differing_only_in_invalid_utf8_stay_apart() {
     );
     assert_ne!(found[0].1, found[1].1);
 }
+
+/// The control characters a hostile tree plants in its text, each with the
+/// harm it could do written raw: a line end the GitHub runner honours
+/// (`\r` alone too), a terminal escape (ESC, and the one-byte C1 CSI), a
+/// DEL, a bidi override and a Unicode line separator.
+const PLANTED: &[(&str, char)] = &[
+    ("cr", '\r'),
+    ("lf", '\n'),
+    ("esc", '\u{1b}'),
+    ("csi", '\u{9b}'),
+    ("del", '\u{7f}'),
+    ("rlo", '\u{202e}'),
+    ("ls", '\u{2028}'),
+];
+
+/// A tree whose every kind of scanned text carries `c` before a workflow
+/// command: a file name, a string literal (the program run), a METADATA
+/// `Name:`, a `DT_NEEDED` name and a Dockerfile instruction.
+fn injecting_tree(root: &Path, c: char) {
+    let inject = |what: &str| format!("{what}{c}::error file=x.py,line=1::INJECTED{c}\u{1b}[2J");
+    let app = root.join("app");
+    std::fs::create_dir_all(&app).unwrap();
+    // A file name cannot hold `/` or NUL; everything else goes.
+    std::fs::write(
+        app.join(format!("a{c}::add-mask::X{c}.py")),
+        "import os\nos.system('ls')\n",
+    )
+    .unwrap();
+    // The program's name is the literal's value, spelled with Python
+    // escapes; the comment on the flagged line holds the character raw, so
+    // the snippet shows it too.
+    let python_escape = format!("\\U{:08x}", c as u32);
+    std::fs::write(
+        app.join("literal.py"),
+        format!(
+            "import subprocess\nsubprocess.run(['p{python_escape}::error file=x.py,line=1::INJECTED', '-l'])  # {c}::error::RAW{c}\u{1b}]0;title\u{7}\n"
+        ),
+    )
+    .unwrap();
+    let site = root.join("venv/lib/python3.11/site-packages");
+    let name = inject("evil");
+    write(
+        &site,
+        "evil-1.0.dist-info/METADATA",
+        format!("Metadata-Version: 2.1\nName: {name}\nVersion: 1.0{c}::warning::V\n\n").as_bytes(),
+    );
+    write(
+        &site,
+        "evil-1.0.dist-info/RECORD",
+        b"evil/__init__.py,,\nevil/_x.cpython-311-x86_64-linux-gnu.so,,\n",
+    );
+    write(&site, "evil/__init__.py", b"import os\nos.system('ls')\n");
+    let elf = support::HandElf {
+        needed: vec![inject("lib") + ".so.1", "libc.so.6".into()],
+        ..Default::default()
+    };
+    write(
+        &site,
+        "evil/_x.cpython-311-x86_64-linux-gnu.so",
+        &elf.bytes(),
+    );
+    write(
+        root,
+        "Dockerfile",
+        format!(
+            "FROM gcr.io/distroless/python3-debian12\nENTRYPOINT {}\n",
+            inject("python3 /app/run.py")
+        )
+        .as_bytes(),
+    );
+}
+
+/// Whether `line` is one the runner would take as a workflow command,
+/// which it looks for after leading whitespace.
+fn is_workflow_command(line: &str) -> bool {
+    line.trim_start().starts_with("::")
+}
+
+/// Whether some string in `value` satisfies `test`.
+fn any_string(value: &serde_json::Value, test: &dyn Fn(&str) -> bool) -> bool {
+    match value {
+        serde_json::Value::String(s) => test(s),
+        serde_json::Value::Array(items) => items.iter().any(|v| any_string(v, test)),
+        serde_json::Value::Object(map) => map.values().any(|v| any_string(v, test)),
+        _ => false,
+    }
+}
+
+/// What no display output may hold raw.
+fn raw_control(text: &str) -> Option<char> {
+    text.chars().find(|&c| {
+        (c.is_control() && c != '\n')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
+    })
+}
+
+/// Each control character, planted in each kind of scanned text, goes
+/// through each format. The human report and standard error show it as a
+/// visible escape, and never let the text after it start a line; the
+/// GitHub format writes one workflow command per finding and nothing else;
+/// the JSON formats keep the text exactly, and write the characters a
+/// terminal or viewer could act on as `\u` escapes.
+#[test]
+fn scanned_text_cannot_inject_workflow_commands_or_terminal_escapes() {
+    for (label, c) in PLANTED {
+        let tree = tempfile::tempdir().unwrap();
+        injecting_tree(tree.path(), *c);
+        let run = |format: &str| {
+            let output = Command::new(env!("CARGO_BIN_EXE_distrolint"))
+                .current_dir(tree.path())
+                .args([
+                    "check",
+                    ".",
+                    "--isolated",
+                    "--base",
+                    BASE,
+                    "--format",
+                    format,
+                ])
+                .env("NO_COLOR", "1")
+                .output()
+                .expect("run distrolint");
+            assert_eq!(output.status.code(), Some(1), "{label} {format}");
+            (
+                String::from_utf8(output.stdout).expect("UTF-8 output"),
+                String::from_utf8(output.stderr).expect("UTF-8 errors"),
+            )
+        };
+
+        let (human, stderr) = run("human");
+        for text in [&human, &stderr] {
+            assert_eq!(raw_control(text), None, "{label}: human:\n{text}");
+            for line in text.lines() {
+                assert!(!is_workflow_command(line), "{label}: human line {line:?}");
+            }
+        }
+        // Every source of text was reported, escaped where it kept the
+        // character (METADATA and Dockerfile lines end at a newline).
+        for shown in [
+            "add-mask::X\\",
+            "p\\",
+            "evil",
+            "lib\\",
+            "python3 /app/run.py",
+        ] {
+            assert!(human.contains(shown), "{label}: {shown} missing:\n{human}");
+        }
+
+        let (github, _) = run("github");
+        assert_eq!(raw_control(&github), None, "{label}: github:\n{github}");
+        for line in github.lines() {
+            assert!(
+                ["::error ", "::warning ", "::notice "]
+                    .iter()
+                    .any(|command| line.starts_with(command)),
+                "{label}: a line that is not one annotation: {line:?}"
+            );
+            let message = &line[line.find("::").unwrap() + 2..];
+            let message = &message[message.find("::").unwrap() + 2..];
+            assert!(!message.contains('\u{1b}'), "{label}: {line:?}");
+        }
+
+        for format in ["json", "sarif", "gitlab"] {
+            let (document, _) = run(format);
+            // Every control, bidi and separator character is a \u escape
+            // in the file, and the parsed text is the scanned text exactly.
+            assert_eq!(raw_control(&document), None, "{label}: {format}");
+            let value: serde_json::Value = serde_json::from_str(&document).unwrap();
+            // SARIF holds the path as a URI, percent-encoded.
+            let kept = if format == "sarif" {
+                let mut utf8 = [0; 4];
+                c.encode_utf8(&mut utf8)
+                    .bytes()
+                    .fold("add-mask::X".to_string(), |s, b| s + &format!("%{b:02X}"))
+            } else {
+                format!("::add-mask::X{c}")
+            };
+            assert!(
+                any_string(&value, &|s| s.contains(&kept)),
+                "{label}: {format} keeps the path exactly ({kept})"
+            );
+        }
+    }
+}
