@@ -15,7 +15,10 @@ use std::path::{Path, PathBuf};
 /// Replaces the file at `path` with `bytes`.
 pub fn replace(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let replacement = Replacement::begin(path)?;
-    match replacement.writer().and_then(|mut file| file.write_all(bytes)) {
+    match replacement
+        .writer()
+        .and_then(|mut file| file.write_all(bytes))
+    {
         Ok(()) => replacement.commit(),
         Err(e) => {
             replacement.abandon();
