@@ -7,7 +7,6 @@
 //! that file and the scan goes on. Results are sorted at the end, so the
 //! output does not depend on the number of threads or their scheduling.
 
-use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -149,31 +148,21 @@ pub fn run(request: &ScanRequest) -> ScanOutcome {
     if request.scope != Scope::All {
         // ELF resolution needed every object; the report shows only the
         // chosen side. Paths not in the walk (a root itself) count as app.
-        let origins: HashMap<&Path, Origin> = discovery
-            .files
-            .iter()
-            .map(|f| (f.path.as_path(), f.origin))
-            .collect();
         findings.retain(|f| {
-            let origin = origins.get(f.path.as_path()).copied().unwrap_or_else(|| {
-                discovery.origin_outside_walk(&f.path, f.distribution.is_some())
-            });
+            let origin = discovery
+                .file(&f.path)
+                .map(|file| file.origin)
+                .unwrap_or_else(|| {
+                    discovery.origin_outside_walk(&f.path, f.distribution.is_some())
+                });
             request.scope.includes(origin)
         });
     }
     finding::sort_and_dedup(&mut findings);
     if !request.include_tests {
-        let tests: HashSet<&Path> = discovery
-            .files
-            .iter()
-            .filter(|f| f.test_code)
-            .map(|f| f.path.as_path())
-            .collect();
-        if !tests.is_empty() {
-            let before = findings.len();
-            findings.retain(|f| !tests.contains(f.path.as_path()));
-            stats.test_code_findings = before - findings.len();
-        }
+        let before = findings.len();
+        findings.retain(|f| !discovery.file(&f.path).is_some_and(|file| file.test_code));
+        stats.test_code_findings = before - findings.len();
     }
     ScanOutcome {
         findings,

@@ -113,6 +113,14 @@ impl Discovery {
         })
     }
 
+    /// The walked file at `path`, found in the sorted list.
+    pub fn file(&self, path: &Path) -> Option<&DiscoveredFile> {
+        self.files
+            .binary_search_by(|f| f.path.as_path().cmp(path))
+            .ok()
+            .map(|i| &self.files[i])
+    }
+
     /// The package tree `file` is in, when it is in one.
     pub fn package_tree_of(&self, file: &DiscoveredFile) -> Option<&Path> {
         file.package_tree

@@ -43,11 +43,7 @@ pub fn judge<'b>(path: &str, base: &'b BaseImage, discovery: &Discovery) -> OnIm
 
 /// Whether the walk saw a regular file or a link at `path`.
 pub fn tree_has(discovery: &Discovery, path: &Path) -> bool {
-    discovery
-        .files
-        .binary_search_by(|f| f.path.as_path().cmp(path))
-        .is_ok()
-        || symlink_target(discovery, path).is_some()
+    discovery.file(path).is_some() || symlink_target(discovery, path).is_some()
 }
 
 /// The stored target of the link the walk saw at `path`.

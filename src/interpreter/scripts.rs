@@ -37,11 +37,7 @@ pub fn check(
     // Scripts that start with each broken venv's Python, by venv.
     let mut dependents: BTreeMap<usize, Vec<String>> = BTreeMap::new();
     for script in scripts {
-        let file = discovery
-            .files
-            .binary_search_by(|f| f.path.as_path().cmp(&script.path))
-            .ok()
-            .map(|i| &discovery.files[i]);
+        let file = discovery.file(&script.path);
         let in_venv_bin = venvs
             .iter()
             .any(|v| script.path.parent() == Some(v.bin().as_path()));

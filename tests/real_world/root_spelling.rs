@@ -195,25 +195,6 @@ fn staged(fill: impl FnOnce(&Path)) -> (tempfile::TempDir, PathBuf) {
     (dir, root)
 }
 
-/// `cp -a` (hard links where the file system allows: the real-world trees
-/// are hundreds of megabytes, and nothing writes to them).
-fn copy_tree(from: &Path, to: &Path) {
-    let contents = format!("{}/.", from.display());
-    let linked = Command::new("cp")
-        .args(["-al", &contents])
-        .arg(to)
-        .status()
-        .is_ok_and(|s| s.success());
-    if !linked {
-        let status = Command::new("cp")
-            .args(["-a", &contents])
-            .arg(to)
-            .status()
-            .expect("run cp");
-        assert!(status.success(), "cp -a {} failed", from.display());
-    }
-}
-
 fn base_args(base: &str) -> Vec<String> {
     vec!["--base".into(), base.into()]
 }
@@ -261,7 +242,7 @@ fn every_native_corpus_case_gets_one_verdict_whatever_the_roots_spelling() {
             symlinks: case.symlink,
             distributions: case.distribution,
         });
-        let (_dir, root) = staged(|root| copy_tree(&built.root, root));
+        let (_dir, root) = staged(|root| support::copy_tree(&built.root, root));
         let label = case_dir.file_name().unwrap().to_string_lossy().into_owned();
         problems.extend(compare(&label, &root, &base_args(&case.base)));
     }
@@ -296,7 +277,7 @@ fn the_python_dockerfile_and_demo_corpora_get_one_verdict_whatever_the_roots_spe
     let mut problems = Vec::new();
     let python = repo().join("corpus/python");
     for base in ["python3-debian12", "chainguard-python-latest-dev"] {
-        let (_dir, root) = staged(|root| copy_tree(&python, root));
+        let (_dir, root) = staged(|root| support::copy_tree(&python, root));
         problems.extend(compare("corpus/python", &root, &base_args(base)));
     }
     // A relative import resolves through the file's module path, which is
@@ -314,7 +295,7 @@ fn the_python_dockerfile_and_demo_corpora_get_one_verdict_whatever_the_roots_spe
         &root,
         &base_args("python3-debian13"),
     ));
-    let (_dir, root) = staged(|root| copy_tree(&repo().join("corpus/demo/app"), root));
+    let (_dir, root) = staged(|root| support::copy_tree(&repo().join("corpus/demo/app"), root));
     problems.extend(compare(
         "corpus/demo/app",
         &root,
@@ -323,7 +304,7 @@ fn the_python_dockerfile_and_demo_corpora_get_one_verdict_whatever_the_roots_spe
     // Each Dockerfile case chooses its own base (or stops the check, which
     // must then stop under every spelling).
     for case_dir in dirs(&repo().join("corpus/dockerfile")) {
-        let (_dir, root) = staged(|root| copy_tree(&case_dir, root));
+        let (_dir, root) = staged(|root| support::copy_tree(&case_dir, root));
         let label = format!(
             "corpus/dockerfile/{}",
             case_dir.file_name().unwrap().to_string_lossy()
@@ -343,8 +324,8 @@ fn two_roots_get_one_verdict_whatever_their_spelling() {
     let second = dir.path().join(OTHER);
     fs::create_dir(&first).unwrap();
     fs::create_dir(&second).unwrap();
-    copy_tree(&repo().join("corpus/demo/app"), &first);
-    copy_tree(&repo().join("corpus/python"), &second);
+    support::copy_tree(&repo().join("corpus/demo/app"), &first);
+    support::copy_tree(&repo().join("corpus/python"), &second);
     let prefixes = |more: &[String]| {
         let mut all = vec![
             first.to_string_lossy().into_owned(),
@@ -418,7 +399,7 @@ fn the_real_world_trees_get_one_verdict_whatever_the_roots_spelling() {
     let mut problems = Vec::new();
     for (tree, base) in trees {
         assert!(tree.is_dir(), "{} is missing", tree.display());
-        let (_dir, root) = staged(|root| copy_tree(&tree, root));
+        let (_dir, root) = staged(|root| support::copy_tree(&tree, root));
         problems.extend(compare(
             &tree.display().to_string(),
             &root,

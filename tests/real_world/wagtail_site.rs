@@ -71,22 +71,9 @@ fn check(site: &Path, variant: &Variant) -> Checked {
         .unwrap();
     let root = dir.path().join("mysite");
     fs::create_dir(&root).unwrap();
-    // Hard links: the tree is large, and nothing writes to it.
     let source = site.join("trees").join(&variant.tree).join("mysite");
     assert!(source.is_dir(), "{} is missing", source.display());
-    let copied = Command::new("cp")
-        .arg("-al")
-        .arg(format!("{}/.", source.display()))
-        .arg(&root)
-        .status()
-        .is_ok_and(|s| s.success())
-        || Command::new("cp")
-            .arg("-a")
-            .arg(format!("{}/.", source.display()))
-            .arg(&root)
-            .status()
-            .is_ok_and(|s| s.success());
-    assert!(copied, "cannot copy {}", source.display());
+    support::copy_tree(&source, &root);
     // `wagtail start` writes a Dockerfile of its own; the team's replaces it.
     let dockerfile = root.join("Dockerfile");
     let _ = fs::remove_file(&dockerfile);

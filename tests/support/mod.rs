@@ -76,3 +76,22 @@ pub fn fetched(script: &str, marker: &str) -> PathBuf {
         .map(|dir| PathBuf::from(dir.trim()))
         .unwrap_or_else(|| panic!("{script} did not name its cache:\n{stderr}"))
 }
+
+/// `cp -a` (hard links where the file system allows: the real-world trees
+/// are hundreds of megabytes, and nothing writes to them).
+pub fn copy_tree(from: &Path, to: &Path) {
+    let contents = format!("{}/.", from.display());
+    let linked = Command::new("cp")
+        .args(["-al", &contents])
+        .arg(to)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !linked {
+        let status = Command::new("cp")
+            .args(["-a", &contents])
+            .arg(to)
+            .status()
+            .expect("run cp");
+        assert!(status.success(), "cp -a {} failed", from.display());
+    }
+}
