@@ -331,7 +331,7 @@ fn analyse_file(file: &DiscoveredFile, discovery: &Discovery, request: &ScanRequ
         // The application's Dockerfiles; one shipped inside an installed
         // distribution describes some other image.
         if file.origin == Origin::Application && request.scope.includes(file.origin) {
-            result.findings = analyse_dockerfile(file, request);
+            result.findings = analyse_dockerfile(file, discovery, request);
         }
         return result;
     }
@@ -421,11 +421,19 @@ fn is_dockerfile(path: &Path) -> bool {
         .is_some_and(dockerfile::is_dockerfile_name)
 }
 
-fn analyse_dockerfile(file: &DiscoveredFile, request: &ScanRequest) -> Vec<Finding> {
+fn analyse_dockerfile(
+    file: &DiscoveredFile,
+    discovery: &Discovery,
+    request: &ScanRequest,
+) -> Vec<Finding> {
     match read_regular(file) {
-        Ok(Some((bytes, _mode))) => {
-            dockerfile::analyse_in_check(&file.path, &bytes, &request.base, &request.dockerfile)
-        }
+        Ok(Some((bytes, _mode))) => dockerfile::analyse_in_check(
+            &file.path,
+            &discovery.roots[file.root],
+            &bytes,
+            &request.base,
+            &request.dockerfile,
+        ),
         Ok(None) => Vec::new(),
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => Vec::new(),
         Err(err) => vec![read_problem(&file.path, &err)],

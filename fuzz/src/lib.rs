@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use distrolint::base::{self, BaseImage};
-use distrolint::dockerfile::{self, BaseChoice, Stages};
+use distrolint::dockerfile::{self, BaseChoice, ContextView, Stages};
 use distrolint::elf::{self, inspect, ElfInfo, ElfObject, ElfTree, TreeSymlink};
 use distrolint::finding::Distribution;
 use distrolint::gate::catalogue::{catalogue, RuleInfo};
@@ -298,9 +298,16 @@ pub fn dockerfile(data: &[u8]) {
     let stages = Stages::of(&parsed);
     let _ = dockerfile::final_base(&parsed);
     if let BaseChoice::Known { base, .. } = dockerfile::choose_base(&parsed, builtin_bases()) {
-        let _ = dockerfile::analyse(path, &parsed, &stages, Some(base));
+        let _ = dockerfile::analyse(path, &parsed, &stages, Some(base), ContextView::Presumed);
     }
-    let _ = dockerfile::analyse(path, &parsed, &stages, Some(pick_base(data)));
+    // A context the tree does not hold: every COPY source is unseen.
+    let _ = dockerfile::analyse(
+        path,
+        &parsed,
+        &stages,
+        Some(pick_base(data)),
+        ContextView::NotFound,
+    );
     let _ = dockerfile::analyse_dockerfile(path, data, None);
     // The way `check` meets a Dockerfile in a scanned tree: judged on the
     // base its FROM names when a manifest describes it, on the check's base
@@ -310,6 +317,8 @@ pub fn dockerfile(data: &[u8]) {
             target,
             base_is_given: data.first().is_some_and(|b| b & 1 == 1),
         };
-        let _ = dockerfile::analyse_in_check(path, data, pick_base(data), &options);
+        // A root the path is not below: no file is looked at.
+        let root = Path::new("/nonexistent/fuzz-root");
+        let _ = dockerfile::analyse_in_check(path, root, data, pick_base(data), &options);
     }
 }

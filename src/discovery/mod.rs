@@ -240,7 +240,7 @@ pub fn is_pip_target(dir: &Path) -> bool {
 
 /// `path` below `base`, both as discovery spells them. A root given as `.`
 /// is `.` here, and the paths below it have no `./` to strip.
-fn path_below<'p>(path: &'p Path, base: &Path) -> Option<&'p Path> {
+pub(crate) fn path_below<'p>(path: &'p Path, base: &Path) -> Option<&'p Path> {
     if base == Path::new(".") {
         return Some(path).filter(|p| p.is_relative() && !p.starts_with(".."));
     }

@@ -17,14 +17,20 @@
 use std::path::Path;
 
 use super::ast::{Args, Command, Dockerfile, Instruction, Keyword, Word};
-use super::image::{ImageState, ShellInUse};
+use super::image::{ContextView, ImageState, ShellInUse};
 use super::python_trees::CopiedFrom;
 use super::stages::{Stage, Stages};
 use crate::base::BaseImage;
 use crate::finding::Finding;
 
 /// Findings for the final stage of `df` on `base`.
-pub fn check(df: &Dockerfile, stages: &Stages, base: &BaseImage, path: &Path) -> Vec<Finding> {
+pub fn check(
+    df: &Dockerfile,
+    stages: &Stages,
+    base: &BaseImage,
+    path: &Path,
+    context: ContextView<'_>,
+) -> Vec<Finding> {
     let Some(last) = stages.final_stage() else {
         return Vec::new();
     };
@@ -36,7 +42,7 @@ pub fn check(df: &Dockerfile, stages: &Stages, base: &BaseImage, path: &Path) ->
         findings: Vec::new(),
         copies: Vec::new(),
     };
-    let mut state = ImageState::new(base, df.escape, &stages.global_args);
+    let mut state = ImageState::new(base, df.escape, &stages.global_args).with_context(context);
     let mut image = ImageConfig::default();
     let mut shells = Vec::new();
     for (k, stage) in chain.iter().enumerate() {

@@ -3,15 +3,20 @@
 //! where COPY and ADD put files. [`ImageState::presence`] answers "is this
 //! program there?" from the base manifest plus those files.
 //!
-//! It stays on the side of not knowing: a COPY's sources are not looked at,
-//! so any file under its destination may exist; a value that depends on an
-//! unknown variable makes `PATH` or `WORKDIR` unknown, and then nothing that
-//! depends on them is judged; a RUN step could have made any file, which
-//! lowers a "missing" to a "maybe".
+//! A COPY from the build context puts what the context holds (see
+//! `context`): a directory's files, a file at its destination. Where the
+//! sources cannot be seen — another stage, an image, a URL, a link, a
+//! context outside the scan — it stays on the side of not knowing: any file
+//! under the destination may exist. A context source the scan looked for
+//! and did not find lowers a "missing" to a "maybe", as a RUN step does (it
+//! could have made any file). A value that depends on an unknown variable
+//! makes `PATH` or `WORKDIR` unknown, and then nothing that depends on them
+//! is judged.
 
 use std::collections::BTreeMap;
 
 use super::ast::{Args, Instruction, Keyword, Word};
+use super::context::{has_wildcard, BuildContext, Entry};
 use super::source::Span;
 use super::words::expand;
 use crate::base::{normalize, BaseImage, Executable};
@@ -19,10 +24,35 @@ use crate::base::{normalize, BaseImage, Executable};
 /// Where a COPY or ADD put files.
 #[derive(Debug, Clone)]
 enum Placed {
-    /// Anything at or below this image path (links resolved).
+    /// Anything at or below this image path (links resolved): sources
+    /// distrolint cannot see.
     Under { path: String, span: Span },
+    /// One file of the build context, at this image path.
+    File { path: String, span: Span },
+    /// The files of the context directory `source`, below the image path
+    /// `path`.
+    Tree {
+        path: String,
+        source: String,
+        span: Span,
+    },
+    /// A context source the scan did not find (generated before the build,
+    /// or the context is not where distrolint looked): maybe under `path`.
+    Unseen { path: String, span: Span },
     /// A destination that depends on values we cannot see.
     Unknown { span: Span },
+}
+
+/// What distrolint can see of the build context.
+#[derive(Debug, Clone, Copy)]
+pub enum ContextView<'c> {
+    /// No tree was scanned (a Dockerfile analysed on its own): what a COPY
+    /// copies is presumed to be whatever is asked for.
+    Presumed,
+    /// The context found in the scanned tree.
+    Located(&'c BuildContext),
+    /// The tree was scanned but holds none of the COPY sources.
+    NotFound,
 }
 
 /// The `SHELL` in effect for a shell-form instruction.
@@ -53,6 +83,9 @@ pub enum Presence<'b> {
     /// Not found, but a RUN step (or a COPY to an unknown place) before it
     /// might have made it.
     Maybe(Span),
+    /// Not found, but a COPY from the build context whose source the scan
+    /// did not find puts files where it would be.
+    Unseen(Span),
     /// Where to look depends on what the file does not say.
     Unknowable,
     /// Neither the base nor the stages have it.
@@ -74,6 +107,7 @@ pub struct ImageState<'b> {
     shell: ShellInUse,
     placed: Vec<Placed>,
     runs: Vec<Span>,
+    context: ContextView<'b>,
 }
 
 impl<'b> ImageState<'b> {
@@ -97,7 +131,14 @@ impl<'b> ImageState<'b> {
             },
             placed: Vec::new(),
             runs: Vec::new(),
+            context: ContextView::Presumed,
         }
+    }
+
+    /// The state with the build context the COPY sources are read from.
+    pub fn with_context(mut self, context: ContextView<'b>) -> Self {
+        self.context = context;
+        self
     }
 
     pub fn base(&self) -> &'b BaseImage {
@@ -218,12 +259,39 @@ impl<'b> ImageState<'b> {
             }
             (Keyword::Copy | Keyword::Add, Args::List { words, .. }) if words.len() >= 2 => {
                 let span = instruction.span;
-                let destination = words.last().and_then(|w| self.expand(w));
-                let placed = match destination.and_then(|d| self.absolute(&d)) {
-                    Some(path) => Placed::Under { path, span },
-                    None => Placed::Unknown { span },
+                let (destination_word, sources) = words.split_last().expect("two words");
+                let written = self.expand(destination_word);
+                let Some(destination) = written.as_deref().and_then(|d| self.absolute(d)) else {
+                    self.placed.push(Placed::Unknown { span });
+                    return;
                 };
-                self.placed.push(placed);
+                let into_directory = sources.len() > 1
+                    || written
+                        .as_deref()
+                        .is_some_and(|d| d.ends_with('/') || d == "." || d.ends_with("/."));
+                let from_context = instruction.flag("from").is_none();
+                for source in sources {
+                    let placed = match (self.context, self.expand(source)) {
+                        (ContextView::Located(context), Some(text))
+                            if from_context && is_context_path(instruction.keyword, &text) =>
+                        {
+                            context_placements(context, &text, &destination, into_directory, span)
+                        }
+                        (ContextView::NotFound, Some(text))
+                            if from_context && is_context_path(instruction.keyword, &text) =>
+                        {
+                            vec![Placed::Unseen {
+                                path: destination.clone(),
+                                span,
+                            }]
+                        }
+                        _ => vec![Placed::Under {
+                            path: destination.clone(),
+                            span,
+                        }],
+                    };
+                    self.placed.extend(placed);
+                }
             }
             _ => {}
         }
@@ -266,11 +334,19 @@ impl<'b> ImageState<'b> {
 
     /// Whether `program` (a name looked up on PATH, or a path) is there now.
     pub fn presence(&self, program: &str) -> Presence<'b> {
-        let candidates: Vec<String> = if program.contains('/') {
-            match self.absolute(program) {
-                Some(path) => vec![path],
-                None => return Presence::Unknowable,
-            }
+        // Each place looked at, as written and with the base's links
+        // resolved: a context directory copied to `/` holds `bin/sh` under
+        // the first spelling even where the base's `/bin` is a link.
+        let written: Vec<String> = if program.contains('/') {
+            let joined = if program.starts_with('/') {
+                program.to_string()
+            } else {
+                match self.workdir.as_deref() {
+                    Some(dir) => format!("{dir}/{program}"),
+                    None => return Presence::Unknowable,
+                }
+            };
+            vec![normalize(&joined)]
         } else {
             if program.is_empty() {
                 return Presence::Unknowable;
@@ -280,18 +356,17 @@ impl<'b> ImageState<'b> {
             };
             path.iter()
                 .filter(|dir| dir.starts_with('/'))
-                .map(|dir| {
-                    self.base
-                        .resolve_links(&normalize(&format!("{dir}/{program}")))
-                })
+                .map(|dir| normalize(&format!("{dir}/{program}")))
                 .collect()
         };
-        for candidate in &candidates {
+        let candidates: Vec<String> = written
+            .iter()
+            .map(|path| self.base.resolve_links(path))
+            .collect();
+        for (candidate, spelled) in candidates.iter().zip(&written) {
             for placed in &self.placed {
-                if let Placed::Under { path, span } = placed {
-                    if covers(path, candidate) {
-                        return Presence::Copied(*span);
-                    }
+                if let Some(span) = self.provides(placed, candidate, spelled) {
+                    return Presence::Copied(span);
                 }
             }
         }
@@ -311,15 +386,135 @@ impl<'b> ImageState<'b> {
         if let Some(executable) = not_runnable {
             return Presence::NotRunnable(executable);
         }
+        if let Some(span) = self.placed.iter().rev().find_map(|p| match p {
+            Placed::Unseen { path, span } if candidates.iter().any(|c| covers(path, c)) => {
+                Some(*span)
+            }
+            _ => None,
+        }) {
+            return Presence::Unseen(span);
+        }
         let unknown_copy = self.placed.iter().rev().find_map(|p| match p {
             Placed::Unknown { span } => Some(*span),
-            Placed::Under { .. } => None,
+            _ => None,
         });
         match self.runs.last().copied().or(unknown_copy) {
             Some(span) => Presence::Maybe(span),
             None => Presence::Missing,
         }
     }
+
+    /// The COPY that puts a file at `candidate` (spelled `spelled` before
+    /// the base's links were resolved), if `placed` does.
+    fn provides(&self, placed: &Placed, candidate: &str, spelled: &str) -> Option<Span> {
+        match placed {
+            Placed::Under { path, span } => covers(path, candidate).then_some(*span),
+            Placed::File { path, span } => (path == candidate).then_some(*span),
+            Placed::Tree { path, source, span } => {
+                let ContextView::Located(context) = self.context else {
+                    return Some(*span);
+                };
+                [candidate, spelled].into_iter().find_map(|place| {
+                    let below = below(path, place)?;
+                    let entry = context.entry(&format!("{source}/{below}"));
+                    matches!(entry, Entry::File | Entry::Opaque).then_some(*span)
+                })
+            }
+            Placed::Unseen { .. } | Placed::Unknown { .. } => None,
+        }
+    }
+}
+
+/// Whether a COPY or ADD source names a path of the build context: not a
+/// heredoc, not a URL or git repository, and not a local archive, which
+/// ADD unpacks (its members are not looked at).
+fn is_context_path(keyword: Keyword, source: &str) -> bool {
+    if source.starts_with("<<") {
+        return false;
+    }
+    if keyword != Keyword::Add {
+        return true;
+    }
+    let remote = source.contains("://") || source.starts_with("git@");
+    let archive = [
+        ".tar", ".tgz", ".tar.gz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst",
+    ]
+    .iter()
+    .any(|ext| source.ends_with(ext));
+    !remote && !archive
+}
+
+/// What a COPY of the context path `source` to `destination` places.
+fn context_placements(
+    context: &BuildContext,
+    source: &str,
+    destination: &str,
+    into_directory: bool,
+    span: Span,
+) -> Vec<Placed> {
+    let sources = if has_wildcard(source) {
+        match context.expand(source) {
+            Some(matched) if matched.is_empty() => {
+                return vec![Placed::Unseen {
+                    path: destination.to_string(),
+                    span,
+                }]
+            }
+            Some(matched) => matched,
+            None => {
+                return vec![Placed::Under {
+                    path: destination.to_string(),
+                    span,
+                }]
+            }
+        }
+    } else {
+        vec![source.to_string()]
+    };
+    let into_directory = into_directory || sources.len() > 1;
+    let mut placed = Vec::new();
+    for source in sources {
+        match context.entry(&source) {
+            Entry::Dir => placed.push(Placed::Tree {
+                path: destination.to_string(),
+                source,
+                span,
+            }),
+            Entry::File => {
+                let name = source.rsplit('/').next().unwrap_or(&source);
+                let inside = normalize(&format!("{destination}/{name}"));
+                // Without a trailing slash the destination is the file,
+                // unless the image already has a directory there, which
+                // distrolint does not know: both are taken.
+                if !into_directory {
+                    placed.push(Placed::File {
+                        path: destination.to_string(),
+                        span,
+                    });
+                }
+                placed.push(Placed::File { path: inside, span });
+            }
+            Entry::Opaque => placed.push(Placed::Under {
+                path: destination.to_string(),
+                span,
+            }),
+            Entry::Absent => placed.push(Placed::Unseen {
+                path: destination.to_string(),
+                span,
+            }),
+        }
+    }
+    placed
+}
+
+/// `path` relative to `directory`, when it is strictly below it.
+fn below<'p>(directory: &str, path: &'p str) -> Option<&'p str> {
+    let rest = if directory == "/" {
+        path.strip_prefix('/')?
+    } else {
+        path.strip_prefix(directory)?.strip_prefix('/')?
+    };
+    (!rest.is_empty()).then_some(rest)
 }
 
 /// Whether files placed under `destination` could include `path`.

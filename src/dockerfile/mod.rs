@@ -17,7 +17,8 @@
 //! - [`stages`]: stages, `ARG` substitution in `FROM`, the final stage's
 //!   image and the base manifest that describes it;
 //! - [`image`]: the final image as its stages build it (PATH, WORKDIR,
-//!   SHELL, what COPY puts where), and whether a program is there;
+//!   SHELL, what COPY puts where), and whether a program is there, with
+//!   [`context`] for what a COPY from the build context really copies;
 //! - [`check`]: which commands are judged, against what state;
 //!   `verdict`: the facts each finding (DL701–DL705) fills in, with
 //!   [`exec_form`] for the suggested rewrite; `python_trees`: Python trees
@@ -33,6 +34,7 @@ pub mod args;
 pub mod ast;
 pub mod check;
 pub mod codes;
+pub mod context;
 pub mod exec_form;
 pub mod image;
 mod logical;
@@ -51,6 +53,7 @@ use crate::base::BaseImage;
 use crate::finding::Finding;
 
 pub use ast::{Args, Command, Dockerfile, Heredoc, Instruction, Keyword, ParseError, Word};
+pub use image::ContextView;
 pub use parse::{parse, parse_str};
 pub use source::Span;
 pub use stages::{choose_base, final_base, BaseChoice, ImageRef, Stages};
@@ -76,7 +79,7 @@ pub fn analyse_dockerfile(
     base: Option<&BaseImage>,
 ) -> DockerfileAnalysis {
     let df = parse(bytes);
-    analyse(path, &df, &Stages::of(&df), base)
+    analyse(path, &df, &Stages::of(&df), base, ContextView::Presumed)
 }
 
 /// [`analyse_dockerfile`] for a file already parsed, with its stages (which
@@ -86,10 +89,11 @@ pub fn analyse(
     df: &Dockerfile,
     stages: &Stages,
     base: Option<&BaseImage>,
+    context: ContextView<'_>,
 ) -> DockerfileAnalysis {
     let mut findings = syntax_findings(path, df, base);
     if let Some(base) = base {
-        findings.extend(check::check(df, stages, base, path));
+        findings.extend(check::check(df, stages, base, path, context));
     }
     let final_base = stages
         .final_stage()
@@ -125,8 +129,11 @@ pub struct CheckOptions {
 /// would report what cannot happen. A dev container's Dockerfile
 /// (`.devcontainer/`) is the developers' machine, never the image that
 /// ships: syntax only, whatever base the check was given.
+/// The build context is looked for below `root`, the scanned root that
+/// holds the file (see [`context`]).
 pub fn analyse_in_check(
     path: &Path,
+    root: &Path,
     bytes: &[u8],
     check_base: &BaseImage,
     options: &CheckOptions,
@@ -144,7 +151,47 @@ pub fn analyse_in_check(
         .or_else(|| stages::choose_in(&stages, builtin_bases()).base())
         .or(options.base_is_given.then_some(check_base))
         .filter(|_| !in_dev_container(path));
-    analyse(path, &df, &stages, base).findings
+    let located = base.and_then(|_| locate_context(path, root, &df, &stages));
+    let view = match &located {
+        Some(context) => ContextView::Located(context),
+        None => ContextView::NotFound,
+    };
+    analyse(path, &df, &stages, base, view).findings
+}
+
+/// The build context of the Dockerfile `df` at `path`, looked for below
+/// the scanned root `root`; `None` when the tree holds none of its sources.
+pub fn locate_context(
+    path: &Path,
+    root: &Path,
+    df: &Dockerfile,
+    stages: &Stages,
+) -> Option<context::BuildContext> {
+    context::BuildContext::locate(path, root, &context_sources(df, &stages.global_args))
+}
+
+/// The literal build-context paths the COPY and ADD instructions of `df`
+/// name (no `--from`, no wildcard, no heredoc or URL), with the global
+/// `ARG` defaults substituted.
+fn context_sources(
+    df: &Dockerfile,
+    global_args: &std::collections::BTreeMap<String, Option<String>>,
+) -> Vec<String> {
+    let lookup = |name: &str| global_args.get(name).cloned().flatten();
+    df.instructions
+        .iter()
+        .filter(|i| matches!(i.keyword, Keyword::Copy | Keyword::Add) && i.flag("from").is_none())
+        .filter_map(|i| match &i.args {
+            Args::List { words, .. } => words.split_last().map(|(_, sources)| sources),
+            _ => None,
+        })
+        .flatten()
+        .filter_map(|word| {
+            let expanded = words::expand(&word.text, df.escape, &lookup);
+            expanded.is_exact().then_some(expanded.value)
+        })
+        .filter(|s| !context::has_wildcard(s) && !s.starts_with("<<") && !s.contains("://"))
+        .collect()
 }
 
 fn in_dev_container(path: &Path) -> bool {

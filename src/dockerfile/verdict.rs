@@ -309,6 +309,21 @@ impl<'a> Checker<'a> {
                     String::new(),
                 )
             }
+            Presence::Unseen(span) => {
+                let place = if program.contains('/') {
+                    format!("`{program}`, which {base} does not have")
+                } else {
+                    format!("`{program}`, which is not on {base}'s PATH")
+                };
+                (
+                    place,
+                    Some(Severity::Info),
+                    format!(
+                        " — unless the COPY on line {} puts it there: its source is not in the scanned tree, so distrolint cannot see what it holds",
+                        self.df.location(*span).line
+                    ),
+                )
+            }
             Presence::Missing | Presence::Maybe(_) => {
                 let clause = if program.contains('/') {
                     format!("`{program}`, which {base} does not have and no COPY or ADD puts there")

@@ -7,7 +7,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use distrolint::base::{builtin, find_in, BaseImage};
-use distrolint::dockerfile::{analyse_dockerfile, choose_base, codes, is_dockerfile_name, parse};
+use distrolint::dockerfile::{
+    analyse, analyse_dockerfile, choose_base, codes, is_dockerfile_name, locate_context, parse,
+    ContextView, Stages,
+};
 use distrolint::finding::Family;
 
 fn corpus_dir() -> PathBuf {
@@ -106,7 +109,23 @@ fn every_announced_finding_appears_and_nothing_else_does() {
             problems.push(format!("{shown}: an -ok twin announces findings"));
         }
         let base = base_for(&bases, &text, &bytes);
-        let analysis = analyse_dockerfile(&path, &bytes, base);
+        let analysis = match header(&text, "context") {
+            // The case directory is the scanned tree, and the build context
+            // is looked for in it as a check would.
+            Some(mode) => {
+                assert_eq!(mode, "scan", "{shown}: context=scan is the only mode");
+                let df = parse(&bytes);
+                let stages = Stages::of(&df);
+                let root = path.parent().unwrap();
+                let located = locate_context(&path, root, &df, &stages);
+                let view = match &located {
+                    Some(context) => ContextView::Located(context),
+                    None => ContextView::NotFound,
+                };
+                analyse(&path, &df, &stages, base, view)
+            }
+            None => analyse_dockerfile(&path, &bytes, base),
+        };
         let mut found = BTreeMap::new();
         for finding in &analysis.findings {
             assert_eq!(finding.family, Family::Dockerfile, "{shown}: {finding:?}");

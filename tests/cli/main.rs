@@ -9,6 +9,7 @@ mod support;
 mod base_import;
 mod baseline_roundtrip;
 mod bases_builtin;
+mod build_context;
 mod cli;
 mod config_files;
 mod config_walk;
