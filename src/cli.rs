@@ -76,6 +76,16 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub base_file: Option<PathBuf>,
 
+    /// The Dockerfile that builds the application's image (repeatable).
+    /// Default: the Dockerfiles in each scanned directory and its
+    /// `docker/`, `container/` and `deploy/`, except those named for
+    /// another purpose (`Dockerfile.dev`, `test.Dockerfile`). They choose
+    /// the base; with --base, they are judged as if their final stage were
+    /// built on it. Other Dockerfiles are judged on the image their FROM
+    /// names when a manifest describes it, and otherwise for syntax only.
+    #[arg(long, value_name = "PATH")]
+    pub dockerfile: Vec<PathBuf>,
+
     /// The Dockerfile stage the image is built from (`docker build
     /// --target`): its FROM picks the base, and it is the stage judged.
     /// Default: the last stage.

@@ -188,6 +188,7 @@ pub fn check(settings: &CheckSettings, open: &mut OpenReport<'_>) -> miette::Res
     let input = ReportInput {
         base: &settings.base,
         base_source: settings.base_source.clone(),
+        judged_as_if: &settings.judged_as_if,
         findings: &findings,
         fingerprints: &fingerprints,
         stats: outcome.stats,

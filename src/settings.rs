@@ -30,6 +30,9 @@ pub struct CheckSettings {
     pub base: BaseImage,
     /// How the base was chosen, shown in reports.
     pub base_source: String,
+    /// The image's Dockerfiles judged as if built on the base (the
+    /// pre-migration check), said once in every report.
+    pub judged_as_if: Vec<crate::dockerfile::pick::JudgedAsIf>,
     pub format: Format,
     /// Where the report goes; standard output when `None`.
     pub output: Option<PathBuf>,
@@ -123,7 +126,20 @@ impl CheckSettings {
 
         let config = find_config(&args, &paths[0], &cwd, &known)?;
         let lowered_by = lowering_in_effect(&args, config.as_ref())?;
-        let (base, base_source, base_is_given) = choose_base(&args, config.as_ref(), &paths, &cwd)?;
+        let image_dockerfiles = image_dockerfiles(&args, &paths)?;
+        let (base, base_source, base_is_given) =
+            choose_base(&args, config.as_ref(), &image_dockerfiles, &cwd)?;
+        let judged_as_if = match base_is_given {
+            true => pick::judged_as_if(&image_dockerfiles, args.target.as_deref(), &base)
+                .into_iter()
+                .map(|mut judged| {
+                    judged.path =
+                        PathBuf::from(crate::gate::paths::report_path(&judged.path, &cwd));
+                    judged
+                })
+                .collect(),
+            false => Vec::new(),
+        };
 
         let select = match &args.select {
             Some(list) => Some(parse_flag_selectors("--select", list, &known)?),
@@ -177,6 +193,7 @@ impl CheckSettings {
             paths,
             base,
             base_source,
+            judged_as_if,
             format: args.format,
             output: args.output,
             exit_zero: args.exit_zero,
@@ -190,6 +207,10 @@ impl CheckSettings {
             dockerfile: crate::dockerfile::CheckOptions {
                 target: args.target.clone(),
                 base_is_given,
+                image_dockerfiles: image_dockerfiles
+                    .iter()
+                    .filter_map(|path| std::fs::canonicalize(path).ok())
+                    .collect(),
             },
             config: config.map(|c| c.path),
         })
@@ -283,12 +304,29 @@ fn find_config(
     config::discover(&crate::gate::paths::absolute(first_path, cwd), known)
 }
 
+/// The Dockerfiles that build the application's image: those named with
+/// `--dockerfile`, else the ones in the conventional places of `paths`.
+fn image_dockerfiles(args: &CheckArgs, paths: &[PathBuf]) -> miette::Result<Vec<PathBuf>> {
+    if args.dockerfile.is_empty() {
+        return Ok(pick::dockerfiles_among(paths));
+    }
+    for path in &args.dockerfile {
+        if !path.is_file() {
+            return Err(usage_error(
+                format!("--dockerfile {}: no such file", path.display()),
+                "name the Dockerfile that builds the application's image, relative to the current directory",
+            ));
+        }
+    }
+    Ok(args.dockerfile.clone())
+}
+
 /// The base, how it was chosen, and whether the user named it: `--base-file`,
-/// `--base`, the configuration, the Dockerfiles among `paths`, the default.
+/// `--base`, the configuration, the image's Dockerfiles, the default.
 fn choose_base(
     args: &CheckArgs,
     config: Option<&Config>,
-    paths: &[PathBuf],
+    dockerfiles: &[PathBuf],
     cwd: &Path,
 ) -> miette::Result<(BaseImage, String, bool)> {
     if let Some(file) = &args.base_file {
@@ -325,10 +363,9 @@ fn choose_base(
             None => {}
         }
     }
-    let dockerfiles = pick::dockerfiles_among(paths);
     let shown = |path: &Path| crate::gate::paths::report_path(path, cwd);
     match pick::base_from_dockerfiles(
-        &dockerfiles,
+        dockerfiles,
         args.target.as_deref(),
         &base::builtin(),
         &shown,

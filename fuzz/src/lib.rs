@@ -310,12 +310,14 @@ pub fn dockerfile(data: &[u8]) {
     );
     let _ = dockerfile::analyse_dockerfile(path, data, None);
     // The way `check` meets a Dockerfile in a scanned tree: judged on the
-    // base its FROM names when a manifest describes it, on the check's base
-    // otherwise; with and without a --target that may name no stage.
+    // base its FROM names when a manifest describes it, for syntax only
+    // otherwise (the path is no image Dockerfile on disk); with and
+    // without a --target that may name no stage.
     for target in [None, Some("build".to_string())] {
         let options = dockerfile::CheckOptions {
             target,
             base_is_given: data.first().is_some_and(|b| b & 1 == 1),
+            image_dockerfiles: Vec::new(),
         };
         // A root the path is not below: no file is looked at.
         let root = Path::new("/nonexistent/fuzz-root");

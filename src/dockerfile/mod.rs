@@ -117,15 +117,28 @@ pub struct CheckOptions {
     /// Whether the user named the check's base (`--base`, `--base-file`,
     /// the configuration) rather than it being the default.
     pub base_is_given: bool,
+    /// The Dockerfiles that build the application's image (see
+    /// [`pick::dockerfiles_among`]), where they really are (links
+    /// followed).
+    pub image_dockerfiles: Vec<std::path::PathBuf>,
+}
+
+impl CheckOptions {
+    /// Whether the Dockerfile at `path` builds the application's image.
+    pub fn builds_the_image(&self, path: &Path) -> bool {
+        std::fs::canonicalize(path).is_ok_and(|real| self.image_dockerfiles.contains(&real))
+    }
 }
 
 /// Parses and checks one Dockerfile found by a check whose base is
 /// `check_base`. A file whose final stage names an image some manifest
 /// describes is judged on that image: the file says what it runs on. Any
 /// other file (an image no manifest describes, a `FROM` that needs build
-/// arguments) is judged on the check's base when the user named that base,
-/// and only for its syntax otherwise — a development Dockerfile on
-/// `python:3.12-slim` has a shell, and judging it on a distroless default
+/// arguments) is judged on the check's base when the user named that base
+/// and the file builds the application's image — the pre-migration check:
+/// its final stage as if it were built on the target — and only for its
+/// syntax otherwise: a development or example Dockerfile on
+/// `python:3.12-slim` keeps its shell, and judging it on a distroless base
 /// would report what cannot happen. A dev container's Dockerfile
 /// (`.devcontainer/`) is the developers' machine, never the image that
 /// ships: syntax only, whatever base the check was given.
@@ -149,7 +162,7 @@ pub fn analyse_in_check(
     let base = stages::choose_in(&stages, std::slice::from_ref(check_base))
         .base()
         .or_else(|| stages::choose_in(&stages, builtin_bases()).base())
-        .or(options.base_is_given.then_some(check_base))
+        .or((options.base_is_given && options.builds_the_image(path)).then_some(check_base))
         .filter(|_| !in_dev_container(path));
     let located = base.and_then(|_| locate_context(path, root, &df, &stages));
     let view = match &located {

@@ -1,13 +1,17 @@
 //! The base a check runs on when the user names none: the one the scanned
 //! Dockerfiles' final stages are built on.
 //!
-//! Only the Dockerfiles the user points at are asked: a path that is a
-//! Dockerfile, or a Dockerfile directly inside a scanned directory (where
-//! `docker build DIR` would look). Dockerfiles deeper in the tree belong to
-//! other images (a vendored project, a test fixture) and do not choose the
-//! base of this one. When the files disagree, or name an image no manifest
-//! describes, guessing would judge the application against the wrong
-//! image, so the user is asked to say which.
+//! Only the Dockerfiles that build the application's image are asked:
+//! those named with `--dockerfile`, else a path that is a Dockerfile, or a
+//! Dockerfile directly inside a scanned directory or its `docker/`,
+//! `container/` or `deploy/` (where `docker build DIR` and `docker build
+//! -f docker/Dockerfile .` look) whose name does not say it is for
+//! something else (`Dockerfile.dev`, `test.Dockerfile`, `Dockerfile.ci`).
+//! Dockerfiles elsewhere belong to other images (an example, a vendored
+//! project, a test fixture, a CI job) and do not choose the base of this
+//! one. When the files disagree, or name an image no manifest describes,
+//! guessing would judge the application against the wrong image, so the
+//! user is asked to say which.
 
 use std::path::{Path, PathBuf};
 
@@ -30,34 +34,128 @@ pub struct PickError {
     pub help: String,
 }
 
-/// The Dockerfiles that choose the base: `paths` that are Dockerfiles, and
-/// the Dockerfiles directly inside `paths` that are directories, in name
-/// order.
+/// Directories below a scanned directory that hold the image's Dockerfile
+/// by convention ("" is the directory itself).
+const IMAGE_DIRS: &[&str] = &["", "docker", "container", "deploy"];
+
+/// Words in a Dockerfile's name that say it builds some other image than
+/// the one that ships: a developer's, a test runner's, a CI job's.
+const OTHER_PURPOSES: &[&str] = &[
+    "dev",
+    "devel",
+    "develop",
+    "development",
+    "devcontainer",
+    "test",
+    "tests",
+    "testing",
+    "ci",
+    "debug",
+    "local",
+    "example",
+    "sample",
+];
+
+/// Whether a Dockerfile's name says it is not the production image.
+pub fn names_another_purpose(name: &str) -> bool {
+    name.to_ascii_lowercase()
+        .split(['.', '-', '_'])
+        .any(|word| OTHER_PURPOSES.contains(&word))
+}
+
+/// The Dockerfiles that build the application's image: `paths` that are
+/// Dockerfiles, and the Dockerfiles in the conventional places of `paths`
+/// that are directories (see the module's documentation), in that order.
 pub fn dockerfiles_among(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let is_dockerfile = |p: &Path| {
+        p.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(is_dockerfile_name)
+    };
     let mut found = Vec::new();
     for path in paths {
-        let is_dockerfile = |p: &Path| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(is_dockerfile_name)
-        };
         if path.is_file() && is_dockerfile(path) {
             found.push(path.clone());
         } else if path.is_dir() {
-            let Ok(entries) = std::fs::read_dir(path) else {
-                continue;
-            };
-            let mut inside: Vec<PathBuf> = entries
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.is_file() && is_dockerfile(p))
-                .collect();
-            inside.sort();
-            found.extend(inside);
+            for sub in IMAGE_DIRS {
+                let dir = if sub.is_empty() {
+                    path.clone()
+                } else {
+                    path.join(sub)
+                };
+                // A link could lead out of the tree.
+                if !std::fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir()) {
+                    continue;
+                }
+                let Ok(entries) = std::fs::read_dir(&dir) else {
+                    continue;
+                };
+                let mut inside: Vec<PathBuf> = entries
+                    .filter_map(Result::ok)
+                    .map(|e| e.path())
+                    .filter(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file()))
+                    .filter(|p| is_dockerfile(p))
+                    .filter(|p| {
+                        !p.file_name()
+                            .and_then(|n| n.to_str())
+                            .is_some_and(names_another_purpose)
+                    })
+                    .collect();
+                inside.sort();
+                found.extend(inside);
+            }
         }
     }
     found.dedup();
     found
+}
+
+/// A Dockerfile of the image judged on a base it is not built on: the
+/// pre-migration check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JudgedAsIf {
+    pub path: PathBuf,
+    /// The image the base manifest describes.
+    pub target: String,
+    /// The final stage's image as the file names it today.
+    pub today: String,
+}
+
+/// The `files` whose final stage (the stage `target` where given) is
+/// built on an image no manifest describes, and so are judged as if they
+/// were built on `base`.
+pub fn judged_as_if(files: &[PathBuf], target: Option<&str>, base: &BaseImage) -> Vec<JudgedAsIf> {
+    let builtin = super::builtin_bases();
+    let mut judged = Vec::new();
+    for file in files {
+        let Ok(bytes) = std::fs::read(file) else {
+            continue;
+        };
+        let df = parse(&bytes);
+        let all = Stages::of(&df);
+        let stages = match target {
+            Some(target) => all.clone().target(target).unwrap_or(all),
+            None => all,
+        };
+        let today = match choose_in(&stages, std::slice::from_ref(base)) {
+            BaseChoice::Known { .. } | BaseChoice::NoStage => continue,
+            BaseChoice::Unknown { image } => image.reference,
+            BaseChoice::Unresolved { written, .. } => written,
+        };
+        if choose_in(&stages, builtin).base().is_some() {
+            continue;
+        }
+        judged.push(JudgedAsIf {
+            path: file.clone(),
+            target: base
+                .images
+                .first()
+                .cloned()
+                .unwrap_or_else(|| base.name.clone()),
+            today,
+        });
+    }
+    judged
 }
 
 /// The base the final stages of `files` are built on (the stage `target`
@@ -150,6 +248,65 @@ pub fn base_from_dockerfiles(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn names_for_other_purposes() {
+        for name in [
+            "Dockerfile.dev",
+            "dev.Dockerfile",
+            "Dockerfile-test",
+            "Dockerfile.ci",
+            "local.dockerfile",
+            "Containerfile.debug",
+        ] {
+            assert!(names_another_purpose(name), "{name}");
+        }
+        for name in [
+            "Dockerfile",
+            "Containerfile",
+            "Dockerfile.prod",
+            "app.Dockerfile",
+            "Dockerfile.device",
+        ] {
+            assert!(!names_another_purpose(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn the_image_dockerfiles_are_in_the_conventional_places() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for path in [
+            "Dockerfile",
+            "Dockerfile.dev",
+            "docker/Dockerfile",
+            "deploy/prod.Dockerfile",
+            "container/Containerfile",
+            "examples/Dockerfile",
+            "docker/dev/Dockerfile",
+            ".github/Dockerfile",
+        ] {
+            let path = root.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "FROM scratch\n").unwrap();
+        }
+        let found: Vec<String> = dockerfiles_among(&[root.to_path_buf()])
+            .iter()
+            .map(|p| p.strip_prefix(root).unwrap().display().to_string())
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "Dockerfile",
+                "docker/Dockerfile",
+                "container/Containerfile",
+                "deploy/prod.Dockerfile"
+            ]
+        );
+        // A file named on the command line is the user's choice.
+        let named = root.join("Dockerfile.dev");
+        assert_eq!(dockerfiles_among(std::slice::from_ref(&named)), [named]);
+    }
     use super::*;
 
     fn write(dir: &Path, name: &str, text: &str) -> PathBuf {

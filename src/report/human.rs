@@ -330,6 +330,15 @@ fn write_summary(input: &ReportInput, out: &mut dyn Write) -> io::Result<()> {
         display(&input.base.display_name()),
         display(&input.base_source)
     )?;
+    for judged in input.judged_as_if {
+        writeln!(
+            out,
+            "Judged as if on that base: the final stage of {} (today FROM {}, judged as FROM {}).",
+            display(&judged.path.to_string_lossy()),
+            display(&judged.today),
+            display(&judged.target)
+        )?;
+    }
     writeln!(
         out,
         "Scanned {} files ({} Python, {} ELF) from {} distributions and the application.",

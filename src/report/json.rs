@@ -76,6 +76,11 @@ pub fn render(input: &ReportInput, out: &mut dyn Write) -> io::Result<()> {
             "name": input.base.name,
             "image": input.base.images.first(),
             "chosen_by": input.base_source,
+            "judged_as_if": input.judged_as_if.iter().map(|j| json!({
+                "dockerfile": j.path.to_string_lossy(),
+                "today": j.today,
+                "as_if": j.target,
+            })).collect::<Vec<_>>(),
         },
         // Filled in as it is written (super::write_filled).
         "findings": [],

@@ -43,6 +43,8 @@ pub struct ReportInput<'a> {
     pub base: &'a BaseImage,
     /// How the base was chosen (`--base`, `--base-file`, the default).
     pub base_source: String,
+    /// The image's Dockerfiles judged as if built on the base.
+    pub judged_as_if: &'a [crate::dockerfile::pick::JudgedAsIf],
     pub findings: &'a [Finding],
     /// One per finding, same order, unique within the report.
     pub fingerprints: &'a [String],

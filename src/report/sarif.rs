@@ -141,6 +141,11 @@ pub fn render(input: &ReportInput, out: &mut dyn Write) -> io::Result<()> {
             "properties": {
                 "base": input.base.name,
                 "baseChosenBy": input.base_source,
+                "judgedAsIf": input.judged_as_if.iter().map(|j| json!({
+                    "dockerfile": j.path.to_string_lossy(),
+                    "today": j.today,
+                    "asIf": j.target,
+                })).collect::<Vec<_>>(),
                 "gate": input.gate.weakenings_json(),
             },
         }],

@@ -344,23 +344,89 @@ fn deeper_dockerfiles_do_not_choose_the_base_and_unknown_ones_are_checked_for_sy
 #[test]
 fn a_dev_containers_dockerfile_is_never_judged_as_the_image() {
     // The pre-migration check: --base names the target, and the dev
-    // container (VS Code, Codespaces) keeps its shell; the same file
-    // elsewhere in the tree is judged on the base the user named.
+    // container (VS Code, Codespaces) keeps its shell; so do Dockerfiles
+    // elsewhere in the tree and ones named for development. The image's
+    // own Dockerfile (docker/Dockerfile) is judged on the base named.
     let dev = "FROM mcr.microsoft.com/devcontainers/python:3.12\nRUN pip install -e .\nCMD python app.py\n";
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "app.py", "print('hi')\n");
     write(dir.path(), ".devcontainer/Dockerfile", dev);
+    write(dir.path(), "docker/dev/Dockerfile", dev);
+    write(dir.path(), "docker/Dockerfile.dev", dev);
+    write(dir.path(), "examples/worker/Dockerfile", dev);
     let doc = json(dir.path(), &[".", "--base", "python3-debian13"]);
     assert_eq!(findings(&doc), vec![]);
-    write(dir.path(), "docker/dev/Dockerfile", dev);
+    assert_eq!(doc["base"]["judged_as_if"], serde_json::json!([]));
+    write(dir.path(), "docker/Dockerfile", dev);
     let doc = json(dir.path(), &[".", "--base", "python3-debian13"]);
     assert_eq!(
         findings(&doc),
         vec![
-            ("docker/dev/Dockerfile".to_string(), 2, "DL701".to_string()),
-            ("docker/dev/Dockerfile".to_string(), 3, "DL702".to_string()),
+            ("docker/Dockerfile".to_string(), 2, "DL701".to_string()),
+            ("docker/Dockerfile".to_string(), 3, "DL702".to_string()),
         ]
     );
+    assert_eq!(
+        doc["base"]["judged_as_if"],
+        serde_json::json!([{
+            "dockerfile": "docker/Dockerfile",
+            "today": "mcr.microsoft.com/devcontainers/python:3.12",
+            "as_if": "gcr.io/distroless/python3-debian13",
+        }])
+    );
+    // --dockerfile names the image's Dockerfile when the convention does
+    // not find it.
+    let doc = json(
+        dir.path(),
+        &[
+            ".",
+            "--base",
+            "python3-debian13",
+            "--dockerfile",
+            "examples/worker/Dockerfile",
+        ],
+    );
+    assert_eq!(
+        findings(&doc),
+        vec![
+            (
+                "examples/worker/Dockerfile".to_string(),
+                2,
+                "DL701".to_string()
+            ),
+            (
+                "examples/worker/Dockerfile".to_string(),
+                3,
+                "DL702".to_string()
+            ),
+        ]
+    );
+    let (code, _, stderr) = check(dir.path(), &[".", "--dockerfile", "nope/Dockerfile"]);
+    assert_eq!(code, 2);
+    assert!(
+        says(&stderr, "--dockerfile nope/Dockerfile: no such file"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_pre_migration_check_judges_the_slim_image_as_if_it_were_distroless() {
+    // Not migrated yet: the final stage is python:3.12-slim. Without a
+    // base the check cannot know the target (exit 2); with one it reports
+    // what would break there, and says what it assumed.
+    let app = django_app("python:3.12-slim");
+    let (code, _, _) = check(app.path(), &["."]);
+    assert_eq!(code, 2);
+    let (code, human, stderr) = check(app.path(), &[".", "--base", "python3-debian13"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        human.contains("Judged as if on that base: the final stage of Dockerfile (today FROM python:3.12-slim, judged as FROM gcr.io/distroless/python3-debian13)."),
+        "{human}"
+    );
+    let doc = json(app.path(), &[".", "--base", "python3-debian13"]);
+    assert!(findings(&doc)
+        .iter()
+        .any(|(p, l, c)| p == "Dockerfile" && *l == 16 && c == "DL702"));
 }
 
 #[test]
