@@ -321,6 +321,11 @@ pub fn render(input: &ReportInput, out: &mut dyn Write) -> io::Result<()> {
     write_summary(input, out)
 }
 
+/// "1 error", "2 errors".
+fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 fn write_summary(input: &ReportInput, out: &mut dyn Write) -> io::Result<()> {
     let summary = input.summary();
     let count = |s: Severity| summary.by_severity.get(&s).copied().unwrap_or(0);
@@ -389,10 +394,10 @@ fn write_summary(input: &ReportInput, out: &mut dyn Write) -> io::Result<()> {
     }
     writeln!(
         out,
-        "Found {} errors, {} warnings, {} notes.",
-        count(Severity::Error),
-        count(Severity::Warning),
-        count(Severity::Info)
+        "Found {}, {}, {}.",
+        counted(count(Severity::Error), "error", "errors"),
+        counted(count(Severity::Warning), "warning", "warnings"),
+        counted(count(Severity::Info), "note", "notes")
     )?;
     let by_owner: Vec<String> = summary
         .by_distribution
