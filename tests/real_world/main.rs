@@ -1,4 +1,4 @@
-//! Real packages from PyPI and Debian (fetched and cached by scripts/), the truth test under chroot, and the Wagtail site.
+//! Real packages from PyPI and Debian (fetched and cached by scripts/), the truth test under chroot, the Wagtail site, and the labelled real applications.
 //!
 //! One test binary per group: forty binaries spent most of a test build
 //! linking the same library forty times.
@@ -9,6 +9,7 @@ mod support;
 mod interpreter_venv;
 mod packages;
 mod python_wheels;
+mod realapps;
 mod root_spelling;
 mod truth;
 mod wagtail_site;
