@@ -125,7 +125,9 @@ pub struct CheckArgs {
     /// Report findings in test code too: test directories (`tests/`,
     /// `test/`, `testing/`), `test_*.py`, `*_test.py`, `conftest.py` and
     /// Django's `tests.py`, in the application and in installed
-    /// distributions. Without it they are left out and counted.
+    /// distributions; and in the application's tooling: `setup.py`,
+    /// `noxfile.py`, `docs/`, `examples/`, `ci/`, `.github/`. Without it
+    /// they are left out and counted.
     #[arg(long)]
     pub include_tests: bool,
 

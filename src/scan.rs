@@ -54,7 +54,8 @@ pub struct ScanRequest {
     pub discovery: DiscoveryOptions,
     /// How Dockerfiles found in the trees are judged.
     pub dockerfile: dockerfile::CheckOptions,
-    /// Report findings in test code too (see `discovery::test_code`).
+    /// Report findings in test code and the application's tooling too (see
+    /// `discovery::test_code`).
     pub include_tests: bool,
 }
 
@@ -67,6 +68,9 @@ pub struct ScanStats {
     pub skipped_special: usize,
     /// Findings in test code, left out of the report.
     pub test_code_findings: usize,
+    /// Findings in the application's build, documentation, CI and example
+    /// tooling, left out of the report.
+    pub tooling_findings: usize,
 }
 
 #[derive(Debug)]
@@ -163,6 +167,15 @@ pub fn run(request: &ScanRequest) -> ScanOutcome {
         let before = findings.len();
         findings.retain(|f| !discovery.file(&f.path).is_some_and(|file| file.test_code));
         stats.test_code_findings = before - findings.len();
+        let before = findings.len();
+        // A Dockerfile the user named as the image's is not tooling,
+        // wherever it is.
+        findings.retain(|f| {
+            !discovery
+                .file(&f.path)
+                .is_some_and(|file| file.tooling && !request.dockerfile.builds_the_image(&f.path))
+        });
+        stats.tooling_findings = before - findings.len();
     }
     ScanOutcome {
         findings,

@@ -58,6 +58,9 @@ pub struct DiscoveredFile {
     /// Test code by the runners' conventions (see `test_code`): analysed,
     /// but left out of the report unless asked for.
     pub test_code: bool,
+    /// The application's build, documentation, CI or example tooling
+    /// (`test_code::is_tooling`): left out like test code.
+    pub tooling: bool,
 }
 
 /// A virtualenv found during the walk.
@@ -403,6 +406,7 @@ pub fn discover_with(roots: &[PathBuf], options: &DiscoveryOptions) -> Discovery
             };
             let below_root =
                 |base: &Path| path_below(path, base).is_some_and(test_code::is_test_code);
+            let tooling = || path_below(path, &roots[*root]).is_some_and(test_code::is_tooling);
             if first_party {
                 return DiscoveredFile {
                     path: path.clone(),
@@ -411,6 +415,7 @@ pub fn discover_with(roots: &[PathBuf], options: &DiscoveryOptions) -> Discovery
                     package_tree: None,
                     distribution: None,
                     test_code: below_root(&roots[*root]),
+                    tooling: tooling(),
                 };
             }
             // The nearest tree, should trees nest.
@@ -451,6 +456,7 @@ pub fn discover_with(roots: &[PathBuf], options: &DiscoveryOptions) -> Discovery
                 package_tree,
                 distribution,
                 test_code,
+                tooling: origin == Origin::Application && tooling(),
             }
         })
         .collect();

@@ -14,6 +14,10 @@
 //!   `conftest.py`;
 //! - Django's per-app `tests.py`.
 //!
+//! The application's build, documentation, CI and example tooling is left
+//! out the same way ([`is_tooling`]): `setup.py` at its root, and `docs/`,
+//! `examples/`, `ci/`, `.github/` and the like anywhere in it.
+//!
 //! Names alone decide, so a module that happens to be called `testing` in
 //! production code is left out too; `--include-tests` reports everything,
 //! and the report always says how many findings were left out.
@@ -21,6 +25,52 @@
 use std::path::{Component, Path};
 
 const TEST_DIRS: &[&str] = &["tests", "test", "testing", "_testing"];
+
+/// Directories of an application that hold what builds, documents or
+/// demonstrates it, never what its image runs: Sphinx's `docs/conf.py`
+/// calling `make`, CI jobs, the examples' own images and scripts.
+const TOOLING_DIRS: &[&str] = &[
+    "docs",
+    "doc",
+    "examples",
+    "example",
+    "benchmarks",
+    "ci",
+    ".ci",
+    ".github",
+    ".gitlab",
+    ".circleci",
+    ".devcontainer",
+];
+
+/// Files at an application's root that only packaging and developer
+/// tools run: `setup.py` runs when a wheel is built (in the build stage, if
+/// at all), nox, fabric, doit and paver files on developers' machines.
+const TOOLING_FILES: &[&str] = &[
+    "setup.py",
+    "noxfile.py",
+    "fabfile.py",
+    "dodo.py",
+    "pavement.py",
+];
+
+/// Whether `relative` (a path of the application below its scanned root)
+/// is build, documentation, CI or example tooling rather than the
+/// application.
+pub fn is_tooling(relative: &Path) -> bool {
+    let components: Vec<&str> = relative
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(name) => name.to_str(),
+            _ => None,
+        })
+        .collect();
+    match components.split_last() {
+        Some((file, [])) => TOOLING_FILES.contains(file),
+        Some((_, dirs)) => dirs.iter().any(|dir| TOOLING_DIRS.contains(dir)),
+        None => false,
+    }
+}
 
 /// Whether `relative` (a path below its package tree or scanned root) is
 /// test code.
@@ -47,6 +97,31 @@ pub fn is_test_code(relative: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn build_docs_ci_and_examples_are_tooling() {
+        for path in [
+            "setup.py",
+            "noxfile.py",
+            "docs/source/conf.py",
+            "examples/postgres/hub/Dockerfile",
+            "ci/check_sdist.py",
+            ".github/workflows/build.sh",
+            "share/app/examples/run.sh",
+        ] {
+            assert!(is_tooling(Path::new(path)), "{path}");
+        }
+        for path in [
+            "app/setup.py",
+            "app/views.py",
+            "manage.py",
+            "Dockerfile",
+            "documents/consumer.py",
+            "scripts/entrypoint.sh",
+        ] {
+            assert!(!is_tooling(Path::new(path)), "{path}");
+        }
+    }
 
     #[test]
     fn the_runners_conventions_are_test_code() {

@@ -375,6 +375,12 @@ fn write_summary(input: &ReportInput, out: &mut dyn Write) -> io::Result<()> {
             input.stats.test_code_findings
         ));
     }
+    if input.stats.tooling_findings > 0 {
+        hidden.push(format!(
+            "{} in build, docs, CI and example tooling (--include-tests shows them)",
+            input.stats.tooling_findings
+        ));
+    }
     if !hidden.is_empty() {
         writeln!(out, "Not shown: {}.", hidden.join(", "))?;
     }

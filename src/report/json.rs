@@ -90,6 +90,7 @@ pub fn render(input: &ReportInput, out: &mut dyn Write) -> io::Result<()> {
             "elf_files": input.stats.elf_files,
             "distributions": input.stats.distributions,
             "test_code_findings": input.stats.test_code_findings,
+            "tooling_findings": input.stats.tooling_findings,
             "by_severity": summary.by_severity,
             "by_code": summary.by_code,
             "by_distribution": summary.by_distribution,
