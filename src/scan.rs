@@ -134,7 +134,8 @@ pub fn run(request: &ScanRequest) -> ScanOutcome {
         elf::check_tree(&tree, &request.base)
     });
     let interpreter_findings = whole_tree_check(request, "the interpreter checks", || {
-        interpreter::check_tree(&discovery, &scripts, &request.base)
+        let started = request.dockerfile.programs_started();
+        interpreter::check_tree(&discovery, &scripts, &request.base, started.as_deref())
     });
     // The list is sized once: grown by doubling, a million findings were
     // held twice over while it moved.

@@ -204,14 +204,11 @@ impl CheckSettings {
             write_baseline: args.write_baseline,
             rule_dirs,
             app: config.as_ref().map(|c| c.app.clone()).unwrap_or_default(),
-            dockerfile: crate::dockerfile::CheckOptions {
-                target: args.target.clone(),
+            dockerfile: crate::dockerfile::CheckOptions::new(
+                args.target.clone(),
                 base_is_given,
-                image_dockerfiles: image_dockerfiles
-                    .iter()
-                    .filter_map(|path| std::fs::canonicalize(path).ok())
-                    .collect(),
-            },
+                &image_dockerfiles,
+            ),
             config: config.map(|c| c.path),
         })
     }

@@ -41,6 +41,7 @@ mod logical;
 pub mod parse;
 pub mod pick;
 mod python_trees;
+pub mod runs;
 pub mod source;
 pub mod stages;
 mod venv_interpreter;
@@ -124,6 +125,42 @@ pub struct CheckOptions {
 }
 
 impl CheckOptions {
+    /// The options of a check whose image is built by the Dockerfiles
+    /// `image_dockerfiles` (as found by [`pick::dockerfiles_among`] or
+    /// named by the user).
+    pub fn new(
+        target: Option<String>,
+        base_is_given: bool,
+        image_dockerfiles: &[std::path::PathBuf],
+    ) -> CheckOptions {
+        CheckOptions {
+            target,
+            base_is_given,
+            image_dockerfiles: image_dockerfiles
+                .iter()
+                .filter_map(|path| std::fs::canonicalize(path).ok())
+                .collect(),
+        }
+    }
+
+    /// The programs the image's Dockerfiles start (see
+    /// [`runs::programs_started`]); `None` when there is no such
+    /// Dockerfile to say.
+    pub fn programs_started(&self) -> Option<Vec<String>> {
+        if self.image_dockerfiles.is_empty() {
+            return None;
+        }
+        let mut started = Vec::new();
+        for path in &self.image_dockerfiles {
+            // Read where discovery found it; an unreadable one is reported
+            // by the scan itself.
+            if let Ok(bytes) = std::fs::read(path) {
+                started.extend(runs::programs_started(&parse(&bytes)));
+            }
+        }
+        Some(started)
+    }
+
     /// Whether the Dockerfile at `path` builds the application's image.
     pub fn builds_the_image(&self, path: &Path) -> bool {
         std::fs::canonicalize(path).is_ok_and(|real| self.image_dockerfiles.contains(&real))

@@ -24,6 +24,7 @@ pub const SCRIPT_INTERPRETER: NativeCheck = NativeCheck {
         "python",
         "not-runnable",
         "other",
+        "python-file",
     ],
     placeholders: &[
         "base",
@@ -33,6 +34,7 @@ pub const SCRIPT_INTERPRETER: NativeCheck = NativeCheck {
         "program",
         "python",
         "nested",
+        "evidence",
     ],
     templates: true,
 };

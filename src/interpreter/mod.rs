@@ -64,11 +64,17 @@ pub fn read_script(path: &Path, head: &[u8], mode: u32) -> Option<Script> {
 }
 
 /// Every interpreter finding of the tree: scripts, virtualenvs, trees and
-/// distributions. Scripts are judged in the order given; the findings are
-/// sorted by the caller like all others.
-pub fn check_tree(discovery: &Discovery, scripts: &[Script], base: &BaseImage) -> Vec<Finding> {
+/// distributions. `started` is what the image's Dockerfiles start by path,
+/// `None` without one. Scripts are judged in the order given; the findings
+/// are sorted by the caller like all others.
+pub fn check_tree(
+    discovery: &Discovery,
+    scripts: &[Script],
+    base: &BaseImage,
+    started: Option<&[String]>,
+) -> Vec<Finding> {
     let venvs = venvs::survey(discovery, base);
-    let mut findings = scripts::check(scripts, &venvs, discovery, base);
+    let mut findings = scripts::check(scripts, &venvs, discovery, base, started);
     findings.extend(installed::check(&venvs, discovery, base));
     findings
 }

@@ -32,6 +32,7 @@ pub fn check(
     venvs: &[Venv],
     discovery: &Discovery,
     base: &BaseImage,
+    started: Option<&[String]>,
 ) -> Vec<Finding> {
     let mut findings = Vec::new();
     // Scripts that start with each broken venv's Python, by venv.
@@ -68,9 +69,17 @@ pub fn check(
             }
             continue;
         }
-        let Some((variant, program, nested)) = verdict(script, base, discovery) else {
+        let Some((mut variant, program, nested)) = verdict(script, base, discovery) else {
             continue;
         };
+        let mut evidence = String::new();
+        if is_python_file(script, variant, &program) && !started_by_path(&script.path, started) {
+            variant = "python-file";
+            evidence = match started {
+                Some(_) => "nothing the image's Dockerfile starts runs it by path".to_string(),
+                None => "no Dockerfile of the image was found to say what runs it".to_string(),
+            };
+        }
         let subject = Subject {
             path: script.path.clone(),
             location: None,
@@ -91,6 +100,7 @@ pub fn check(
                 ("program", program),
                 ("python", base_python(base)),
                 ("nested", nested),
+                ("evidence", evidence),
             ],
         ));
     }
@@ -187,6 +197,36 @@ fn verdict(
             Some((variant, program, String::new()))
         }
     }
+}
+
+/// A Python source file whose `#!` names a Python: `python file.py`,
+/// `python -m` and `import` all ignore that line, and those are how such
+/// files are started far more often than by path (`manage.py`, a
+/// package's `__main__.py`, a module with a leftover `#!`).
+fn is_python_file(script: &Script, variant: &str, program: &str) -> bool {
+    let python = match variant {
+        "env-python" | "python" => true,
+        "env-program" => image::is_python_name(program),
+        _ => false,
+    };
+    python
+        && script
+            .path
+            .extension()
+            .is_some_and(|e| e == "py" || e == "pyw")
+}
+
+/// Whether one of the programs the image's Dockerfiles start is the file
+/// at `path`: named by its file name, or by a path ending in it.
+fn started_by_path(path: &std::path::Path, started: Option<&[String]>) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    started.is_some_and(|programs| {
+        programs
+            .iter()
+            .any(|p| p == name || p.ends_with(&format!("/{name}")))
+    })
 }
 
 /// The base's interpreter path, or nothing on a base without Python.

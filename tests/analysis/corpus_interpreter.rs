@@ -9,6 +9,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use distrolint::dockerfile::{pick, CheckOptions};
 use distrolint::finding::{Finding, Severity};
 use distrolint::python::RuleSet;
 use distrolint::scan::{self, ScanRequest, Scope};
@@ -109,7 +110,13 @@ fn run_case(file: &Path) -> Vec<String> {
         rules: Arc::new(RuleSet::builtin().unwrap()),
         scope,
         discovery: Default::default(),
-        dockerfile: Default::default(),
+        // As `check` finds the image's Dockerfile: in the tree's root and
+        // its docker/, container/ and deploy/.
+        dockerfile: CheckOptions::new(
+            None,
+            false,
+            &pick::dockerfiles_among(std::slice::from_ref(&root)),
+        ),
         include_tests: case.include_tests,
     };
     let findings = scan::run(&request).findings;
