@@ -16,6 +16,7 @@ pub mod finding;
 pub mod gate;
 pub mod interpreter;
 pub mod output_file;
+pub mod provided_programs;
 pub mod python;
 pub mod report;
 pub mod rules_cmd;

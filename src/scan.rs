@@ -21,6 +21,7 @@ use crate::dockerfile;
 use crate::elf::{self, inspect, ElfObject, ElfTree};
 use crate::finding::{self, Family, Finding, Severity};
 use crate::interpreter::{self, Script};
+use crate::provided_programs::ProvidedPrograms;
 use crate::python::{self, PythonContext, RuleSet};
 
 /// Which code to report on.
@@ -149,6 +150,7 @@ pub fn run(request: &ScanRequest) -> ScanOutcome {
     }
     findings.extend(elf_findings);
     findings.extend(interpreter_findings);
+    ProvidedPrograms::survey(&discovery).soften(&mut findings);
 
     if request.scope != Scope::All {
         // ELF resolution needed every object; the report shows only the
