@@ -126,8 +126,9 @@ pub struct CheckArgs {
     /// `test/`, `testing/`), `test_*.py`, `*_test.py`, `conftest.py` and
     /// Django's `tests.py`, in the application and in installed
     /// distributions; and in the application's tooling: `setup.py`,
-    /// `noxfile.py`, `docs/`, `examples/`, `ci/`, `.github/`. Without it
-    /// they are left out and counted.
+    /// `noxfile.py`, `docs/`, `examples/`, `ci/`, `.github/`, and web
+    /// assets (`static/`, `node_modules/`). Without it they are left out
+    /// and counted.
     #[arg(long)]
     pub include_tests: bool,
 

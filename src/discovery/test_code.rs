@@ -14,9 +14,10 @@
 //!   `conftest.py`;
 //! - Django's per-app `tests.py`.
 //!
-//! The application's build, documentation, CI and example tooling is left
-//! out the same way ([`is_tooling`]): `setup.py` at its root, and `docs/`,
-//! `examples/`, `ci/`, `.github/` and the like anywhere in it.
+//! The application's build, documentation, CI and example tooling and its
+//! web assets are left out the same way ([`is_tooling`]): `setup.py` at its
+//! root, and `docs/`, `examples/`, `ci/`, `.github/`, `static/`,
+//! `node_modules/` and the like anywhere in it.
 //!
 //! Names alone decide, so a module that happens to be called `testing` in
 //! production code is left out too; `--include-tests` reports everything,
@@ -28,8 +29,13 @@ const TEST_DIRS: &[&str] = &["tests", "test", "testing", "_testing"];
 
 /// Directories of an application that hold what builds, documents or
 /// demonstrates it, never what its image runs: Sphinx's `docs/conf.py`
-/// calling `make`, CI jobs, the examples' own images and scripts.
+/// calling `make`, CI jobs, the examples' own images and scripts; and its
+/// web assets, which a web server serves and nothing executes (an npm
+/// package's `bin/cli.js` vendored under `static/`).
 const TOOLING_DIRS: &[&str] = &[
+    "static",
+    "node_modules",
+    "bower_components",
     "docs",
     "doc",
     "examples",
@@ -108,6 +114,8 @@ mod tests {
             "ci/check_sdist.py",
             ".github/workflows/build.sh",
             "share/app/examples/run.sh",
+            "share/app/static/components/requirejs/bin/r.js",
+            "frontend/node_modules/.bin/webpack",
         ] {
             assert!(is_tooling(Path::new(path)), "{path}");
         }

@@ -377,7 +377,7 @@ fn write_summary(input: &ReportInput, out: &mut dyn Write) -> io::Result<()> {
     }
     if input.stats.tooling_findings > 0 {
         hidden.push(format!(
-            "{} in build, docs, CI and example tooling (--include-tests shows them)",
+            "{} in build, docs, CI and example tooling and web assets (--include-tests shows them)",
             input.stats.tooling_findings
         ));
     }
