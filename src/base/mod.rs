@@ -7,6 +7,7 @@
 //! only match a manifest that lists them.
 
 pub mod import;
+mod locale;
 pub mod manifest;
 
 use std::path::Path;

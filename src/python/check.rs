@@ -473,7 +473,7 @@ impl<'c, 'm> CallChecker<'c, 'm> {
                     _ => String::new(),
                 },
                 "ca-bundle" => base.facts.ca_bundle.clone().unwrap_or_default(),
-                "locales" => locales_text(base),
+                "locales" => base.locales_text(),
                 "lang" => base.facts.lang.clone().unwrap_or_default(),
                 _ => String::new(),
             }
@@ -611,7 +611,7 @@ fn subject_state(subject: &Subject, kind: Option<SubjectKind>, base: &BaseImage)
                 state => state,
             }
         }
-        (Subject::Literal(value), SubjectKind::Locale) => found_if(locale_exists(value, base)),
+        (Subject::Literal(value), SubjectKind::Locale) => found_if(base.has_locale(value)),
         (Subject::Literal(_), SubjectKind::Text) => SubjectState::Literal,
     }
 }
@@ -654,59 +654,6 @@ fn library_state(name: &str, base: &BaseImage) -> SubjectState {
         return SubjectState::Unknown;
     }
     found_if(base.find_system_library(name).is_some())
-}
-
-/// Whether `setlocale` accepts `name` on the base. glibc builds only C and
-/// POSIX in; every other locale, C.UTF-8 included (glibc 2.35 ships it as
-/// data, which Debian puts in libc-bin), must be compiled into the image.
-/// `""` is the locale the environment names: the image's `LANG`, else C.
-/// glibc compares codesets in a normalized form (lower case, letters and
-/// digits only: `UTF-8` is `utf8`).
-fn locale_exists(name: &str, base: &BaseImage) -> bool {
-    let name = match (name, &base.facts.lang) {
-        ("", Some(lang)) => lang.as_str(),
-        _ => name,
-    };
-    let normalized = normalized_locale(name);
-    ["", "C", "POSIX"].contains(&normalized.as_str())
-        || base
-            .facts
-            .locales
-            .iter()
-            .any(|l| normalized_locale(l) == normalized)
-}
-
-fn normalized_locale(name: &str) -> String {
-    let (rest, modifier) = match name.split_once('@') {
-        Some((rest, modifier)) => (rest, Some(modifier)),
-        None => (name, None),
-    };
-    let mut out = match rest.split_once('.') {
-        Some((language, codeset)) => {
-            let codeset: String = codeset
-                .chars()
-                .filter(char::is_ascii_alphanumeric)
-                .map(|c| c.to_ascii_lowercase())
-                .collect();
-            format!("{language}.{codeset}")
-        }
-        None => rest.to_string(),
-    };
-    if let Some(modifier) = modifier {
-        out.push('@');
-        out.push_str(modifier);
-    }
-    out
-}
-
-fn locales_text(base: &BaseImage) -> String {
-    let mut all = vec!["C".to_string(), "POSIX".to_string()];
-    // Named as code spells it, not as the directory /usr/lib/locale/C.utf8.
-    all.extend(base.facts.locales.iter().map(|l| match l.as_str() {
-        "C.utf8" => "C.UTF-8".to_string(),
-        _ => l.clone(),
-    }));
-    all.join(", ")
 }
 
 /// How the program is read from an argument.
