@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::base::BaseImage;
+use crate::discovery::packaged::Packaged;
 use crate::discovery::{self, DiscoveredFile, Discovery, DiscoveryOptions, Origin};
 use crate::dockerfile;
 use crate::elf::{self, inspect, ElfObject, ElfTree};
@@ -72,6 +73,9 @@ pub struct ScanStats {
     /// Findings in the application's build, documentation, CI and example
     /// tooling, left out of the report.
     pub tooling_findings: usize,
+    /// Findings in files that installing the project does not ship (see
+    /// `discovery::packaged`), left out of the report.
+    pub unpackaged_findings: usize,
 }
 
 #[derive(Debug)]
@@ -179,6 +183,18 @@ pub fn run(request: &ScanRequest) -> ScanOutcome {
                 .is_some_and(|file| file.tooling && !request.dockerfile.builds_the_image(&f.path))
         });
         stats.tooling_findings = before - findings.len();
+        // Without a Dockerfile to say what ships, a project with packaging
+        // metadata ships what installing it copies.
+        if request.dockerfile.image_dockerfiles.is_empty() {
+            let packaged = Packaged::of(&discovery);
+            let before = findings.len();
+            findings.retain(|f| {
+                !discovery
+                    .file(&f.path)
+                    .is_some_and(|file| packaged.left_out(&discovery, file))
+            });
+            stats.unpackaged_findings = before - findings.len();
+        }
     }
     ScanOutcome {
         findings,

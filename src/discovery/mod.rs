@@ -20,6 +20,7 @@
 //! other means.
 
 mod distributions;
+pub mod packaged;
 mod test_code;
 mod walk;
 

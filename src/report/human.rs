@@ -375,6 +375,12 @@ fn write_summary(input: &ReportInput, out: &mut dyn Write) -> io::Result<()> {
             input.stats.test_code_findings
         ));
     }
+    if input.stats.unpackaged_findings > 0 {
+        hidden.push(format!(
+            "{} outside the packages installing the project ships, with no Dockerfile to say more ships (--include-tests shows them)",
+            input.stats.unpackaged_findings
+        ));
+    }
     if input.stats.tooling_findings > 0 {
         hidden.push(format!(
             "{} in build, docs, CI and example tooling and web assets (--include-tests shows them)",

@@ -91,6 +91,7 @@ pub fn render(input: &ReportInput, out: &mut dyn Write) -> io::Result<()> {
             "distributions": input.stats.distributions,
             "test_code_findings": input.stats.test_code_findings,
             "tooling_findings": input.stats.tooling_findings,
+            "unpackaged_findings": input.stats.unpackaged_findings,
             "by_severity": summary.by_severity,
             "by_code": summary.by_code,
             "by_distribution": summary.by_distribution,
