@@ -25,7 +25,7 @@ def subprocess_programs(cmd, prog, path):
     subprocess.run(shlex.split("tail -f /var/log/syslog"))  # expect: DL301
     subprocess.run([shutil.which("git"), "status"])  # expect: DL301, DL303
     subprocess.run(["ls"], executable="/usr/bin/ls")  # expect: DL301
-    subprocess.run(cmd)  # expect: DL302/warning
+    subprocess.run(cmd)  # expect: DL302/info
     subprocess.run([prog, "--version"])  # expect: DL302
     subprocess.run(*cmd)  # expect: DL202
     subprocess.Popen(["python3"], executable=prog)  # expect: DL302
@@ -83,7 +83,7 @@ def pty_and_distutils(argv):
 
 
 def lookups(name):
-    shutil.which("git")  # expect: DL303/warning
+    shutil.which("git")  # expect: DL303/info
     shutil.which("ldd")  # expect: DL303
     distutils.spawn.find_executable("gcc")  # expect: DL303
     shutil.which("python3")  # ok: ships

@@ -49,14 +49,14 @@ fn write(root: &Path, name: &str, text: &str) {
 }
 
 /// A repository: the service's code, a script, a vendored module.
-/// `app/service/jobs.py` has a DL201 (error) and a DL302 (warning).
+/// `app/service/jobs.py` has a DL201 (error) and a DL202 (warning).
 fn repository() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     write(
         root,
         "app/service/jobs.py",
-        "import os, subprocess\n\ndef run(cmd):\n    os.system(cmd)\n    subprocess.run(cmd)\n",
+        "import os, subprocess\n\ndef run(cmd, use_shell):\n    os.system(cmd)\n    subprocess.run([\"python3\", cmd], shell=use_shell)\n",
     );
     write(
         root,
@@ -85,7 +85,7 @@ fn pyproject_table_is_found_from_the_scanned_path_upwards() {
     write(
         repo.path(),
         "pyproject.toml",
-        "[project]\nname = \"svc\"\n\n[tool.ruff]\nline-length = 100\n\n[tool.distrolint]\nignore = [\"DL302\"]\nexclude = [\"vendor\"]\n\n[tool.distrolint.per-file-ignores]\n\"app/scripts/*.py\" = [\"shell\"]\n",
+        "[project]\nname = \"svc\"\n\n[tool.ruff]\nline-length = 100\n\n[tool.distrolint]\nignore = [\"DL202\"]\nexclude = [\"vendor\"]\n\n[tool.distrolint.per-file-ignores]\n\"app/scripts/*.py\" = [\"shell\"]\n",
     );
     // Run from elsewhere, on a directory below the configuration.
     let elsewhere = tempfile::tempdir().unwrap();
@@ -107,11 +107,11 @@ fn in_one_directory_the_dedicated_files_win_over_pyproject() {
     write(
         repo.path(),
         "pyproject.toml",
-        "[tool.distrolint]\nselect = [\"DL302\"]\n",
+        "[tool.distrolint]\nselect = [\"DL202\"]\n",
     );
     assert_eq!(
         check_json(repo.path(), "app", &[]),
-        ["DL302 app/service/jobs.py:5"]
+        ["DL202 app/service/jobs.py:5"]
     );
     write(
         repo.path(),
@@ -131,14 +131,15 @@ fn in_one_directory_the_dedicated_files_win_over_pyproject() {
         check_json(repo.path(), "app", &[]),
         [
             "DL201 app/scripts/release.py:2",
-            "DL201 app/service/jobs.py:4"
+            "DL201 app/service/jobs.py:4",
+            "DL202 app/service/jobs.py:5"
         ]
     );
     // --config replaces discovery.
-    write(repo.path(), "ci/strict.toml", "select = [\"DL302\"]\n");
+    write(repo.path(), "ci/strict.toml", "select = [\"DL202\"]\n");
     assert_eq!(
         check_json(repo.path(), "app", &["--config", "ci/strict.toml"]),
-        ["DL302 app/service/jobs.py:5"]
+        ["DL202 app/service/jobs.py:5"]
     );
 }
 
@@ -148,7 +149,7 @@ fn flags_override_the_file() {
     write(
         repo.path(),
         "distrolint.toml",
-        "base = \"python3-debian12\"\nselect = [\"DL302\"]\nignore = [\"DL201\"]\nfail-on = \"warning\"\nscope = \"deps\"\n",
+        "base = \"python3-debian12\"\nselect = [\"DL202\"]\nignore = [\"DL201\"]\nfail-on = \"warning\"\nscope = \"deps\"\n",
     );
     let (code, stdout, _) = run_in(
         repo.path(),
@@ -158,7 +159,7 @@ fn flags_override_the_file() {
     let doc: Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(doc["base"]["name"], "python3-debian12");
     assert_eq!(doc["base"]["chosen_by"], "base in distrolint.toml");
-    assert_eq!(found(&stdout), ["DL302 app/service/jobs.py:5"]);
+    assert_eq!(found(&stdout), ["DL202 app/service/jobs.py:5"]);
 
     let (code, stdout, _) = run_in(
         repo.path(),
@@ -183,7 +184,7 @@ fn flags_override_the_file() {
     );
     let doc: Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(doc["base"]["name"], "python3-debian13");
-    assert_eq!(found(&stdout), ["DL302 app/service/jobs.py:5"]);
+    assert_eq!(found(&stdout), ["DL202 app/service/jobs.py:5"]);
     // scope = "deps" from the file, when no flag says otherwise: the app is
     // not reported.
     let (_, stdout, _) = run_in(repo.path(), &["check", "app", "--format", "json"]);
@@ -255,14 +256,14 @@ fn mistakes_are_errors_that_point_into_the_file() {
 
 #[test]
 fn fail_on_and_exit_zero_decide_the_exit_status() {
-    // An error (DL201), a warning (DL302) and a note (DL905: a RECORD row
+    // An error (DL201), a warning (DL202) and a note (DL905: a RECORD row
     // that cannot be read).
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     write(
         root,
         "app/a.py",
-        "import os, subprocess\ndef f(c):\n    os.system(c)\n    subprocess.run(c)\n",
+        "import os, subprocess\ndef f(c, use_shell):\n    os.system(c)\n    subprocess.run([\"python3\", c], shell=use_shell)\n",
     );
     write(root, "site-packages/pkg/__init__.py", "");
     write(

@@ -23,14 +23,14 @@ fn run_in(cwd: &Path, args: &[&str]) -> (i32, String, String) {
 }
 
 /// An application with two identical `os.system` calls (DL201 errors) in a
-/// file whose name needs escaping, and a call whose program is unknown
-/// (a DL302 warning).
+/// file whose name needs escaping, and a call whose shell= is unknown
+/// (a DL202 warning).
 fn app() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("app")).unwrap();
     std::fs::write(
         dir.path().join("app/report,v2.py"),
-        "import os\nimport subprocess\n\n\ndef run(cmd):\n    os.system(cmd)\n    os.system(cmd)\n    subprocess.run(cmd)\n",
+        "import os\nimport subprocess\n\n\ndef run(cmd, use_shell):\n    os.system(cmd)\n    os.system(cmd)\n    subprocess.run([\"python3\", cmd], shell=use_shell)\n",
     )
     .unwrap();
     dir
@@ -48,7 +48,7 @@ fn github_annotations_name_file_line_column_and_code_escaped() {
         "{}",
         lines[0]
     );
-    assert!(lines[2].starts_with("::warning file=app/report%2Cv2.py,line=8,col=5,title=DL302::"));
+    assert!(lines[2].starts_with("::warning file=app/report%2Cv2.py,line=8,col=5,title=DL202::"));
     // A message spans one line: its newlines are escaped.
     assert!(lines[0].contains("%0Ahelp: "), "{}", lines[0]);
 }
@@ -111,7 +111,7 @@ fn statistics_count_findings_by_code_most_frequent_first() {
     assert_eq!(code, 1, "statistics do not change the exit status");
     assert_eq!(
         stdout,
-        "2\tDL201\tshell-always\t[error]\n1\tDL302\tprogram-unknown\t[warning]\nFound 3 findings.\n"
+        "2\tDL201\tshell-always\t[error]\n1\tDL202\tshell-true\t[warning]\nFound 3 findings.\n"
     );
     let (_, stdout, _) = run_in(
         dir.path(),
@@ -241,7 +241,7 @@ fn human_snippets_are_escaped_and_the_label_stays_on_the_call() {
     );
 }
 
-/// A module of 600 warnings (`subprocess.run` of a program not known
+/// A module of 600 notes (`subprocess.run` of a program not known
 /// statically, DL302) followed by 400 calls of `os.system` (two errors
 /// each: the shell, and the program the base lacks), and a line of 50 calls: each
 /// format lists at most 500 findings of the file and 20 of the line, and
@@ -286,13 +286,13 @@ fn findings_beyond_the_bounds_are_summarised_and_still_fail_the_gate() {
             )
         })
         .collect();
-    // Only warnings are shown; every error is hidden.
+    // Only notes are shown; every error is hidden.
     assert_eq!(
         summaries,
         [
             ("DL201", 400, "error"),
             ("DL301", 400, "error"),
-            ("DL302", 100, "warning")
+            ("DL302", 100, "info")
         ]
     );
     let line = in_file("line.py");
@@ -332,7 +332,7 @@ fn findings_beyond_the_bounds_are_summarised_and_still_fail_the_gate() {
     assert_eq!(code, 1);
     assert!(stdout.contains("400 more DL201 findings like this in app/many.py"));
     assert!(
-        stdout.contains("Found 900 errors, 600 warnings, 0 notes."),
+        stdout.contains("Found 900 errors, 0 warnings, 600 notes."),
         "{}",
         &stdout[stdout.len() - 400..]
     );
