@@ -13,6 +13,8 @@ import sys as _sys
 from os import name as os_name
 from sys import platform as PLATFORM
 
+from twisted.python import runtime
+
 WINDOWS = sys.platform.startswith("win") or (sys.platform == "cli" and os.name == "nt")
 MACOS = PLATFORM == "darwin"
 POSIX = os.name == "posix"
@@ -89,6 +91,14 @@ def not_about_the_platform(cmd, verbose):
         os.system(cmd)  # expect: DL201
     if sys.version_info < (3, 8):
         os.system(cmd)  # expect: DL201
+
+
+def twisted_kill(pid):
+    # Twisted applications ask the platform through twisted.python.runtime.
+    if runtime.platformType == "win32":
+        subprocess.run(["TASKKILL", "/PID", str(pid)])  # ok: Windows only
+    else:
+        subprocess.run(["kill", str(pid)])  # expect: DL301
 
 
 def ca_directory():

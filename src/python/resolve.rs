@@ -591,8 +591,13 @@ impl<'m> Resolver<'m> {
 
 /// What the platform answers on every base distrolint knows, all Linux:
 /// there `sys.platform == "win32"` is false and the code it guards never
-/// runs (see `reachability`).
-pub const PLATFORM_VALUES: &[(&str, &str)] = &[("sys.platform", "linux"), ("os.name", "posix")];
+/// runs (see `reachability`). Twisted's `runtime.platformType` is how
+/// Twisted applications ask the same question.
+pub const PLATFORM_VALUES: &[(&str, &str)] = &[
+    ("sys.platform", "linux"),
+    ("os.name", "posix"),
+    ("twisted.python.runtime.platformType", "posix"),
+];
 /// Calls without arguments that return the platform's name.
 pub const PLATFORM_CALLS: &[(&str, &str)] = &[("platform.system", "Linux")];
 
