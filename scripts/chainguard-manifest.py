@@ -298,6 +298,8 @@ def build(rows, variant, date):
             "zoneinfo-legacy": present("/usr/share/zoneinfo/US/Pacific"),
             "ca-bundle": ca_bundle,
             "locales": locales,
+            # The image config's ENTRYPOINT: an exec-form CMD is handed to it.
+            "entrypoint": meta(rows, "entrypoint")["extra"].split()[:1],
             "ldconfig": present("/sbin/ldconfig"),
             "path": path_dirs,
         },

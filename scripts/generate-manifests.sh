@@ -53,6 +53,18 @@ lang_args() {
     esac
 }
 
+# The ENTRYPOINT the image's configuration sets: distroless's python3 images
+# run their interpreter (python3/python.bzl in GoogleContainerTools/distroless:
+# `entrypoint = ["/usr/bin/python" + DISTRO_VERSION[distro]]`, 3.11 for
+# debian12 before commit 22b97d10 removed it, 3.13 for debian13); the
+# others set none. A Dockerfile's exec-form CMD is handed to it.
+entrypoint_args() {
+    case $1 in
+        python3-debian12) echo "--entrypoint /usr/bin/python3.11" ;;
+        python3-debian13) echo "--entrypoint /usr/bin/python3.13" ;;
+    esac
+}
+
 suite_of() {
     case ${1##*-} in
         debian12) echo bookworm ;;
@@ -76,6 +88,7 @@ for image in "${images[@]}"; do
         --summary "$(summary "$image")" \
         --method "$method" \
         $(lang_args "$image") \
+        $(entrypoint_args "$image") \
         -o "rules/bases/$image.toml"
     echo "generate-manifests: wrote rules/bases/$image.toml" >&2
     rm -rf "$rootfs"

@@ -145,6 +145,15 @@ fn summary(base: &BaseImage) -> String {
     );
     let _ = writeln!(
         out,
+        "  ENTRYPOINT:    {}",
+        if base.facts.entrypoint.is_empty() {
+            "not set".to_string()
+        } else {
+            serde_json::to_string(&base.facts.entrypoint).unwrap_or_default()
+        }
+    );
+    let _ = writeln!(
+        out,
         "  library path:  {}",
         base.loader.default_search_path.join(":")
     );

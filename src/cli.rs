@@ -191,6 +191,9 @@ pub struct BasesArgs {
     pub command: Option<BasesCommand>,
 }
 
+// `Import` carries every flag of the command; the enum is parsed once per
+// run, so its size does not matter and boxing would only blur the derive.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum BasesCommand {
     /// List the built-in base images (the default).
@@ -228,6 +231,11 @@ pub enum BasesCommand {
         /// C.UTF-8), which `setlocale(category, "")` takes. Default: none.
         #[arg(long, value_name = "LOCALE")]
         lang: Option<String>,
+        /// The ENTRYPOINT the image's configuration sets, one word per
+        /// use of the flag (the distroless python images: their
+        /// interpreter). Default: none.
+        #[arg(long = "entrypoint", value_name = "WORD", allow_hyphen_values = true)]
+        entrypoint: Vec<String>,
         /// How the root filesystem was made, for the provenance record.
         #[arg(long)]
         method: Option<String>,

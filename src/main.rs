@@ -150,6 +150,7 @@ fn run(cli: Cli) -> miette::Result<u8> {
                     summary,
                     path,
                     lang,
+                    entrypoint,
                     method,
                     output,
                 } => {
@@ -162,6 +163,7 @@ fn run(cli: Cli) -> miette::Result<u8> {
                             .map(|p| p.split(':').map(str::to_string).collect())
                             .unwrap_or_else(base::import::default_path),
                         lang,
+                        entrypoint,
                         date: None,
                         method,
                     };

@@ -63,6 +63,8 @@ pub struct ImportOptions {
     pub path: Vec<String>,
     /// The image's `LANG`, when it sets one.
     pub lang: Option<String>,
+    /// The image's `ENTRYPOINT`, when it sets one.
+    pub entrypoint: Vec<String>,
     /// ISO date for the provenance; default `SOURCE_DATE_EPOCH`, else today.
     pub date: Option<String>,
     /// How the root filesystem was made, for the provenance.
@@ -78,6 +80,7 @@ impl Default for ImportOptions {
             summary: String::new(),
             path: default_path(),
             lang: None,
+            entrypoint: Vec::new(),
             date: None,
             method: None,
         }
@@ -476,6 +479,7 @@ impl<'a> Importer<'a> {
             ca_bundle,
             locales,
             lang: self.opts.lang.clone(),
+            entrypoint: self.opts.entrypoint.clone(),
             // What `ctypes.util.find_library` runs.
             ldconfig: self.fs.is_file("/sbin/ldconfig"),
             path: self.path.clone(),

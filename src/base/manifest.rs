@@ -136,6 +136,12 @@ pub struct Facts {
     /// and `""` gives C. Not in the root filesystem: the importer is told.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
+    /// The `ENTRYPOINT` the image's configuration sets (distroless python:
+    /// its interpreter), which a Dockerfile's exec-form `CMD` is handed to
+    /// unless the Dockerfile sets its own. Not in the root filesystem: the
+    /// importer is told.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub entrypoint: Vec<String>,
     pub ldconfig: bool,
     /// The `PATH` the image sets.
     pub path: Vec<String>,

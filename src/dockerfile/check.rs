@@ -246,11 +246,12 @@ impl<'a> Checker<'a> {
                     self.command(cmd, When::Start, state, behind);
                 }
                 // Only with `ENTRYPOINT []` is CMD's first word the program;
-                // otherwise it is handed to an ENTRYPOINT (maybe the base's,
-                // which the manifests do not record).
+                // otherwise it is handed to an ENTRYPOINT: the Dockerfile's,
+                // or, when it sets none, the base's own.
                 (Command::Exec { .. }, Some(Command::Exec { args, .. })) if args.is_empty() => {
                     self.command(cmd, When::Start, state, None);
                 }
+                (Command::Exec { .. }, None) => self.cmd_behind_base_entrypoint(cmd, state),
                 _ => {}
             }
         }

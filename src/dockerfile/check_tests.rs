@@ -72,7 +72,7 @@ fn pip_install_in_the_distroless_stage_stops_the_build() {
 #[test]
 fn the_same_steps_in_a_build_stage_are_fine() {
     let findings = run(
-        "FROM python:3.11-slim AS build\nRUN pip install --target /deps -r requirements.txt\nHEALTHCHECK CMD curl -f localhost || exit 1\nFROM gcr.io/distroless/python3-debian12\nCOPY --from=build /deps /usr/lib/python3/dist-packages\nCMD [\"app.py\"]\n",
+        "FROM python:3.11-slim AS build\nRUN pip install --target /deps -r requirements.txt\nHEALTHCHECK CMD curl -f localhost || exit 1\nFROM gcr.io/distroless/python3-debian12\nCOPY --from=build /deps /usr/lib/python3/dist-packages\nCOPY app.py .\nCMD [\"app.py\"]\n",
         "python3-debian12",
     );
     assert!(findings.is_empty(), "{findings:#?}");
@@ -140,7 +140,7 @@ fn a_shell_form_cmd_behind_an_exec_entrypoint_reaches_python_as_arguments() {
 fn only_the_commands_the_image_keeps_are_judged() {
     // An overridden CMD is harmless; a shell-form ENTRYPOINT makes CMD dead.
     let findings = run(
-        "FROM gcr.io/distroless/python3-debian13\nCMD python app.py\nCMD [\"app.py\"]\n",
+        "FROM gcr.io/distroless/python3-debian13\nCOPY app.py .\nCMD python app.py\nCMD [\"app.py\"]\n",
         "python3-debian13",
     );
     assert!(findings.is_empty(), "{findings:#?}");
@@ -287,8 +287,10 @@ fn exec_form_programs_are_looked_up() {
         "FROM gcr.io/distroless/python3-debian13\nENTRYPOINT [\"python\", \"-m\", \"gunicorn\"]\n",
         "FROM gcr.io/distroless/python3-debian13\nWORKDIR /app\nCOPY bin/ ./bin/\nENTRYPOINT [\"./bin/serve\"]\n",
         "FROM gcr.io/distroless/python3-debian13\nENV PATH=$VENV/bin:$PATH\nENTRYPOINT [\"gunicorn\"]\n",
-        // CMD is handed to the image's own ENTRYPOINT, which we do not know.
-        "FROM gcr.io/distroless/python3-debian13\nCMD [\"gunicorn\"]\n",
+        // CMD is handed to the image's own ENTRYPOINT, Python, as the
+        // script it runs: one the image has, or a module.
+        "FROM gcr.io/distroless/python3-debian13\nCOPY gunicorn.py /\nCMD [\"gunicorn.py\"]\n",
+        "FROM gcr.io/distroless/python3-debian13\nCMD [\"-m\", \"gunicorn\"]\n",
     ] {
         let findings = run(ok, "python3-debian13");
         assert!(findings.is_empty(), "{ok}\n{findings:#?}");
@@ -362,7 +364,7 @@ fn heredoc_scripts_run_by_their_shebang() {
 
 #[test]
 fn onbuild_triggers_run_in_the_child_stage() {
-    let text = "FROM gcr.io/distroless/python3-debian13 AS base\nONBUILD RUN echo hi\nFROM base\nCMD [\"app.py\"]\n";
+    let text = "FROM gcr.io/distroless/python3-debian13 AS base\nONBUILD RUN echo hi\nFROM base\nCMD [\"-m\", \"app\"]\n";
     let findings = run(text, "python3-debian13");
     assert_eq!(
         summary(&findings),

@@ -144,6 +144,21 @@ pub const VENV_INTERPRETER_MISSING: NativeCheck = NativeCheck {
     templates: true,
 };
 
+pub const CMD_BEHIND_PYTHON_ENTRYPOINT: NativeCheck = NativeCheck {
+    code: "DL709",
+    variants: &["python", "python-tool", "shell", "script"],
+    placeholders: &[
+        "cmd",
+        "entrypoint",
+        "runs",
+        "first",
+        "script",
+        "maybe",
+        "suggestion",
+    ],
+    templates: true,
+};
+
 /// Every Dockerfile check, by code.
 pub const CHECKS: &[NativeCheck] = &[
     SYNTAX,
@@ -155,6 +170,7 @@ pub const CHECKS: &[NativeCheck] = &[
     PYTHON_TREE_OFF_SYS_PATH,
     BUILDER_PYTHON_MISMATCH,
     VENV_INTERPRETER_MISSING,
+    CMD_BEHIND_PYTHON_ENTRYPOINT,
 ];
 
 /// Whether `code` is a Dockerfile check's.

@@ -32,6 +32,7 @@
 
 pub mod args;
 pub mod ast;
+mod base_entrypoint;
 pub mod check;
 pub mod codes;
 pub mod context;
