@@ -213,6 +213,10 @@ impl<'a> Checker<'a> {
                 }
                 state.apply(instruction);
             }
+            (Keyword::Env, _) => {
+                self.env_locale(instruction, state);
+                state.apply(instruction);
+            }
             _ => {
                 if let Some(copy) = CopiedFrom::of(instruction, state) {
                     self.copies.push(copy);

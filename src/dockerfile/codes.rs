@@ -159,6 +159,13 @@ pub const CMD_BEHIND_PYTHON_ENTRYPOINT: NativeCheck = NativeCheck {
     templates: true,
 };
 
+pub const ENV_LOCALE_MISSING: NativeCheck = NativeCheck {
+    code: "DL710",
+    variants: &[],
+    placeholders: &["variable", "locale", "locales", "suggestion"],
+    templates: true,
+};
+
 /// Every Dockerfile check, by code.
 pub const CHECKS: &[NativeCheck] = &[
     SYNTAX,
@@ -171,6 +178,7 @@ pub const CHECKS: &[NativeCheck] = &[
     BUILDER_PYTHON_MISMATCH,
     VENV_INTERPRETER_MISSING,
     CMD_BEHIND_PYTHON_ENTRYPOINT,
+    ENV_LOCALE_MISSING,
 ];
 
 /// Whether `code` is a Dockerfile check's.

@@ -36,6 +36,7 @@ mod base_entrypoint;
 pub mod check;
 pub mod codes;
 pub mod context;
+mod env_locale;
 pub mod exec_form;
 pub mod image;
 mod logical;
