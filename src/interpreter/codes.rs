@@ -25,6 +25,7 @@ pub const SCRIPT_INTERPRETER: NativeCheck = NativeCheck {
         "not-runnable",
         "other",
         "python-file",
+        "not-started",
     ],
     placeholders: &[
         "base",

@@ -42,12 +42,12 @@ pub fn check(
         let in_venv_bin = venvs
             .iter()
             .any(|v| script.path.parent() == Some(v.bin().as_path()));
-        let console_script = script
-            .path
-            .parent()
-            .and_then(|p| p.file_name())
-            .is_some_and(|d| d == "bin")
-            && file.is_some_and(|f| f.distribution.is_some());
+        // A `bin/` that is a package of its own (`wagtail/bin/__init__.py`)
+        // holds modules, not the scripts pip installs.
+        let console_script = script.path.parent().is_some_and(|dir| {
+            dir.file_name().is_some_and(|d| d == "bin")
+                && discovery.file(&dir.join("__init__.py")).is_none()
+        }) && file.is_some_and(|f| f.distribution.is_some());
         if !(script.executable || in_venv_bin || console_script) || is_template(&script.path) {
             continue;
         }
@@ -73,12 +73,19 @@ pub fn check(
             continue;
         };
         let mut evidence = String::new();
-        if is_python_file(script, variant, &program) && !started_by_path(&script.path, started) {
-            variant = "python-file";
-            evidence = match started {
-                Some(_) => "nothing the image's Dockerfile starts runs it by path".to_string(),
-                None => "no Dockerfile of the image was found to say what runs it".to_string(),
-            };
+        let installed = in_venv_bin || console_script;
+        if !installed && !started_by_path(&script.path, started) {
+            // The application's own script: with the image's Dockerfile to
+            // say what runs, one it never starts by path does not break;
+            // without one, a Python file is still far more often started
+            // through Python than by path.
+            if started.is_some() {
+                variant = "not-started";
+                evidence = "nothing the image's Dockerfile starts runs it by path".to_string();
+            } else if is_python_file(script, variant, &program) {
+                variant = "python-file";
+                evidence = "no Dockerfile of the image was found to say what runs it".to_string();
+            }
         }
         let subject = Subject {
             path: script.path.clone(),
