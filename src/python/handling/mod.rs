@@ -28,7 +28,10 @@
 //! Limits: only the last statement of a block is read (a handler that
 //! raises in the middle of its block on some condition still degrades);
 //! code in a `def` or `lambda` inside a `try` or a guarded block is not
-//! protected by it, since it runs later.
+//! protected by it, since it runs later; a name is compared by its
+//! spelling, not followed through reassignment; `contextlib.suppress` and
+//! an application's own `which` (a function that walks `PATH`) are not
+//! recognised, so what they protect is still reported as it was.
 
 mod exceptions;
 mod guards;
