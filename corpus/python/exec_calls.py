@@ -89,7 +89,7 @@ def lookups(name):
     shutil.which("python3")  # ok: ships
     shutil.which("getent")  # ok: ships on debian13
     shutil.which(name)  # ok: which of an unknown name is not reported
-    if shutil.which("docker") is None:  # expect: DL303
+    if shutil.which("docker") is None:  # expect: DL303/info
         return None
 
 

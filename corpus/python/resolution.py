@@ -111,7 +111,7 @@ def expressions(cmds, x, path, args):
     subprocess.call("rm -rf %s" % path, shell=True)  # expect: DL202, DL301
     os.system("tar " + args)  # expect: DL201, DL301
     os.popen("{} x".format(x))  # expect: DL201
-    if (found := shutil.which("git")):  # expect: DL303
+    if (found := shutil.which("git")):  # expect: DL303/info
         return found
     subprocess.run(  # expect: DL301
         ["git", "status"],

@@ -34,8 +34,12 @@ pub struct Module {
     /// parser did not say (the query rules then parse the whole file).
     pub statement_starts: Vec<u32>,
     /// Every `if` and `elif`, for the code a test rules out on the base
-    /// (`if sys.platform == "win32":`); see `reachability`.
+    /// (`if sys.platform == "win32":`; see `reachability`) and the code a
+    /// test skips when a program is absent (`if shutil.which("x"):`; see
+    /// `handling`).
     pub branches: Vec<Branch>,
+    /// Every `try` statement with handlers, for the failures they catch.
+    pub tries: Vec<Try>,
 }
 
 /// One `if` or `elif` test and the code it chooses between.
@@ -47,6 +51,53 @@ pub struct Branch {
     pub then: Span,
     /// The `elif` and `else` clauses after it, run when it is false.
     pub otherwise: Option<Span>,
+    /// How the statements run when the test is true can end.
+    pub then_ends: Vec<Ending>,
+    /// How the code run when the test is false can end: the later clauses'
+    /// bodies, and falling through when there is no `else`.
+    pub otherwise_ends: Vec<Ending>,
+    /// For an `if` (not an `elif`): the statements after the whole `if`
+    /// statement in the same block, which run only when no clause left it
+    /// (`if not shutil.which("x"): return`).
+    pub after: Option<Span>,
+}
+
+/// How a block of statements can end, judged from its last statement (and,
+/// for an `if`, `try` or `with` there, from the blocks inside it).
+#[derive(Debug, Clone)]
+pub enum Ending {
+    /// Runs on to whatever follows.
+    Falls,
+    /// `return`, `break` or `continue`.
+    Leaves,
+    /// `raise`, with what is raised; `None` for a bare `raise`.
+    Raises(Option<Expr>),
+    /// A call as the last statement: `sys.exit(1)` raises SystemExit,
+    /// most others fall through.
+    Calls(CallId),
+}
+
+/// A `try` statement with at least one `except` clause.
+#[derive(Debug)]
+pub struct Try {
+    pub scope: ScopeId,
+    /// The statements its handlers protect: not the handlers themselves,
+    /// nor the `else` and `finally` blocks.
+    pub body: Span,
+    pub handlers: Vec<Handler>,
+}
+
+/// One `except` (or `except*`) clause.
+#[derive(Debug)]
+pub struct Handler {
+    /// Where the clause starts, for its line.
+    pub start: u32,
+    /// The class, or tuple of classes, it catches; `None` for a bare
+    /// `except:`.
+    pub catches: Option<Expr>,
+    /// The name `as` binds (or Python 2's `except E, name`).
+    pub name: Option<String>,
+    pub ends: Vec<Ending>,
 }
 
 impl Span {
@@ -60,8 +111,11 @@ pub enum ScopeKind {
     Module,
     Class,
     Function,
-    /// Lambdas and comprehensions: function-like for name lookup.
+    /// Comprehensions: function-like for name lookup, run where they are
+    /// written.
     Nested,
+    /// Lambdas: function-like, run whenever they are called.
+    Lambda,
 }
 
 #[derive(Debug)]
@@ -147,6 +201,8 @@ pub enum Comparison {
     NotEq,
     In,
     NotIn,
+    Is,
+    IsNot,
 }
 
 #[derive(Debug, Clone)]
@@ -180,9 +236,10 @@ pub enum Expr {
     None,
     /// List, tuple or set display.
     List(Vec<Expr>),
-    /// `left == right`, `left in (...)`, chained: `a == b != c`. Only
-    /// equality and membership, whose result follows from known strings;
-    /// any other comparison is `Other`.
+    /// `left == right`, `left in (...)`, `left is None`, chained:
+    /// `a == b != c`. Only equality, membership and identity, whose result
+    /// follows from known strings and `None`; any other comparison is
+    /// `Other`.
     Compare {
         left: Box<Expr>,
         rest: Vec<(Comparison, Expr)>,

@@ -15,6 +15,7 @@
 //! whatever findings the recovered parts give.
 
 mod check;
+mod handling;
 pub mod ir;
 pub mod parse;
 pub mod prefilter;

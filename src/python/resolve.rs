@@ -479,6 +479,12 @@ impl<'m> Resolver<'m> {
         }
     }
 
+    /// Whether `id`, used at `offset` in `scope`, can only be a builtin:
+    /// nothing binds it in any enclosing scope and no star import may.
+    pub fn is_builtin_name(&self, id: &str, scope: ScopeId, offset: u32) -> bool {
+        self.lookup(id, scope, offset).is_empty() && self.star_imports(scope).is_empty()
+    }
+
     /// The expression `id`, used at `offset` in `scope`, was assigned, with
     /// the scope it is evaluated in; only for a name bound once in its
     /// scope, which has one static value.
@@ -620,7 +626,8 @@ fn platform_text(table: &[(&str, &str)], qualified: &str) -> Val {
 }
 
 /// `==`, `!=`, `in` and `not in` between values known well enough: two
-/// strings, or a string and a display of strings.
+/// strings, or a string and a display of strings; `is` and `is not`
+/// against `None`.
 fn compare(op: Comparison, left: &Val, right: &Val) -> Option<bool> {
     let text = |val: &Val| match val {
         Val::Str { value, .. } => Some(value.clone()),
@@ -642,6 +649,22 @@ fn compare(op: Comparison, left: &Val, right: &Val) -> Option<bool> {
         Comparison::NotEq => Some(text(left)? != text(right)?),
         Comparison::In => contains(),
         Comparison::NotIn => contains().map(|found| !found),
+        Comparison::Is => same_object(left, right),
+        Comparison::IsNot => same_object(left, right).map(|same| !same),
+    }
+}
+
+/// `left is right`, known only when one side is `None`: whether any other
+/// two values are one object is up to the interpreter.
+fn same_object(left: &Val, right: &Val) -> Option<bool> {
+    let is_none = |val: &Val| match val {
+        Val::None => Some(true),
+        Val::Unknown | Val::Starred(_) => None,
+        _ => Some(false),
+    };
+    match (is_none(left)?, is_none(right)?) {
+        (true, other) | (other, true) => Some(other),
+        (false, false) => None,
     }
 }
 

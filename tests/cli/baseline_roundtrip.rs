@@ -188,3 +188,65 @@ fn write_baseline_does_not_write_through_a_symlink_the_tree_planted() {
     assert!(stderr.contains("symbolic link"), "{stderr}");
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
 }
+
+/// A team wraps an accepted call in `try`/`except OSError` with a
+/// fallback: the finding becomes a note in every format, the gate passes
+/// without the baseline, and the baseline still matches it, since the code
+/// and fingerprint stay.
+#[test]
+fn handling_a_failure_changes_its_severity_not_its_fingerprint() {
+    const UNHANDLED: &str = "\
+import subprocess
+
+
+def text(image):
+    return subprocess.check_output([\"tesseract\", image, \"-\"])
+";
+    const HANDLED: &str = "\
+import subprocess
+
+
+def text(image):
+    try:
+        return subprocess.check_output([\"tesseract\", image, \"-\"])
+    except OSError:
+        return b\"\"
+";
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path().join("app");
+    std::fs::create_dir(&app).unwrap();
+    std::fs::write(app.join("ocr.py"), UNHANDLED).unwrap();
+    let json = |args: &[&str]| {
+        let mut all = vec!["check", "app", "--format", "json"];
+        all.extend_from_slice(args);
+        let (code, stdout, stderr) = run_in(dir.path(), &all);
+        let doc: Value = serde_json::from_str(&stdout).expect(&stderr);
+        (code, doc)
+    };
+    let (code, before) = json(&[]);
+    assert_eq!(code, 1);
+    assert_eq!(before["findings"][0]["severity"], "error");
+    let (code, _, _) = run_in(dir.path(), &["check", "app", "--write-baseline", "b.json"]);
+    assert_eq!(code, 0);
+
+    std::fs::write(app.join("ocr.py"), HANDLED).unwrap();
+    let (code, after) = json(&[]);
+    assert_eq!(code, 0, "a note does not fail the gate: {after:#}");
+    let finding = &after["findings"][0];
+    assert_eq!(finding["code"], "DL301");
+    assert_eq!(finding["severity"], "info");
+    assert_eq!(finding["handled"], "caught at line 7 (except OSError)");
+    assert_eq!(
+        finding["fingerprint"], before["findings"][0]["fingerprint"],
+        "{finding:#}"
+    );
+    let (code, with_baseline) = json(&["--baseline", "b.json"]);
+    assert_eq!(code, 0);
+    assert_eq!(with_baseline["summary"]["gate"]["baseline"]["matched"], 1);
+    assert!(with_baseline["findings"].as_array().unwrap().is_empty());
+
+    let (code, sarif, _) = run_in(dir.path(), &["check", "app", "--format", "sarif"]);
+    assert_eq!(code, 0);
+    let sarif: Value = serde_json::from_str(&sarif).unwrap();
+    assert_eq!(sarif["runs"][0]["results"][0]["level"], "note");
+}

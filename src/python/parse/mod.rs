@@ -108,7 +108,125 @@ struct Lowered {
 
 /// Helpers shared by both lowerings.
 mod common {
-    use crate::python::ir::{Expr, MAX_EXPR_DEPTH};
+    use crate::python::ir::{Branch, Ending, Expr, Module, ScopeId, Span, MAX_EXPR_DEPTH};
+
+    /// How many ways a block may end are kept; past that, the block may
+    /// raise something unknown. An `elif` chain of thousands of clauses
+    /// would otherwise keep, for each clause, every later clause's ending.
+    const MAX_ENDINGS: usize = 16;
+
+    /// The endings of an empty block, or one whose last statement is not
+    /// `return`, `raise`, a call or a compound statement.
+    pub fn falls() -> Vec<Ending> {
+        vec![Ending::Falls]
+    }
+
+    /// Adds `more` to `ends`, keeping one `Falls` and one `Leaves`.
+    pub fn merge(ends: &mut Vec<Ending>, more: impl IntoIterator<Item = Ending>) {
+        for ending in more {
+            let repeated = match ending {
+                Ending::Falls => ends.iter().any(|e| matches!(e, Ending::Falls)),
+                Ending::Leaves => ends.iter().any(|e| matches!(e, Ending::Leaves)),
+                _ => false,
+            };
+            if !repeated {
+                ends.push(ending);
+            }
+        }
+        if ends.len() > MAX_ENDINGS {
+            *ends = vec![Ending::Raises(Some(Expr::Other))];
+        }
+    }
+
+    /// What a `raise` raises, kept only as far as its class can be read:
+    /// a name, an attribute or a call (whose callee is the class).
+    pub fn raised(expr: Expr) -> Expr {
+        match expr {
+            Expr::Name { .. } | Expr::Attribute { .. } | Expr::Call(_) => expr,
+            _ => Expr::Other,
+        }
+    }
+
+    /// The endings of a `try` statement: its body's (or, when the body runs
+    /// on, its `else` block's) and its handlers'; a `finally` block that
+    /// never runs on decides alone.
+    pub fn try_ends(
+        body: Vec<Ending>,
+        orelse: Option<Vec<Ending>>,
+        handlers: impl IntoIterator<Item = Vec<Ending>>,
+        finally: Option<Vec<Ending>>,
+    ) -> Vec<Ending> {
+        if let Some(finally) = &finally {
+            if !finally.iter().any(|e| matches!(e, Ending::Falls)) {
+                return finally.clone();
+            }
+        }
+        let mut ends = Vec::new();
+        let body_falls = body.iter().any(|e| matches!(e, Ending::Falls));
+        match orelse {
+            Some(orelse) if body_falls => {
+                merge(
+                    &mut ends,
+                    body.into_iter().filter(|e| !matches!(e, Ending::Falls)),
+                );
+                merge(&mut ends, orelse);
+            }
+            _ => merge(&mut ends, body),
+        }
+        for handler in handlers {
+            merge(&mut ends, handler);
+        }
+        ends
+    }
+
+    /// One clause of an `if` statement, lowered.
+    pub struct Clause {
+        /// `None` for the `else` clause.
+        pub test: Option<Expr>,
+        /// The clause's statements; `None` when it has none (a broken tree).
+        pub body: Option<Span>,
+        pub ends: Vec<Ending>,
+        /// The clauses after this one, to the end of the statement.
+        pub otherwise: Option<Span>,
+    }
+
+    /// Records the branches of one `if` statement, whose clauses are given
+    /// in order, and returns how the statement may end. `after` is the rest
+    /// of the block the statement is in.
+    pub fn if_statement(
+        module: &mut Module,
+        scope: ScopeId,
+        clauses: Vec<Clause>,
+        after: Option<Span>,
+    ) -> Vec<Ending> {
+        let has_else = clauses.last().is_some_and(|c| c.test.is_none());
+        // What runs when the tests so far fail, built from the last clause
+        // back: the later clauses, and nothing without an `else`.
+        let mut later = if has_else { Vec::new() } else { falls() };
+        let mut branches = Vec::new();
+        for (i, clause) in clauses.into_iter().enumerate().rev() {
+            let otherwise_ends = later.clone();
+            merge(&mut later, clause.ends.iter().cloned());
+            let (Some(test), Some(then)) = (clause.test, clause.body) else {
+                continue;
+            };
+            if matches!(test, Expr::Other) {
+                continue;
+            }
+            branches.push(Branch {
+                scope,
+                test,
+                then,
+                otherwise: clause.otherwise,
+                then_ends: clause.ends,
+                otherwise_ends,
+                after: if i == 0 { after } else { None },
+            });
+        }
+        branches.reverse();
+        module.branches.extend(branches);
+        later
+    }
 
     /// Whether `source`, the text of one string literal token, spells
     /// `value` exactly: optional `r`/`u` prefix, quotes, no escapes.
@@ -164,7 +282,143 @@ mod common {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::python::ir::{BindingKind, Expr};
+    use crate::python::ir::{BindingKind, Ending, Expr, Span};
+
+    /// How a block ends, without the expressions: `F`alls, `L`eaves,
+    /// `R`aises, `C`alls.
+    fn kinds(ends: &[Ending]) -> String {
+        ends.iter()
+            .map(|ending| match ending {
+                Ending::Falls => 'F',
+                Ending::Leaves => 'L',
+                Ending::Raises(_) => 'R',
+                Ending::Calls(_) => 'C',
+            })
+            .collect()
+    }
+
+    /// The parts of a module that say how failures are handled, in a form
+    /// both parsers' modules can be compared in.
+    fn handling_outline(module: &Module) -> Vec<String> {
+        let text = |span: Option<Span>| span.map(|s| (s.start, s.end));
+        let mut outline: Vec<String> = module
+            .branches
+            .iter()
+            .map(|b| {
+                format!(
+                    "if {:?} else {:?} after {:?}: {} / {}",
+                    text(Some(b.then)),
+                    text(b.otherwise),
+                    text(b.after),
+                    kinds(&b.then_ends),
+                    kinds(&b.otherwise_ends)
+                )
+            })
+            .collect();
+        for t in &module.tries {
+            for h in &t.handlers {
+                outline.push(format!(
+                    "try {:?} except at {} catches {} as {:?}: {}",
+                    text(Some(t.body)),
+                    h.start,
+                    h.catches.is_some(),
+                    h.name,
+                    kinds(&h.ends)
+                ));
+            }
+        }
+        outline.sort();
+        outline
+    }
+
+    #[test]
+    fn both_parsers_see_the_same_tries_guards_and_endings() {
+        let python = "\
+import shutil, subprocess, sys
+def f(items):
+    if not shutil.which('x'):  # why
+        return None
+    for item in items:
+        try:
+            subprocess.run(['x', item])
+        except (OSError, ValueError) as error:
+            if error:
+                raise
+            else:
+                sys.exit(1)
+        except:
+            raise RuntimeError('x') from None
+        else:
+            pass
+        finally:
+            log()
+        try:
+            pass
+        except* KeyError:
+            continue
+    if shutil.which('y'):
+        subprocess.run(['y'])
+    elif items:
+        pass
+    else:
+        raise SystemExit
+    with open('z') as z:
+        return z
+";
+        let ruff = parse(python);
+        assert_eq!(ruff.status, Status::Clean);
+        let outline = handling_outline(&ruff.module);
+        assert_eq!(
+            outline,
+            handling_outline(&parse_with_fallback_only(python)),
+            "{python}"
+        );
+        let at = |text: &str| python.find(text).unwrap();
+        let expected = [
+            format!(
+                "except at {} catches true as Some(\"error\"): CR",
+                at("except (")
+            ),
+            format!("except at {} catches false as None: R", at("except:")),
+            format!("except at {} catches true as None: L", at("except*")),
+        ];
+        for handler in &expected {
+            assert!(
+                outline.iter().any(|line| line.ends_with(handler)),
+                "{handler} in {outline:#?}"
+            );
+        }
+        // `if not shutil.which('x'): return` guards the rest of the body.
+        assert!(
+            outline
+                .iter()
+                .any(|line| line.contains("after Some") && line.ends_with(": L / F")),
+            "{outline:#?}"
+        );
+    }
+
+    #[test]
+    fn a_long_elif_chain_keeps_a_bounded_account_of_its_endings() {
+        let mut python = String::from("def f(k):\n    if k == 0:\n        raise E(0)\n");
+        for i in 1..2_000 {
+            python.push_str(&format!("    elif k == {i}:\n        raise E({i})\n"));
+        }
+        for module in [parse(&python).module, parse_with_fallback_only(&python)] {
+            assert_eq!(module.branches.len(), 2_000);
+            assert!(module
+                .branches
+                .iter()
+                .all(|b| b.otherwise_ends.len() <= 16 && !b.otherwise_ends.is_empty()));
+            // Every clause raises, so whatever is kept after a clause says
+            // so, but for the last, after which the chain runs on.
+            let (last, others) = module.branches.split_last().unwrap();
+            assert!(others.iter().all(|b| b
+                .otherwise_ends
+                .iter()
+                .any(|e| matches!(e, Ending::Raises(_)))));
+            assert_eq!(kinds(&last.otherwise_ends), "F");
+        }
+    }
 
     #[test]
     fn python3_is_parsed_by_ruff() {

@@ -7,11 +7,13 @@ use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, Expr as AstExpr, Stmt};
 use ruff_text_size::Ranged;
 
-use super::common::{concat, keep, percent_prefix, spells};
+use super::common::{
+    concat, falls, if_statement, keep, percent_prefix, raised, spells, try_ends, Clause,
+};
 use super::{with_stack, Lowered, MAX_NESTING};
 use crate::python::ir::{
-    Binding, BindingKind, Branch, Call, CallId, Comparison, Expr, Import, Keyword, Module, Scope,
-    ScopeId, ScopeKind, Span,
+    Binding, BindingKind, Call, CallId, Comparison, Ending, Expr, Handler, Import, Keyword, Module,
+    Scope, ScopeId, ScopeKind, Span, Try,
 };
 
 /// Trees deeper than this are taken apart iteratively instead of dropped.
@@ -72,6 +74,7 @@ impl<'s> Lowering<'s> {
                 calls: Vec::new(),
                 statement_starts: Vec::new(),
                 branches: Vec::new(),
+                tries: Vec::new(),
             },
             scope: 0,
             handlers: 0,
@@ -114,14 +117,40 @@ impl<'s> Lowering<'s> {
         std::mem::replace(&mut self.scope, id)
     }
 
-    fn body(&mut self, body: &[Stmt]) {
-        for stmt in body {
+    /// Lowers a block and returns how it may end.
+    fn body(&mut self, body: &[Stmt]) -> Vec<Ending> {
+        let mut ends = falls();
+        for (i, stmt) in body.iter().enumerate() {
             let offset = stmt.range().start().into();
-            self.nested(offset, |this| this.stmt(stmt));
+            // The rest of the block, for an `if` that may leave it.
+            let after = match (body.get(i + 1), body.last()) {
+                (Some(next), Some(last)) => Some(Span {
+                    start: next.range().start().into(),
+                    end: last.range().end().into(),
+                }),
+                _ => None,
+            };
+            ends = self
+                .nested(offset, |this| this.stmt(stmt, after))
+                .unwrap_or_else(falls);
+        }
+        ends
+    }
+
+    /// The span from the first statement of `body` to the end of its last.
+    fn block_span(body: &[Stmt]) -> Option<Span> {
+        match (body.first(), body.last()) {
+            (Some(first), Some(last)) => Some(Span {
+                start: first.range().start().into(),
+                end: last.range().end().into(),
+            }),
+            _ => None,
         }
     }
 
-    fn stmt(&mut self, stmt: &Stmt) {
+    /// Lowers one statement and returns how it may end; `after` is the rest
+    /// of its block.
+    fn stmt(&mut self, stmt: &Stmt, after: Option<Span>) -> Vec<Ending> {
         let offset: u32 = stmt.range().start().into();
         match stmt {
             Stmt::FunctionDef(def) => {
@@ -139,6 +168,7 @@ impl<'s> Lowering<'s> {
                 self.body(&def.body);
                 self.handlers = handlers;
                 self.scope = outer;
+                falls()
             }
             Stmt::ClassDef(class) => {
                 for decorator in &class.decorator_list {
@@ -158,30 +188,37 @@ impl<'s> Lowering<'s> {
                 self.body(&class.body);
                 self.handlers = handlers;
                 self.scope = outer;
+                falls()
             }
             Stmt::Return(ret) => {
                 if let Some(value) = &ret.value {
                     self.visit(value);
                 }
+                vec![Ending::Leaves]
             }
+            Stmt::Break(_) | Stmt::Continue(_) => vec![Ending::Leaves],
             Stmt::Delete(del) => {
                 for target in &del.targets {
                     self.target(target, None);
                 }
+                falls()
             }
             Stmt::TypeAlias(alias) => {
                 self.target(&alias.name, None);
                 self.visit(&alias.value);
+                falls()
             }
             Stmt::Assign(assign) => {
                 let value = self.value(&assign.value);
                 for target in &assign.targets {
                     self.target(target, Some(value.clone()));
                 }
+                falls()
             }
             Stmt::AugAssign(aug) => {
                 self.visit(&aug.value);
                 self.target(&aug.target, None);
+                falls()
             }
             Stmt::AnnAssign(ann) => {
                 self.visit(&ann.annotation);
@@ -191,38 +228,50 @@ impl<'s> Lowering<'s> {
                 } else if !matches!(&*ann.target, AstExpr::Name(_)) {
                     self.visit(&ann.target);
                 }
+                falls()
             }
             Stmt::For(for_) => {
                 self.visit(&for_.iter);
                 self.target(&for_.target, None);
                 self.body(&for_.body);
                 self.body(&for_.orelse);
+                falls()
             }
             Stmt::While(while_) => {
                 self.visit(&while_.test);
                 self.body(&while_.body);
                 self.body(&while_.orelse);
+                falls()
             }
             Stmt::If(if_) => {
                 let clauses = &if_.elif_else_clauses;
                 // What runs when the test at clause `i` fails: the clauses
                 // after it, up to the end of the whole statement.
-                let after = |i: usize| {
+                let otherwise = |i: usize| {
                     clauses.get(i).map(|clause| Span {
                         start: clause.range.start().into(),
                         end: if_.range.end().into(),
                     })
                 };
                 let test = self.value(&if_.test);
-                self.branch(test, &if_.body, after(0));
-                self.body(&if_.body);
+                let ends = self.body(&if_.body);
+                let mut lowered = vec![Clause {
+                    test: Some(test),
+                    body: Self::block_span(&if_.body),
+                    ends,
+                    otherwise: otherwise(0),
+                }];
                 for (i, clause) in clauses.iter().enumerate() {
-                    if let Some(test) = &clause.test {
-                        let test = self.value(test);
-                        self.branch(test, &clause.body, after(i + 1));
-                    }
-                    self.body(&clause.body);
+                    let test = clause.test.as_ref().map(|test| self.value(test));
+                    let ends = self.body(&clause.body);
+                    lowered.push(Clause {
+                        test,
+                        body: Self::block_span(&clause.body),
+                        ends,
+                        otherwise: otherwise(i + 1),
+                    });
                 }
+                if_statement(&mut self.module, self.scope, lowered, after)
             }
             Stmt::With(with) => {
                 for item in &with.items {
@@ -231,7 +280,7 @@ impl<'s> Lowering<'s> {
                         self.target(vars, None);
                     }
                 }
-                self.body(&with.body);
+                self.body(&with.body)
             }
             Stmt::Match(match_) => {
                 self.visit(&match_.subject);
@@ -249,37 +298,55 @@ impl<'s> Lowering<'s> {
                     }
                     self.body(&case.body);
                 }
+                // A subject no case matches runs on; the cases' own endings
+                // are not followed (tree-sitter nests them differently).
+                falls()
             }
             Stmt::Raise(raise) => {
-                if let Some(exc) = &raise.exc {
-                    self.visit(exc);
-                }
+                let exc = raise.exc.as_ref().map(|exc| raised(self.value(exc)));
                 if let Some(cause) = &raise.cause {
                     self.visit(cause);
                 }
+                vec![Ending::Raises(exc)]
             }
             Stmt::Try(try_) => {
-                self.body(&try_.body);
+                let body_ends = self.body(&try_.body);
+                let mut handlers = Vec::new();
                 for handler in &try_.handlers {
                     let ast::ExceptHandler::ExceptHandler(handler) = handler;
-                    if let Some(type_) = &handler.type_ {
-                        self.visit(type_);
-                    }
+                    let catches = handler.type_.as_ref().map(|type_| self.value(type_));
                     self.handlers += 1;
                     if let Some(name) = &handler.name {
                         self.bind(&name.id, BindingKind::Opaque, name.range.start().into());
                     }
-                    self.body(&handler.body);
+                    let ends = self.body(&handler.body);
                     self.handlers -= 1;
+                    handlers.push(Handler {
+                        start: handler.range.start().into(),
+                        catches,
+                        name: handler.name.as_ref().map(|name| name.id.to_string()),
+                        ends,
+                    });
                 }
-                self.body(&try_.orelse);
-                self.body(&try_.finalbody);
+                let orelse = (!try_.orelse.is_empty()).then(|| self.body(&try_.orelse));
+                let finally = (!try_.finalbody.is_empty()).then(|| self.body(&try_.finalbody));
+                let handler_ends: Vec<Vec<Ending>> =
+                    handlers.iter().map(|h| h.ends.clone()).collect();
+                if let (Some(body), false) = (Self::block_span(&try_.body), handlers.is_empty()) {
+                    self.module.tries.push(Try {
+                        scope: self.scope,
+                        body,
+                        handlers,
+                    });
+                }
+                try_ends(body_ends, orelse, handler_ends, finally)
             }
             Stmt::Assert(assert) => {
                 self.visit(&assert.test);
                 if let Some(msg) = &assert.msg {
                     self.visit(msg);
                 }
+                falls()
             }
             Stmt::Import(import) => {
                 for alias in &import.names {
@@ -306,6 +373,7 @@ impl<'s> Lowering<'s> {
                         }
                     }
                 }
+                falls()
             }
             Stmt::ImportFrom(from) => {
                 let import = Import {
@@ -333,38 +401,26 @@ impl<'s> Lowering<'s> {
                         offset,
                     );
                 }
+                falls()
             }
             Stmt::Global(global) => {
                 let names = global.names.iter().map(|n| n.id.to_string());
                 self.module.scopes[self.scope].globals.extend(names);
+                falls()
             }
-            Stmt::Expr(expr) => {
-                self.visit(&expr.value);
-            }
-            Stmt::Nonlocal(_)
-            | Stmt::Pass(_)
-            | Stmt::Break(_)
-            | Stmt::Continue(_)
-            | Stmt::IpyEscapeCommand(_) => {}
-        }
-    }
-
-    fn branch(&mut self, test: Expr, body: &[Stmt], otherwise: Option<Span>) {
-        let (Some(first), Some(last)) = (body.first(), body.last()) else {
-            return;
-        };
-        if matches!(test, Expr::Other) {
-            return;
-        }
-        self.module.branches.push(Branch {
-            scope: self.scope,
-            test,
-            then: Span {
-                start: first.range().start().into(),
-                end: last.range().end().into(),
+            // A call on its own may end the block: `sys.exit(1)`.
+            Stmt::Expr(expr) => match &*expr.value {
+                AstExpr::Call(_) => match self.value(&expr.value) {
+                    Expr::Call(id) => vec![Ending::Calls(id)],
+                    _ => falls(),
+                },
+                value => {
+                    self.visit(value);
+                    falls()
+                }
             },
-            otherwise,
-        });
+            Stmt::Nonlocal(_) | Stmt::Pass(_) | Stmt::IpyEscapeCommand(_) => falls(),
+        }
     }
 
     /// Defaults and annotations are evaluated where the `def` is.
@@ -498,7 +554,7 @@ impl<'s> Lowering<'s> {
                 if let Some(params) = &lambda.parameters {
                     self.parameters_outside(params);
                 }
-                let outer = self.push_scope(ScopeKind::Nested);
+                let outer = self.push_scope(ScopeKind::Lambda);
                 if let Some(params) = &lambda.parameters {
                     self.parameters_inside(params);
                 }
@@ -579,6 +635,8 @@ impl<'s> Lowering<'s> {
                         ast::CmpOp::NotEq => Some(Comparison::NotEq),
                         ast::CmpOp::In => Some(Comparison::In),
                         ast::CmpOp::NotIn => Some(Comparison::NotIn),
+                        ast::CmpOp::Is => Some(Comparison::Is),
+                        ast::CmpOp::IsNot => Some(Comparison::IsNot),
                         _ => None,
                     })
                     .collect();

@@ -6,11 +6,11 @@
 
 use tree_sitter::{Node, Parser};
 
-use super::common::{concat, keep, percent_prefix};
+use super::common::{concat, falls, if_statement, keep, percent_prefix, raised, try_ends, Clause};
 use super::{with_stack, Lowered, MAX_NESTING};
 use crate::python::ir::{
-    Binding, BindingKind, Branch, Call, Comparison, Expr, Import, Keyword, Module, Scope, ScopeId,
-    ScopeKind, Span,
+    Binding, BindingKind, Call, Comparison, Ending, Expr, Handler, Import, Keyword, Module, Scope,
+    ScopeId, ScopeKind, Span, Try,
 };
 
 pub(super) fn lower(text: &str) -> Lowered {
@@ -22,6 +22,7 @@ pub(super) fn lower(text: &str) -> Lowered {
             calls: Vec::new(),
             statement_starts: Vec::new(),
             branches: Vec::new(),
+            tries: Vec::new(),
         },
         first_error: Some(("tree-sitter could not parse the file".into(), 0)),
         clean: false,
@@ -162,10 +163,78 @@ impl<'s> Lowering<'s> {
     }
 
     /// A module or block: every named child is a statement (or an ERROR
-    /// node, walked like one).
-    fn block(&mut self, node: Node<'_>) {
-        for child in named_children(node) {
-            self.nested(child, |this| this.stmt(child));
+    /// node, walked like one). Returns how the block may end.
+    fn block(&mut self, node: Node<'_>) -> Vec<Ending> {
+        let statements = operands(node);
+        let mut ends = falls();
+        for (i, child) in statements.iter().enumerate() {
+            // The rest of the block, for an `if` that may leave it.
+            let after = match (statements.get(i + 1), statements.last()) {
+                (Some(next), Some(last)) => Some(Span {
+                    start: next.start_byte() as u32,
+                    end: last.end_byte() as u32,
+                }),
+                _ => None,
+            };
+            ends = self
+                .nested(*child, |this| this.statement(*child, after))
+                .unwrap_or_else(falls);
+        }
+        ends
+    }
+
+    /// Lowers one statement and returns how it may end, as the ruff
+    /// lowering does; `after` is the rest of its block.
+    fn statement(&mut self, node: Node<'_>, after: Option<Span>) -> Vec<Ending> {
+        match node.kind() {
+            "return_statement" | "break_statement" | "continue_statement" => {
+                self.stmt(node);
+                vec![Ending::Leaves]
+            }
+            "raise_statement" => {
+                let cause = node.child_by_field_name("cause");
+                let mut exc = None;
+                for child in operands(node) {
+                    if cause.is_some_and(|c| c.id() == child.id()) {
+                        self.expr(child);
+                    } else {
+                        exc = Some(raised(self.expr(child)));
+                    }
+                }
+                vec![Ending::Raises(exc)]
+            }
+            "expression_statement" => match operands(node).as_slice() {
+                [only] if only.kind() == "call" => match self.expr(*only) {
+                    Expr::Call(id) => vec![Ending::Calls(id)],
+                    _ => falls(),
+                },
+                _ => {
+                    self.stmt(node);
+                    falls()
+                }
+            },
+            "if_statement" => self.if_statement(node, after),
+            "try_statement" => self.try_statement(node),
+            "with_statement" => {
+                for child in named_children(node) {
+                    if child.kind() == "with_clause" {
+                        for item in named_children(child) {
+                            self.with_item(item);
+                        }
+                    }
+                }
+                let mut ends = falls();
+                for child in named_children(node) {
+                    if child.kind() == "block" {
+                        ends = self.block(child);
+                    }
+                }
+                ends
+            }
+            _ => {
+                self.stmt(node);
+                falls()
+            }
         }
     }
 
@@ -218,7 +287,7 @@ impl<'s> Lowering<'s> {
                     }
                 }
                 if let Some(def) = node.child_by_field_name("definition") {
-                    self.stmt(def);
+                    self.statement(def, None);
                 }
             }
             "function_definition" => {
@@ -278,34 +347,23 @@ impl<'s> Lowering<'s> {
                 }
                 self.blocks_of(node);
             }
-            "with_statement" => {
-                for child in named_children(node) {
-                    if child.kind() == "with_clause" {
-                        for item in named_children(child) {
-                            self.with_item(item);
-                        }
-                    }
-                }
-                self.blocks_of(node);
+            "with_statement" | "try_statement" | "if_statement" | "raise_statement" => {
+                self.statement(node, None);
             }
-            "try_statement" => {
-                for child in named_children(node) {
-                    match child.kind() {
-                        "block" => self.block(child),
-                        "except_clause" | "except_group_clause" => self.except_clause(child),
-                        _ => self.stmt(child),
-                    }
-                }
+            "block" => {
+                self.block(node);
             }
-            "block" => self.block(node),
-            "if_statement" => self.if_statement(node),
             "while_statement" | "elif_clause" | "else_clause" | "finally_clause"
             | "match_statement" | "case_clause" => {
                 for child in named_children(node) {
                     match child.kind() {
-                        "block" => self.block(child),
+                        "block" => {
+                            self.block(child);
+                        }
                         "elif_clause" | "else_clause" | "case_clause" => self.stmt(child),
-                        _ if child.kind().ends_with("_statement") => self.stmt(child),
+                        _ if child.kind().ends_with("_statement") => {
+                            self.statement(child, None);
+                        }
                         _ => {
                             self.expr(child);
                         }
@@ -322,7 +380,7 @@ impl<'s> Lowering<'s> {
             _ => {
                 for child in named_children(node) {
                     if child.kind() == "block" || child.kind().ends_with("_statement") {
-                        self.stmt(child);
+                        self.statement(child, None);
                     } else {
                         self.expr(child);
                     }
@@ -333,33 +391,27 @@ impl<'s> Lowering<'s> {
 
     /// Like ruff's lowering: a branch for the `if` and for each `elif`,
     /// whose `otherwise` runs from the next clause to the statement's end.
-    fn if_statement(&mut self, node: Node<'_>) {
+    fn if_statement(&mut self, node: Node<'_>, after: Option<Span>) -> Vec<Ending> {
         let end = node.end_byte() as u32;
         let alternatives = field_children(node, "alternative");
-        let after = |i: usize| {
+        let otherwise = |i: usize| {
             alternatives.get(i).map(|clause| Span {
                 start: clause.start_byte() as u32,
                 end,
             })
         };
-        let mut clauses = vec![(node, after(0))];
+        let mut clauses = vec![(node, otherwise(0))];
         for (i, clause) in alternatives.iter().enumerate() {
-            clauses.push((*clause, after(i + 1)));
+            clauses.push((*clause, otherwise(i + 1)));
         }
+        let mut lowered = Vec::new();
         for (clause, otherwise) in clauses {
             let condition = clause.child_by_field_name("condition");
-            if let Some(condition) = condition {
-                let test = self.expr(condition);
-                let body = clause.child_by_field_name("consequence");
-                if let (Some(body), false) = (body, matches!(test, Expr::Other)) {
-                    self.module.branches.push(Branch {
-                        scope: self.scope,
-                        test,
-                        then: span(body),
-                        otherwise,
-                    });
-                }
-            }
+            let test = condition.map(|condition| self.expr(condition));
+            let body = clause
+                .child_by_field_name("consequence")
+                .or_else(|| clause.child_by_field_name("body"));
+            let mut ends = falls();
             // The clause's own children, minus the condition just lowered
             // and the clauses lowered in this loop.
             for child in named_children(clause) {
@@ -367,24 +419,79 @@ impl<'s> Lowering<'s> {
                 match child.kind() {
                     "elif_clause" | "else_clause" => {}
                     _ if is_condition => {}
-                    "block" => self.block(child),
-                    _ if child.kind().ends_with("_statement") => self.stmt(child),
+                    "block" => ends = self.block(child),
+                    _ if child.kind().ends_with("_statement") => {
+                        self.statement(child, None);
+                    }
                     _ => {
                         self.expr(child);
                     }
                 }
             }
+            lowered.push(Clause {
+                test,
+                body: body.map(span),
+                ends,
+                otherwise,
+            });
         }
+        if_statement(&mut self.module, self.scope, lowered, after)
     }
 
+    /// A loop's body and `else` block.
     fn blocks_of(&mut self, node: Node<'_>) {
         for child in named_children(node) {
             match child.kind() {
-                "block" => self.block(child),
+                "block" => {
+                    self.block(child);
+                }
                 "else_clause" => self.stmt(child),
                 _ => {}
             }
         }
+    }
+
+    /// A `try` statement: its handlers are recorded with the block they
+    /// protect.
+    fn try_statement(&mut self, node: Node<'_>) -> Vec<Ending> {
+        let body = node.child_by_field_name("body");
+        let mut body_ends = falls();
+        let mut orelse = None;
+        let mut finally = None;
+        let mut handlers = Vec::new();
+        for child in named_children(node) {
+            match child.kind() {
+                "block" => body_ends = self.block(child),
+                "except_clause" | "except_group_clause" => {
+                    handlers.push(self.except_clause(child));
+                }
+                "else_clause" | "finally_clause" => {
+                    let mut ends = falls();
+                    for part in named_children(child) {
+                        if part.kind() == "block" {
+                            ends = self.block(part);
+                        }
+                    }
+                    if child.kind() == "else_clause" {
+                        orelse = Some(ends);
+                    } else {
+                        finally = Some(ends);
+                    }
+                }
+                _ => {
+                    self.statement(child, None);
+                }
+            }
+        }
+        let handler_ends: Vec<Vec<Ending>> = handlers.iter().map(|h| h.ends.clone()).collect();
+        if let (Some(body), false) = (body, handlers.is_empty()) {
+            self.module.tries.push(Try {
+                scope: self.scope,
+                body: span(body),
+                handlers,
+            });
+        }
+        try_ends(body_ends, orelse, handler_ends, finally)
     }
 
     fn with_item(&mut self, item: Node<'_>) {
@@ -405,40 +512,72 @@ impl<'s> Lowering<'s> {
         }
     }
 
-    fn except_clause(&mut self, node: Node<'_>) {
+    /// An `except` clause: what it catches, the name it binds and how its
+    /// block may end.
+    fn except_clause(&mut self, node: Node<'_>) -> Handler {
+        let values: Vec<Node<'_>> = field_children(node, "value")
+            .into_iter()
+            .filter(|child| child.kind() != "comment")
+            .collect();
         let alias = node.child_by_field_name("alias");
+        let mut catches = None;
+        let mut name = None;
+        match values.as_slice() {
+            // Python 3 spelling: `except E as e`.
+            [pattern] if pattern.kind() == "as_pattern" => {
+                catches = operands(*pattern).first().map(|first| self.expr(*first));
+                if let Some(target) = pattern.child_by_field_name("alias") {
+                    name = self.handler_name(target);
+                }
+            }
+            [only] => catches = Some(self.expr(*only)),
+            // Python 2 spelling: `except E, e`.
+            [class, target, ..] => {
+                catches = Some(self.expr(*class));
+                name = self.handler_name(*target);
+            }
+            [] => {}
+        }
+        if let Some(alias) = alias {
+            name = self.handler_name(alias);
+        }
         for child in named_children(node) {
-            if child.kind() == "block" {
-                continue;
+            let lowered = values.iter().any(|v| v.id() == child.id())
+                || alias.is_some_and(|a| a.id() == child.id());
+            if !lowered && !matches!(child.kind(), "block" | "comment") {
+                self.expr(child);
             }
-            if Some(child) == alias {
-                continue;
-            }
-            if child.kind() == "as_pattern" {
-                // Python 3 spelling: `except E as e`.
-                if let Some(first) = named_children(child).first() {
-                    self.expr(*first);
-                }
-                if let Some(target) = child.child_by_field_name("alias") {
-                    self.handlers += 1;
-                    self.target(target, None);
-                    self.handlers -= 1;
-                }
-                continue;
-            }
-            self.expr(child);
         }
         self.handlers += 1;
-        if let Some(alias) = alias {
-            // Python 2 spelling: `except E, e`.
-            self.target(alias, None);
-        }
+        let mut ends = falls();
         for child in named_children(node) {
             if child.kind() == "block" {
-                self.block(child);
+                ends = self.block(child);
             }
         }
         self.handlers -= 1;
+        Handler {
+            start: node.start_byte() as u32,
+            catches,
+            name,
+            ends,
+        }
+    }
+
+    /// Binds the name an `except` clause gives the exception, and returns it
+    /// when it is a plain name.
+    fn handler_name(&mut self, target: Node<'_>) -> Option<String> {
+        self.handlers += 1;
+        self.target(target, None);
+        self.handlers -= 1;
+        let identifier = if target.kind() == "identifier" {
+            Some(target)
+        } else {
+            operands(target)
+                .into_iter()
+                .find(|child| child.kind() == "identifier")
+        };
+        identifier.map(|node| self.text(node).to_string())
     }
 
     fn import_name(&mut self, name: Node<'_>, offset: u32) {
@@ -735,6 +874,8 @@ impl<'s> Lowering<'s> {
                         "!=" => Some(Comparison::NotEq),
                         "in" => Some(Comparison::In),
                         "not in" => Some(Comparison::NotIn),
+                        "is" => Some(Comparison::Is),
+                        "is not" => Some(Comparison::IsNot),
                         _ => None,
                     })
                     .collect();
@@ -801,7 +942,7 @@ impl<'s> Lowering<'s> {
                 if let Some(params) = params {
                     self.parameter_defaults(params);
                 }
-                let outer = self.push_scope(ScopeKind::Nested);
+                let outer = self.push_scope(ScopeKind::Lambda);
                 if let Some(params) = params {
                     self.parameter_names(params);
                 }

@@ -14,7 +14,7 @@ use super::spec::{
 };
 use super::template::unknown_placeholder;
 use super::{
-    ArgSpec, Callable, Case, Example, Matcher, Rule, RuleSet, Status, PLACEHOLDERS,
+    ArgSpec, Callable, Case, Example, Handled, Matcher, Rule, RuleSet, Status, PLACEHOLDERS,
     QUERY_PLACEHOLDERS,
 };
 use crate::finding::{Family, Severity};
@@ -178,6 +178,7 @@ fn add_callable(
         let known: Vec<String> = PLACEHOLDERS.iter().map(|p| p.to_string()).collect();
         check_template(error, &known, place)?;
     }
+    check_raises(&spec.raises, place)?;
     for name in &spec.names {
         if set.by_name.insert(name.get_ref().clone(), index).is_some() {
             return Err(place.error(
@@ -211,8 +212,41 @@ fn add_callable(
         executable: spec.executable.as_ref().map(|a| a.get_ref().clone()),
         subject: subject.map(|(arg, kind, _)| (arg, kind)),
         error: spec.error.as_ref().map(|e| e.get_ref().clone()),
+        raises: spec.raises.iter().map(|r| r.get_ref().clone()).collect(),
+        returns_none: spec.returns_none,
         rules: Vec::new(),
     });
+    Ok(())
+}
+
+/// A callable's `raises`: class names, the last a built-in class, whose
+/// bases distrolint knows, so that `except Exception:` can be matched.
+fn check_raises(raises: &[Spanned<String>], place: &Place<'_>) -> Result<(), RuleError> {
+    for name in raises {
+        let well_formed = !name.get_ref().is_empty()
+            && name.get_ref().split('.').all(|part| {
+                !part.is_empty()
+                    && part.chars().all(|c| c.is_alphanumeric() || c == '_')
+                    && !part.starts_with(|c: char| c.is_ascii_digit())
+            });
+        if !well_formed {
+            return Err(place.error(
+                name.span(),
+                format!("`{}` is not a class name", name.get_ref()),
+            ));
+        }
+    }
+    if let Some(last) = raises.last() {
+        if !crate::python::handling::is_builtin_exception(last.get_ref()) {
+            return Err(place.error(
+                last.span(),
+                format!(
+                    "`raises` ends with {}, which is not a built-in exception class: list the class's bases up to one (`[\"zoneinfo.ZoneInfoNotFoundError\", \"KeyError\"]`)",
+                    last.get_ref()
+                ),
+            ));
+        }
+    }
     Ok(())
 }
 
@@ -301,6 +335,9 @@ fn compile_rule(spec: &RuleSpec, place: &Place<'_>) -> Result<Rule, RuleError> {
     } else {
         Matcher::Call
     };
+    if let (Some(handled), false) = (&spec.handled, matches!(matcher, Matcher::Call)) {
+        return Err(place.error(handled.span(), "`handled` is for call matchers only".into()));
+    }
     if spec.error.is_some() && !matches!(matcher, Matcher::Call) {
         let span = spec
             .error
@@ -338,6 +375,10 @@ fn compile_rule(spec: &RuleSpec, place: &Place<'_>) -> Result<Rule, RuleError> {
             .iter()
             .map(|s| s.get_ref().clone())
             .collect(),
+        handled: spec.handled.as_ref().map(|h| Handled {
+            severity: severity_of(h.get_ref().severity),
+            needs: h.get_ref().needs,
+        }),
         cases,
         message: spec.message.as_ref().map(|m| m.get_ref().clone()),
         help: spec.help.as_ref().map(|m| m.get_ref().clone()),

@@ -37,7 +37,7 @@ pub use native::{
 };
 pub use query::QueryMatcher;
 pub use spec::{
-    ArgSpec, BaseFact, Conditions, ProgramState, ShellState, SubjectKind, SubjectState,
+    ArgSpec, BaseFact, Conditions, Needs, ProgramState, ShellState, SubjectKind, SubjectState,
 };
 pub use template::{render, template_pieces, Piece};
 
@@ -85,6 +85,11 @@ pub struct Callable {
     /// The argument the call is about, and how to judge it.
     pub subject: Option<(ArgSpec, SubjectKind)>,
     pub error: Option<String>,
+    /// The exception it raises on failure, class then bases; empty when it
+    /// raises nothing.
+    pub raises: Vec<String>,
+    /// It returns `None` on failure.
+    pub returns_none: bool,
     /// Indices into [`RuleSet::rules`] of the rules that apply to it.
     pub rules: Vec<usize>,
 }
@@ -149,6 +154,8 @@ pub struct Rule {
     pub severity: Severity,
     pub matcher: Matcher,
     pub suppresses: Vec<String>,
+    /// What a finding becomes when the code handles the failure.
+    pub handled: Option<Handled>,
     pub cases: Vec<Case>,
     /// The rule-level templates, as written (cases may override them).
     pub message: Option<String>,
@@ -232,6 +239,14 @@ impl Rule {
         let text = body.join("\n").trim().to_string();
         (!text.is_empty()).then_some(text)
     }
+}
+
+/// A rule's `handled`: the severity of a handled failure, and what a guard
+/// must test for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Handled {
+    pub severity: Severity,
+    pub needs: Needs,
 }
 
 #[derive(Debug, Clone)]

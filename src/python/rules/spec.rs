@@ -116,6 +116,21 @@ pub struct CallableSpec {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub error: Option<Spanned<String>>,
+    /// The exception the call raises when it cannot start its program or
+    /// shell, or open its subject: the class, then its bases up to a
+    /// built-in one (`["FileNotFoundError"]`,
+    /// `["zoneinfo.ZoneInfoNotFoundError", "KeyError"]`); a name without a
+    /// dot is a built-in class. A `try` whose handler catches it handles
+    /// the failure (see the rule's `handled`). Empty, the default: the call
+    /// raises nothing (`os.system` returns 127).
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub raises: Vec<Spanned<String>>,
+    /// The call returns `None` when what it looks for is absent
+    /// (`shutil.which`, `ctypes.util.find_library`): code that tests the
+    /// result handles the failure.
+    #[serde(default)]
+    pub returns_none: bool,
 }
 
 /// The subject argument of a callable: where it is passed, and what kind of
@@ -217,6 +232,14 @@ pub struct RuleSpec {
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub suppresses: Vec<Spanned<String>>,
+    /// Call matcher: how a finding changes when the code already handles
+    /// the failure — a `try` catches what the callable `raises`, a test
+    /// such as `if shutil.which("x"):` guards the call, or the `None` a
+    /// `returns-none` callable gives is tested. Without it, handling
+    /// changes nothing (a rule that bans a program stays as it is).
+    #[serde(default)]
+    #[schemars(with = "Option<HandledSpec>")]
+    pub handled: Option<Spanned<HandledSpec>>,
     /// The finding's message: a template with `{placeholders}` (which ones
     /// depends on the matcher; `{{` and `}}` are literal braces). The
     /// default for every case.
@@ -251,6 +274,30 @@ pub struct RuleSpec {
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub valid: Vec<Spanned<String>>,
+}
+
+/// What a rule's finding becomes when the code handles the failure.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct HandledSpec {
+    /// The finding's severity then (its code and fingerprint stay).
+    pub severity: SeveritySpec,
+    /// What the call needs that the base may lack, which a guard must test
+    /// for: the call's program, the shell, or its subject argument.
+    pub needs: Needs,
+}
+
+/// What a call needs that the base may lack.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema, PartialEq, Eq, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum Needs {
+    /// The program it starts. Started through a shell, a missing program
+    /// makes the shell exit with status 127: nothing is raised.
+    Program,
+    /// `/bin/sh`.
+    Shell,
+    /// The callable's subject (a library, a zone, a locale).
+    Subject,
 }
 
 /// What kind of breakage a rule is about.

@@ -8,7 +8,10 @@
 //! suppress others on the same call (a shell program is DL203, not also
 //! DL301).
 
-use super::ir::{Call, Expr, Module, ScopeId};
+mod handled;
+
+use super::handling::Handling;
+use super::ir::{Call, CallId, Expr, Module, ScopeId};
 use super::reachability::Unreachable;
 use super::resolve::{shell_words, Callee, Resolver, Val};
 use super::rules::{
@@ -62,6 +65,17 @@ struct Arguments<'m> {
     keywords: Vec<(ScopeId, Option<&'m str>, &'m Expr)>,
 }
 
+impl<'m> Arguments<'m> {
+    /// The argument passed as `name=`, the call's own over a partial's.
+    fn keyword(&self, name: &str) -> Option<(ScopeId, &'m Expr)> {
+        self.keywords
+            .iter()
+            .rev()
+            .find(|(_, keyword, _)| *keyword == Some(name))
+            .map(|(scope, _, expr)| (*scope, *expr))
+    }
+}
+
 pub(super) fn check_module(
     module: &Module,
     source: &Source<'_>,
@@ -85,6 +99,7 @@ pub(super) fn check_module(
             current = target;
         }
     }
+    let handling = Handling::new(module, resolver, ctx.rules);
     let mut findings = Vec::new();
     let mut interner = crate::finding::Interner::default();
     let mut keep = |found: Vec<Finding>, findings: &mut Vec<Finding>| {
@@ -102,12 +117,13 @@ pub(super) fn check_module(
             resolver,
             source,
             path,
+            handling: &handling,
         };
-        if let Some(site) = checker.call_site(call, &callees[id]) {
+        if let Some(site) = checker.call_site(id, call, &callees[id]) {
             keep(checker.findings(&site), &mut findings);
         }
         if !partials_called[id] {
-            if let Some(site) = checker.partial_creation(call, &callees[id]) {
+            if let Some(site) = checker.partial_creation(id, call, &callees[id]) {
                 keep(checker.findings(&site), &mut findings);
             }
         }
@@ -117,6 +133,7 @@ pub(super) fn check_module(
 
 /// One call matched to a callable, with everything needed to judge it.
 struct Site<'m, 'r> {
+    id: CallId,
     call: &'m Call,
     callable: &'r Callable,
     callee: String,
@@ -132,6 +149,7 @@ struct CallChecker<'c, 'm> {
     resolver: &'c Resolver<'m>,
     source: &'c Source<'c>,
     path: &'c std::path::Path,
+    handling: &'c Handling<'c, 'm>,
 }
 
 impl<'c, 'm> CallChecker<'c, 'm> {
@@ -154,7 +172,7 @@ impl<'c, 'm> CallChecker<'c, 'm> {
         }
     }
 
-    fn call_site(&self, call: &'m Call, callee: &Callee) -> Option<Site<'m, 'c>> {
+    fn call_site(&self, id: CallId, call: &'m Call, callee: &Callee) -> Option<Site<'m, 'c>> {
         let rules = self.ctx.rules;
         // Unwrap partials, outermost first; their bound arguments come before
         // the call's own, innermost first.
@@ -201,6 +219,7 @@ impl<'c, 'm> CallChecker<'c, 'm> {
         );
         let written = self.written(call);
         Some(Site {
+            id,
             call,
             callable,
             via: via(&written, &name),
@@ -213,7 +232,12 @@ impl<'c, 'm> CallChecker<'c, 'm> {
         })
     }
 
-    fn partial_creation(&self, call: &'m Call, callee: &Callee) -> Option<Site<'m, 'c>> {
+    fn partial_creation(
+        &self,
+        id: CallId,
+        call: &'m Call,
+        callee: &Callee,
+    ) -> Option<Site<'m, 'c>> {
         let Callee::Qualified(q) = callee else {
             return None;
         };
@@ -226,6 +250,7 @@ impl<'c, 'm> CallChecker<'c, 'm> {
         };
         let callable = self.ctx.rules.callable_named(&name)?;
         Some(Site {
+            id,
             call,
             callable,
             via: Some(self.written(call)),
@@ -245,15 +270,8 @@ impl<'c, 'm> CallChecker<'c, 'm> {
     /// The value the callee receives for `spec`.
     fn argument(&self, args: &Arguments<'m>, spec: &ArgSpec) -> Arg {
         let resolver = self.resolver;
-        if let Some(keyword) = &spec.keyword {
-            if let Some((scope, _, expr)) = args
-                .keywords
-                .iter()
-                .rev()
-                .find(|(_, name, _)| *name == Some(keyword.as_str()))
-            {
-                return Arg::Value(resolver.value(expr, *scope));
-            }
+        if let Some((scope, expr)) = spec.keyword.as_deref().and_then(|k| args.keyword(k)) {
+            return Arg::Value(resolver.value(expr, scope));
         }
         let mut hidden = false;
         if let Some(position) = spec.position {
@@ -425,8 +443,17 @@ impl<'c, 'm> CallChecker<'c, 'm> {
                 suppressors.is_empty()
             })
             .collect();
+        // A call's failure is judged once for each thing its rules say it
+        // needs.
+        let mut verdicts = Vec::new();
         kept.into_iter()
-            .map(|(i, case)| self.finding(site, &facts, i, case))
+            .map(|(i, case)| {
+                let finding = self.finding(site, &facts, i, case);
+                match rules.rules[i].handled {
+                    Some(handled) => self.judged(finding, handled, site, &facts, &mut verdicts),
+                    None => finding,
+                }
+            })
             .collect()
     }
 
