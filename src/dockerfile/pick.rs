@@ -83,8 +83,14 @@ pub fn dockerfiles_among(paths: &[PathBuf]) -> Vec<PathBuf> {
                 } else {
                     path.join(sub)
                 };
-                // A link could lead out of the tree.
-                if !std::fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir()) {
+                // A link inside the tree could lead out of it; the path the
+                // user named is followed, like every scanned root.
+                let is_dir = if sub.is_empty() {
+                    dir.is_dir()
+                } else {
+                    std::fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir())
+                };
+                if !is_dir {
                     continue;
                 }
                 let Ok(entries) = std::fs::read_dir(&dir) else {
