@@ -14,11 +14,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::discovery::{normalized_distribution_name, Discovery, Origin};
+use crate::discovery::{normalized_distribution_name, read_small_text, Discovery, Origin};
 use crate::finding::{Finding, Severity};
-
-/// Larger dependency files are not read: nobody writes one that long.
-const MAX_DECLARATION_LEN: u64 = 1024 * 1024;
 
 /// Codes whose `program` field names a program the base lacks.
 const PROGRAM_CODES: &[&str] = &["DL301", "DL303"];
@@ -30,8 +27,21 @@ pub struct ProvidedPrograms {
 }
 
 impl ProvidedPrograms {
+    /// What the scanned trees of `discovery` provide, when one of
+    /// `findings` is about a program (nothing is read otherwise).
+    pub fn for_findings(discovery: &Discovery, findings: &[Finding]) -> ProvidedPrograms {
+        let asked = findings
+            .iter()
+            .any(|f| PROGRAM_CODES.contains(&f.code.as_str()) && f.severity != Severity::Info);
+        if asked {
+            ProvidedPrograms::survey(discovery)
+        } else {
+            ProvidedPrograms::default()
+        }
+    }
+
     /// What the scanned trees of `discovery` provide.
-    pub fn survey(discovery: &Discovery) -> ProvidedPrograms {
+    fn survey(discovery: &Discovery) -> ProvidedPrograms {
         let mut by_name = BTreeMap::new();
         for file in &discovery.files {
             if file.origin != Origin::Package {
@@ -114,14 +124,14 @@ impl ProvidedPrograms {
 /// `[project] dependencies`, normalized, with the file that says so.
 fn declared_dependencies(root: &Path) -> Vec<(String, String)> {
     let mut declared = Vec::new();
-    if let Some(text) = read_small_regular(&root.join("requirements.txt")) {
+    if let Some(text) = read_small_text(&root.join("requirements.txt")) {
         for line in text.lines() {
             if let Some(name) = requirement_name(line) {
                 declared.push((name, "requirements.txt".to_string()));
             }
         }
     }
-    if let Some(text) = read_small_regular(&root.join("pyproject.toml")) {
+    if let Some(text) = read_small_text(&root.join("pyproject.toml")) {
         let dependencies = toml::from_str::<toml::Table>(&text)
             .ok()
             .and_then(|doc| doc.get("project")?.get("dependencies")?.as_array().cloned());
@@ -151,16 +161,6 @@ fn requirement_name(line: &str) -> Option<String> {
         return None;
     }
     Some(normalized_distribution_name(name))
-}
-
-/// A regular file of the tree (no link out of it), of a size people write.
-fn read_small_regular(path: &Path) -> Option<String> {
-    let meta = std::fs::symlink_metadata(path).ok()?;
-    if !meta.is_file() || meta.len() > MAX_DECLARATION_LEN {
-        return None;
-    }
-    let bytes = std::fs::read(path).ok()?;
-    Some(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 #[cfg(test)]

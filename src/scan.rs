@@ -154,7 +154,7 @@ pub fn run(request: &ScanRequest) -> ScanOutcome {
     }
     findings.extend(elf_findings);
     findings.extend(interpreter_findings);
-    ProvidedPrograms::survey(&discovery).soften(&mut findings);
+    ProvidedPrograms::for_findings(&discovery, &findings).soften(&mut findings);
 
     if request.scope != Scope::All {
         // ELF resolution needed every object; the report shows only the
@@ -171,30 +171,34 @@ pub fn run(request: &ScanRequest) -> ScanOutcome {
     }
     finding::sort_and_dedup(&mut findings);
     if !request.include_tests {
-        let before = findings.len();
-        findings.retain(|f| !discovery.file(&f.path).is_some_and(|file| file.test_code));
-        stats.test_code_findings = before - findings.len();
-        let before = findings.len();
-        // A Dockerfile the user named as the image's is not tooling,
-        // wherever it is.
-        findings.retain(|f| {
-            !discovery
-                .file(&f.path)
-                .is_some_and(|file| file.tooling && !request.dockerfile.builds_the_image(&f.path))
-        });
-        stats.tooling_findings = before - findings.len();
         // Without a Dockerfile to say what ships, a project with packaging
         // metadata ships what installing it copies.
-        if request.dockerfile.image_dockerfiles.is_empty() {
-            let packaged = Packaged::of(&discovery);
-            let before = findings.len();
-            findings.retain(|f| {
-                !discovery
-                    .file(&f.path)
-                    .is_some_and(|file| packaged.left_out(&discovery, file))
-            });
-            stats.unpackaged_findings = before - findings.len();
-        }
+        let packaged = request
+            .dockerfile
+            .image_dockerfiles
+            .is_empty()
+            .then(|| Packaged::of(&discovery));
+        findings.retain(|f| {
+            let Some(file) = discovery.file(&f.path) else {
+                return true;
+            };
+            let counter = if file.test_code {
+                &mut stats.test_code_findings
+            // A Dockerfile the user named as the image's is not tooling,
+            // wherever it is.
+            } else if file.tooling && !request.dockerfile.builds_the_image(&f.path) {
+                &mut stats.tooling_findings
+            } else if packaged
+                .as_ref()
+                .is_some_and(|p| p.left_out(&discovery, file))
+            {
+                &mut stats.unpackaged_findings
+            } else {
+                return true;
+            };
+            *counter += 1;
+            false
+        });
     }
     ScanOutcome {
         findings,

@@ -251,6 +251,34 @@ pub(crate) fn path_below<'p>(path: &'p Path, base: &Path) -> Option<&'p Path> {
     path.strip_prefix(base).ok()
 }
 
+/// The names of a relative path's parts (`.` and `..` dropped), as text.
+pub(crate) fn normal_parts(relative: &Path) -> Vec<&str> {
+    relative
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(name) => name.to_str(),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Larger small files of the tree (`.dockerignore`, `requirements.txt`,
+/// `setup.py`) are not read: nobody writes one that long, and a tree should
+/// not make the scan read a huge file.
+const MAX_SMALL_TEXT: u64 = 1024 * 1024;
+
+/// The text of a small file of the scanned tree, invalid UTF-8 replaced:
+/// a regular file, not a link (which could lead out of the tree) nor a
+/// device, of at most a mebibyte.
+pub(crate) fn read_small_text(path: &Path) -> Option<String> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > MAX_SMALL_TEXT {
+        return None;
+    }
+    let bytes = std::fs::read(path).ok()?;
+    Some(String::from_utf8_lossy(&bytes).into_owned())
+}
+
 /// Where `root` is: canonical when it exists, else absolute and folded.
 fn location_of(root: &Path) -> PathBuf {
     std::fs::canonicalize(root).unwrap_or_else(|_| {

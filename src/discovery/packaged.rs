@@ -16,10 +16,7 @@
 use std::collections::BTreeSet;
 use std::path::{Component, Path};
 
-use super::{path_below, DiscoveredFile, Discovery, Origin};
-
-/// Larger packaging files are not read for module names.
-const MAX_METADATA_LEN: u64 = 1024 * 1024;
+use super::{normal_parts, path_below, read_small_text, DiscoveredFile, Discovery, Origin};
 
 /// Per scanned root, what `pip install` of it ships; `None` for a root
 /// without packaging metadata.
@@ -60,14 +57,7 @@ impl Packaged {
         let Some(relative) = path_below(&file.path, &discovery.roots[file.root]) else {
             return false;
         };
-        let parts: Vec<&str> = relative
-            .components()
-            .filter_map(|c| match c {
-                Component::Normal(name) => name.to_str(),
-                _ => None,
-            })
-            .collect();
-        match parts.as_slice() {
+        match normal_parts(relative).as_slice() {
             [] => false,
             [file_name] => match file_name.strip_suffix(".py") {
                 Some(stem) => !named_in(&packages.metadata, stem),
@@ -79,7 +69,7 @@ impl Packaged {
 }
 
 fn root_packages(discovery: &Discovery, index: usize, root: &Path) -> Option<RootPackages> {
-    let read = |name: &str| read_small_regular(&root.join(name));
+    let read = |name: &str| read_small_text(&root.join(name));
     let setup_py = read("setup.py");
     let setup_cfg = read("setup.cfg");
     let pyproject = read("pyproject.toml").filter(|text| {
@@ -127,16 +117,6 @@ fn named_in(metadata: &str, stem: &str) -> bool {
     ]
     .iter()
     .any(|quoted| metadata.contains(quoted.as_str()))
-}
-
-fn read_small_regular(path: &Path) -> Option<String> {
-    let meta = std::fs::symlink_metadata(path).ok()?;
-    if !meta.is_file() || meta.len() > MAX_METADATA_LEN {
-        return None;
-    }
-    std::fs::read(path)
-        .ok()
-        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
 }
 
 #[cfg(test)]

@@ -23,7 +23,9 @@
 //! production code is left out too; `--include-tests` reports everything,
 //! and the report always says how many findings were left out.
 
-use std::path::{Component, Path};
+use std::path::Path;
+
+use super::normal_parts;
 
 const TEST_DIRS: &[&str] = &["tests", "test", "testing", "_testing"];
 
@@ -64,14 +66,7 @@ const TOOLING_FILES: &[&str] = &[
 /// is build, documentation, CI or example tooling rather than the
 /// application.
 pub fn is_tooling(relative: &Path) -> bool {
-    let components: Vec<&str> = relative
-        .components()
-        .filter_map(|c| match c {
-            Component::Normal(name) => name.to_str(),
-            _ => None,
-        })
-        .collect();
-    match components.split_last() {
+    match normal_parts(relative).split_last() {
         Some((file, [])) => TOOLING_FILES.contains(file),
         Some((_, dirs)) => dirs.iter().any(|dir| TOOLING_DIRS.contains(dir)),
         None => false,
@@ -81,13 +76,7 @@ pub fn is_tooling(relative: &Path) -> bool {
 /// Whether `relative` (a path below its package tree or scanned root) is
 /// test code.
 pub fn is_test_code(relative: &Path) -> bool {
-    let mut components: Vec<&str> = relative
-        .components()
-        .filter_map(|c| match c {
-            Component::Normal(name) => name.to_str(),
-            _ => None,
-        })
-        .collect();
+    let mut components = normal_parts(relative);
     let Some(file) = components.pop() else {
         return false;
     };

@@ -20,9 +20,7 @@ use std::path::{Path, PathBuf};
 
 use globset::{GlobBuilder, GlobMatcher};
 
-/// Larger `.dockerignore` files are not read: nobody writes one that long,
-/// and a tree should not make the scan read a huge file.
-const MAX_IGNORE_LEN: u64 = 1024 * 1024;
+use crate::discovery::read_small_text;
 
 /// A build context found on disk, inside the scanned root.
 #[derive(Debug, Clone)]
@@ -54,8 +52,8 @@ impl BuildContext {
             dockerfile.with_file_name(name)
         });
         let ignore = beside
-            .and_then(|path| read_small_regular(&path))
-            .or_else(|| read_small_regular(&dir.join(".dockerignore")))
+            .and_then(|path| read_small_text(&path))
+            .or_else(|| read_small_text(&dir.join(".dockerignore")))
             .map(|text| DockerIgnore::parse(&text))
             .unwrap_or_default();
         BuildContext { dir, ignore }
@@ -200,16 +198,6 @@ fn clean(source: &str) -> Option<String> {
         }
     }
     Some(parts.join("/"))
-}
-
-/// A regular file (no link, no device) of at most [`MAX_IGNORE_LEN`].
-fn read_small_regular(path: &Path) -> Option<String> {
-    let meta = std::fs::symlink_metadata(path).ok()?;
-    if !meta.is_file() || meta.len() > MAX_IGNORE_LEN {
-        return None;
-    }
-    let bytes = std::fs::read(path).ok()?;
-    Some(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// The builder's glob for one path part or pattern: `*` and `?` stop at

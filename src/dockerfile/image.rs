@@ -201,12 +201,18 @@ impl<'b> ImageState<'b> {
 
     /// `path` made absolute against WORKDIR, normalized, links resolved.
     pub(super) fn absolute(&self, path: &str) -> Option<String> {
+        Some(self.base.resolve_links(&self.spelled(path)?))
+    }
+
+    /// `path` made absolute against WORKDIR and normalized, as written: the
+    /// base's links not resolved.
+    fn spelled(&self, path: &str) -> Option<String> {
         let joined = if path.starts_with('/') {
             path.to_string()
         } else {
             format!("{}/{path}", self.workdir.as_deref()?)
         };
-        Some(self.base.resolve_links(&normalize(&joined)))
+        Some(normalize(&joined))
     }
 
     /// Applies what an instruction changes in the image config or files.
@@ -338,15 +344,10 @@ impl<'b> ImageState<'b> {
         // resolved: a context directory copied to `/` holds `bin/sh` under
         // the first spelling even where the base's `/bin` is a link.
         let written: Vec<String> = if program.contains('/') {
-            let joined = if program.starts_with('/') {
-                program.to_string()
-            } else {
-                match self.workdir.as_deref() {
-                    Some(dir) => format!("{dir}/{program}"),
-                    None => return Presence::Unknowable,
-                }
-            };
-            vec![normalize(&joined)]
+            match self.spelled(program) {
+                Some(path) => vec![path],
+                None => return Presence::Unknowable,
+            }
         } else {
             if program.is_empty() {
                 return Presence::Unknowable;

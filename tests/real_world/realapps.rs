@@ -184,6 +184,22 @@ impl Tally {
     }
 }
 
+/// One line of the printed table.
+fn row(table: &mut String, name: &str, t: &Tally) {
+    writeln!(
+        table,
+        "{:<14} {:>8} {:>6} {:>6} {:>6} {:>10} {:>8}",
+        name,
+        t.reported,
+        t.reported_real,
+        t.real,
+        t.real_found,
+        ratio(t.precision()),
+        ratio(t.recall())
+    )
+    .unwrap();
+}
+
 fn ratio(value: Option<f64>) -> String {
     value.map_or_else(|| "-".to_string(), |v| format!("{v:.4}"))
 }
@@ -286,32 +302,10 @@ fn realapps_precision_and_recall_hold_their_floors() {
         let src = cache.join(&name).join("src");
         let found = reported(&src, &app.base);
         let t = tally(&labels, &found, &mut unlabelled, &name);
-        writeln!(
-            table,
-            "{:<14} {:>8} {:>6} {:>6} {:>6} {:>10} {:>8}",
-            name,
-            t.reported,
-            t.reported_real,
-            t.real,
-            t.real_found,
-            ratio(t.precision()),
-            ratio(t.recall())
-        )
-        .unwrap();
+        row(&mut table, &name, &t);
         overall.add(t);
     }
-    writeln!(
-        table,
-        "{:<14} {:>8} {:>6} {:>6} {:>6} {:>10} {:>8}",
-        "overall",
-        overall.reported,
-        overall.reported_real,
-        overall.real,
-        overall.real_found,
-        ratio(overall.precision()),
-        ratio(overall.recall())
-    )
-    .unwrap();
+    row(&mut table, "overall", &overall);
     println!("{table}");
 
     assert!(
