@@ -7,6 +7,7 @@
 //! that file and the scan goes on. Results are sorted at the end, so the
 //! output does not depend on the number of threads or their scheduling.
 
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -23,6 +24,9 @@ use crate::elf::{self, inspect, ElfObject, ElfTree};
 use crate::finding::{self, Family, Finding, Severity};
 use crate::interpreter::{self, Script};
 use crate::provided_programs::ProvidedPrograms;
+use crate::python::wrappers::{
+    Wrapper, WrapperTable, WrapperUse, PROGRAM_SOURCE_FIELD, SHELL_SOURCE_FIELD,
+};
 use crate::python::{self, PythonContext, RuleSet};
 
 /// Which code to report on.
@@ -95,6 +99,7 @@ struct FileResult {
     elf: Option<Box<ElfObject>>,
     script: Option<Box<Script>>,
     is_python: bool,
+    wrappers: Vec<Wrapper>,
 }
 
 pub fn run(request: &ScanRequest) -> ScanOutcome {
@@ -122,10 +127,12 @@ pub fn run(request: &ScanRequest) -> ScanOutcome {
         ..Default::default()
     };
     let mut per_file = Vec::with_capacity(results.len());
+    let mut wrappers = Vec::new();
     for result in results {
         if !result.findings.is_empty() {
             per_file.push(result.findings);
         }
+        wrappers.extend(result.wrappers);
         if result.is_python {
             stats.python_files += 1;
         }
@@ -152,6 +159,7 @@ pub fn run(request: &ScanRequest) -> ScanOutcome {
     for file_findings in per_file {
         findings.extend(file_findings);
     }
+    follow_wrappers(wrappers, &discovery, request, &mut findings);
     findings.extend(elf_findings);
     findings.extend(interpreter_findings);
     ProvidedPrograms::for_findings(&discovery, &findings).soften(&mut findings);
@@ -204,6 +212,94 @@ pub fn run(request: &ScanRequest) -> ScanOutcome {
         findings,
         stats,
         elapsed: started.elapsed(),
+    }
+}
+
+/// The second pass over the application's Python files: each call of a
+/// function that starts the program its caller names (see
+/// `python::wrappers`) is judged where it is written. A wrapper whose
+/// callers were all found, none of them passing `shell=`, loses its own
+/// "shell unknown" finding.
+fn follow_wrappers(
+    wrappers: Vec<Wrapper>,
+    discovery: &Discovery,
+    request: &ScanRequest,
+    findings: &mut Vec<Finding>,
+) {
+    let table = WrapperTable::new(wrappers);
+    if table.is_empty() {
+        return;
+    }
+    // A file that calls a wrapper spells its name; most do not, and are
+    // not parsed again.
+    let Ok(mentions) = aho_corasick::AhoCorasick::new(table.function_names()) else {
+        return;
+    };
+    let results: Vec<(Vec<Finding>, Vec<WrapperUse>)> = discovery
+        .files
+        .par_iter()
+        .filter(|file| {
+            is_python_source(&file.path)
+                && file.origin == Origin::Application
+                && file.distribution.is_none()
+                && request.scope.includes(file.origin)
+        })
+        .map(|file| {
+            let calls = || {
+                let Ok(Some((bytes, _mode))) = read_regular(file) else {
+                    return (Vec::new(), Vec::new());
+                };
+                if !mentions.is_match(&bytes) {
+                    return (Vec::new(), Vec::new());
+                }
+                let context = PythonContext {
+                    base: &request.base,
+                    distribution: None,
+                    rules: &request.rules,
+                    module_path: discovery.module_path(file),
+                    installed: discovery.distributions.names(),
+                };
+                python::check_wrapper_calls(&file.path, &bytes, &context, &table)
+            };
+            catch_unwind(AssertUnwindSafe(calls)).unwrap_or_else(|panic| {
+                (
+                    vec![internal_error(&file.path, "wrapper analysis", &panic)],
+                    Vec::new(),
+                )
+            })
+        })
+        .collect();
+    // Per wrapper: whether a call was found, and whether one may pass a
+    // shell.
+    let mut called: BTreeMap<String, bool> = BTreeMap::new();
+    for (mut found, uses) in results {
+        finding::intern(&mut found);
+        findings.extend(found);
+        for call in uses {
+            *called.entry(call.qualified).or_default() |= call.may_pass_shell;
+        }
+    }
+    // A wrapper's callers say what its own call starts: its "program
+    // unknown" finding gives way to theirs, and so does its "shell
+    // unknown" one when none of them may pass a shell.
+    let mut withdrawn: Vec<(&Path, &str, String)> = Vec::new();
+    for wrapper in table.iter() {
+        let Some(&may_pass_shell) = called.get(&wrapper.qualified) else {
+            continue;
+        };
+        let path = wrapper.path.as_path();
+        withdrawn.push((path, PROGRAM_SOURCE_FIELD, wrapper.program_source()));
+        if let (false, Some(source)) = (may_pass_shell, wrapper.shell_source()) {
+            withdrawn.push((path, SHELL_SOURCE_FIELD, source));
+        }
+    }
+    if !withdrawn.is_empty() {
+        findings.retain(|f| {
+            !withdrawn.iter().any(|(path, field, source)| {
+                f.fields.get(field).and_then(|v| v.as_str()) == Some(source.as_str())
+                    && f.path == *path
+            })
+        });
     }
 }
 
@@ -357,9 +453,7 @@ fn analyse_file(file: &DiscoveredFile, discovery: &Discovery, request: &ScanRequ
     if is_python_source(&file.path) {
         if request.scope.includes(file.origin) {
             result.is_python = true;
-            let (findings, script) = analyse_python(file, discovery, request);
-            result.findings = findings;
-            result.script = script.map(Box::new);
+            analyse_python(file, discovery, request, &mut result);
         }
         return result;
     }
@@ -485,27 +579,27 @@ fn analyse_python(
     file: &DiscoveredFile,
     discovery: &Discovery,
     request: &ScanRequest,
-) -> (Vec<Finding>, Option<Script>) {
+    result: &mut FileResult,
+) {
     let (bytes, mode) = match read_regular(file) {
         Ok(Some(read)) => read,
-        Ok(None) => return (Vec::new(), None),
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return (Vec::new(), None),
+        Ok(None) => return,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return,
         Err(err) => {
             let mut problem = read_problem(&file.path, &err);
             problem.distribution = discovery.distribution_of(file);
-            return (vec![problem], None);
+            result.findings.push(problem);
+            return;
         }
     };
     // `./manage.py` started directly runs whatever its `#!` line names.
-    let script = interpreter::read_script(
+    result.script = interpreter::read_script(
         &file.path,
         &bytes[..bytes.len().min(interpreter::SCRIPT_HEAD)],
         mode,
-    );
-    (
-        analyse_python_source(file, discovery, request, &bytes),
-        script,
     )
+    .map(Box::new);
+    (result.findings, result.wrappers) = analyse_python_source(file, discovery, request, &bytes);
 }
 
 fn analyse_python_source(
@@ -513,7 +607,7 @@ fn analyse_python_source(
     discovery: &Discovery,
     request: &ScanRequest,
     bytes: &[u8],
-) -> Vec<Finding> {
+) -> (Vec<Finding>, Vec<Wrapper>) {
     // Plain text may still declare an encoding Python cannot use (an
     // unknown name, a cookie contradicting the BOM): such a file must not
     // be skipped. Only a file mentioning `coding` near its top pays for
@@ -523,7 +617,7 @@ fn analyse_python_source(
         && (!mentions_coding_near_top(bytes) || python::source::Source::decode(bytes).is_ok());
     let module_path = discovery.module_path(file);
     if plain_text && !python::may_match(bytes, &request.rules, module_path.as_deref()) {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
     let context = PythonContext {
         base: &request.base,
@@ -532,7 +626,7 @@ fn analyse_python_source(
         module_path,
         installed: discovery.distributions.names(),
     };
-    python::analyse_file(&file.path, bytes, &context)
+    python::analyse_file_and_wrappers(&file.path, bytes, &context)
 }
 
 /// The script in a file that starts with `#!` (`magic`, already read): the

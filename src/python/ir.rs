@@ -127,6 +127,42 @@ pub struct Scope {
     pub globals: Vec<String>,
     /// Modules imported with `from M import *`, with the statement's offset.
     pub star_imports: Vec<(Import, u32)>,
+    /// For the body of a `def`: its name and parameters, so that a call
+    /// passing a parameter on to `subprocess` makes the function a wrapper
+    /// (see `wrappers`). `None` for every other scope, and for functions
+    /// read by the fallback parser.
+    pub function: Option<Function>,
+}
+
+/// A `def`'s name and parameters.
+#[derive(Debug, Clone)]
+pub struct Function {
+    pub name: String,
+    pub params: Vec<Param>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Param {
+    pub name: String,
+    pub kind: ParamKind,
+    /// A caller that leaves it out leaves it false: no default, or a
+    /// literal `False`, `None`, `0` or `""` one. (A flag like `shell=`
+    /// left out is then off.)
+    pub unset_is_false: bool,
+}
+
+/// How a caller passes a parameter's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamKind {
+    /// At `index` among the positional arguments, and by name unless it is
+    /// positional-only (before `/`).
+    Positional { index: usize, by_name: bool },
+    /// Only by name (after `*` or `*args`).
+    KeywordOnly,
+    /// `*args`: every positional argument from `index` on.
+    VarPositional { index: usize },
+    /// `**kwargs`: every keyword no other parameter takes.
+    VarKeyword,
 }
 
 impl Scope {
@@ -137,6 +173,7 @@ impl Scope {
             bindings: Vec::new(),
             globals: Vec::new(),
             star_imports: Vec::new(),
+            function: None,
         }
     }
 }

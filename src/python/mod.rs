@@ -24,6 +24,7 @@ mod reachability;
 pub mod resolve;
 pub mod rules;
 pub mod source;
+pub mod wrappers;
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -58,6 +59,16 @@ pub struct PythonContext<'a> {
 /// Analyses one Python file. Never panics on any input; a file that cannot
 /// be read as Python yields a diagnostic finding instead.
 pub fn analyse_file(path: &Path, bytes: &[u8], ctx: &PythonContext<'_>) -> Vec<Finding> {
+    analyse_file_and_wrappers(path, bytes, ctx).0
+}
+
+/// [`analyse_file`], and the wrappers the file defines when it is the
+/// application's own code with a known module name (see [`wrappers`]).
+pub fn analyse_file_and_wrappers(
+    path: &Path,
+    bytes: &[u8],
+    ctx: &PythonContext<'_>,
+) -> (Vec<Finding>, Vec<wrappers::Wrapper>) {
     let source = match source::Source::decode(bytes) {
         Ok(source) => source,
         Err(error) => {
@@ -73,7 +84,7 @@ pub fn analyse_file(path: &Path, bytes: &[u8], ctx: &PythonContext<'_>) -> Vec<F
             )
             .with_field("family", Family::Scan.as_str());
             finding.distribution = ctx.distribution.clone();
-            return vec![finding];
+            return (vec![finding], Vec::new());
         }
     };
     let parsed = parse::parse(&source.text);
@@ -81,8 +92,39 @@ pub fn analyse_file(path: &Path, bytes: &[u8], ctx: &PythonContext<'_>) -> Vec<F
     let resolver = resolve::Resolver::new(&parsed.module, ctx.module_path.as_deref(), is_package);
     let unreachable = reachability::Unreachable::find(&parsed.module, &resolver);
     let resolver = unreachable.prune(resolver);
-    let mut findings =
-        check::check_module(&parsed.module, &source, path, ctx, &resolver, &unreachable);
+    let mut found_wrappers = match (&ctx.distribution, &ctx.module_path) {
+        (None, Some(module_path)) => {
+            wrappers::find(&parsed.module, &resolver, ctx.rules, module_path, path)
+        }
+        _ => Vec::new(),
+    };
+    if !found_wrappers.is_empty() {
+        let handling = handling::Handling::new(&parsed.module, &resolver, ctx.rules);
+        let line = |offset: u32| source.location(offset as usize, offset as usize).line;
+        for wrapper in &mut found_wrappers {
+            let failure = handling::Failure {
+                call: wrapper.call,
+                raises: Some(wrapper.callable.raises.as_slice())
+                    .filter(|raises| !raises.is_empty()),
+                keys: Vec::new(),
+                returns_none: false,
+            };
+            let call = &parsed.module.calls[wrapper.call];
+            if let handling::Verdict::Handled(handled) = handling.judge(call, &failure) {
+                wrapper.handles_failure =
+                    Some((handled.sentence("the program", line), handled.summary(line)));
+            }
+        }
+    }
+    let mut findings = check::check_module(
+        &parsed.module,
+        &source,
+        path,
+        ctx,
+        &resolver,
+        &unreachable,
+        &found_wrappers,
+    );
     // The statements are known only from a clean parse; otherwise the
     // query rules parse the whole file.
     let statement_starts: &[u32] = match parsed.status {
@@ -99,7 +141,35 @@ pub fn analyse_file(path: &Path, bytes: &[u8], ctx: &PythonContext<'_>) -> Vec<F
     if let Some(finding) = parse_diagnostic(path, &source, &parsed.status, ctx) {
         findings.push(finding);
     }
-    findings
+    (findings, found_wrappers)
+}
+
+/// The findings of the calls of `wrappers` in one file of the application,
+/// and how each call fills the wrapper's `shell=`. A file that cannot be
+/// decoded gives nothing here: its first analysis reported that.
+pub fn check_wrapper_calls(
+    path: &Path,
+    bytes: &[u8],
+    ctx: &PythonContext<'_>,
+    wrappers: &wrappers::WrapperTable,
+) -> (Vec<Finding>, Vec<wrappers::WrapperUse>) {
+    let Ok(source) = source::Source::decode(bytes) else {
+        return (Vec::new(), Vec::new());
+    };
+    let parsed = parse::parse(&source.text);
+    let is_package = path.file_stem().is_some_and(|s| s == "__init__");
+    let resolver = resolve::Resolver::new(&parsed.module, ctx.module_path.as_deref(), is_package);
+    let unreachable = reachability::Unreachable::find(&parsed.module, &resolver);
+    let resolver = unreachable.prune(resolver);
+    check::check_wrapper_calls(
+        &parsed.module,
+        &source,
+        path,
+        ctx,
+        &resolver,
+        &unreachable,
+        wrappers,
+    )
 }
 
 /// Whether `bytes`, the module `module_path` when known, may hold a finding
@@ -188,7 +258,7 @@ mod tests {
                 let unreachable = reachability::Unreachable::find(module, &resolver);
                 let resolver = unreachable.prune(resolver);
                 let mut found: Vec<_> =
-                    check::check_module(module, &source, &path, &ctx, &resolver, &unreachable)
+                    check::check_module(module, &source, &path, &ctx, &resolver, &unreachable, &[])
                         .into_iter()
                         .map(|f| {
                             (

@@ -15,9 +15,13 @@ use super::ir::{Call, CallId, Expr, Module, ScopeId};
 use super::reachability::Unreachable;
 use super::resolve::{shell_words, Callee, Resolver, Val};
 use super::rules::{
-    render, ArgSpec, Callable, Case, ProgramState, RuleSet, ShellState, SubjectKind, SubjectState,
+    render, ArgSpec, Callable, Case, Needs, ProgramState, RuleSet, ShellState, SubjectKind,
+    SubjectState,
 };
 use super::source::Source;
+use super::wrappers::{
+    Wrapper, WrapperTable, WrapperUse, PROGRAM_SOURCE_FIELD, SHELL_SOURCE_FIELD,
+};
 use super::PythonContext;
 use crate::base::BaseImage;
 use crate::finding::Finding;
@@ -83,6 +87,7 @@ pub(super) fn check_module(
     ctx: &PythonContext<'_>,
     resolver: &Resolver<'_>,
     unreachable: &Unreachable,
+    wrappers_here: &[Wrapper],
 ) -> Vec<Finding> {
     let callees: Vec<Callee> = module
         .calls
@@ -118,6 +123,7 @@ pub(super) fn check_module(
             source,
             path,
             handling: &handling,
+            wrappers_here,
         };
         if let Some(site) = checker.call_site(id, call, &callees[id]) {
             keep(checker.findings(&site), &mut findings);
@@ -129,6 +135,117 @@ pub(super) fn check_module(
         }
     }
     findings
+}
+
+/// Judges each call of a wrapper in `module` as a call of the callable it
+/// wraps, and says how each fills the wrapper's `shell=`.
+pub(super) fn check_wrapper_calls(
+    module: &Module,
+    source: &Source<'_>,
+    path: &std::path::Path,
+    ctx: &PythonContext<'_>,
+    resolver: &Resolver<'_>,
+    unreachable: &Unreachable,
+    wrappers: &WrapperTable,
+) -> (Vec<Finding>, Vec<WrapperUse>) {
+    let handling = Handling::new(module, resolver, ctx.rules);
+    let checker = CallChecker {
+        ctx,
+        resolver,
+        source,
+        path,
+        handling: &handling,
+        wrappers_here: &[],
+    };
+    let mut findings = Vec::new();
+    let mut uses = Vec::new();
+    for (id, call) in module.calls.iter().enumerate() {
+        let qualified = match resolver.callee(&call.func, call.scope) {
+            Callee::Qualified(q) => q,
+            // A function called in the module that defines it: `def` binds
+            // a name the resolver does not give a value.
+            Callee::Unknown => match (&call.func, ctx.module_path.as_deref()) {
+                (Expr::Name { id, .. }, Some(module_path)) => format!("{module_path}.{id}"),
+                _ => continue,
+            },
+            _ => continue,
+        };
+        let Some(wrapper) = wrappers.get(&qualified) else {
+            continue;
+        };
+        let arguments = Arguments {
+            positional: call.args.iter().map(|a| (call.scope, a)).collect(),
+            keywords: call
+                .keywords
+                .iter()
+                .map(|k| (call.scope, k.name.as_deref(), &k.value))
+                .collect(),
+        };
+        let may_pass_shell = wrapper.callable.shell.as_ref().is_some_and(|spec| {
+            match checker.argument(&arguments, spec) {
+                Arg::Absent => false,
+                Arg::Value(value) => value.truthy() != Some(false),
+                Arg::Hidden => true,
+            }
+        });
+        uses.push(WrapperUse {
+            qualified: qualified.clone(),
+            may_pass_shell,
+        });
+        if unreachable.contains(call.span.start) {
+            continue;
+        }
+        let site = Site {
+            id,
+            call,
+            callable: &wrapper.callable,
+            callee: format!("{qualified} → {}", wrapper.callee),
+            via: None,
+            arguments,
+            creation: false,
+        };
+        let mut found = checker.findings(&site);
+        if let Some((sentence, summary)) = &wrapper.handles_failure {
+            for finding in &mut found {
+                let inside = format!("{}, in {}", wrapper.qualified, wrapper.path.display());
+                handled_inside(finding, ctx.rules, &inside, sentence, summary);
+            }
+        }
+        findings.extend(found);
+    }
+    (findings, uses)
+}
+
+/// A finding at a wrapper's call whose failure the wrapper itself catches:
+/// lowered as the rule says a handled failure is, unless the caller
+/// already handles it.
+fn handled_inside(
+    finding: &mut Finding,
+    rules: &RuleSet,
+    wrapper: &str,
+    sentence: &str,
+    summary: &str,
+) {
+    if finding.fields.contains_key("handled") {
+        return;
+    }
+    let Some(handled) = rules
+        .rules
+        .iter()
+        .find(|rule| rule.code == finding.code)
+        .and_then(|rule| rule.handled)
+    else {
+        return;
+    };
+    if handled.needs == Needs::Subject {
+        return;
+    }
+    finding.severity = finding.severity.min(handled.severity);
+    finding.message = format!("{}; handled inside {wrapper}: {sentence}", finding.message).into();
+    finding.fields.insert(
+        "handled".to_string(),
+        format!("inside {wrapper}: {summary}").into(),
+    );
 }
 
 /// One call matched to a callable, with everything needed to judge it.
@@ -150,6 +267,9 @@ struct CallChecker<'c, 'm> {
     source: &'c Source<'c>,
     path: &'c std::path::Path,
     handling: &'c Handling<'c, 'm>,
+    /// The wrappers this module defines, whose calls inside take their
+    /// program and shell from the callers.
+    wrappers_here: &'c [Wrapper],
 }
 
 impl<'c, 'm> CallChecker<'c, 'm> {
@@ -541,6 +661,19 @@ impl<'c, 'm> CallChecker<'c, 'm> {
         }
         if let Subject::Literal(value) = &facts.subject {
             finding = finding.with_field("subject", value.clone());
+        }
+        if let Some(wrapper) = self.wrappers_here.iter().find(|w| w.call == site.id) {
+            match rule.handled.map(|h| h.needs) {
+                Some(Needs::Shell) if facts.shell == ShellState::Unknown => {
+                    if let Some(source) = wrapper.shell_source() {
+                        finding = finding.with_field(SHELL_SOURCE_FIELD, source);
+                    }
+                }
+                Some(Needs::Program) if facts.program == Program::Unknown => {
+                    finding = finding.with_field(PROGRAM_SOURCE_FIELD, wrapper.program_source());
+                }
+                _ => {}
+            }
         }
         finding.distribution = self.ctx.distribution.clone();
         finding

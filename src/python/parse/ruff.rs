@@ -12,8 +12,8 @@ use super::common::{
 };
 use super::{with_stack, Lowered, MAX_NESTING};
 use crate::python::ir::{
-    Binding, BindingKind, Call, CallId, Comparison, Ending, Expr, Handler, Import, Keyword, Module,
-    Scope, ScopeId, ScopeKind, Span, Try,
+    Binding, BindingKind, Call, CallId, Comparison, Ending, Expr, Function, Handler, Import,
+    Keyword, Module, Param, ParamKind, Scope, ScopeId, ScopeKind, Span, Try,
 };
 
 /// Trees deeper than this are taken apart iteratively instead of dropped.
@@ -164,6 +164,10 @@ impl<'s> Lowering<'s> {
                 self.bind(&def.name.id, BindingKind::Opaque, offset);
                 let outer = self.push_scope(ScopeKind::Function);
                 self.parameters_inside(&def.parameters);
+                self.module.scopes[self.scope].function = Some(Function {
+                    name: def.name.id.to_string(),
+                    params: parameter_list(&def.parameters),
+                });
                 let handlers = std::mem::take(&mut self.handlers);
                 self.body(&def.body);
                 self.handlers = handlers;
@@ -870,5 +874,58 @@ impl Transformer for Dismantle {
         self.pending
             .borrow_mut()
             .push(std::mem::replace(expr, placeholder));
+    }
+}
+
+/// The parameters of a `def` as a caller fills them.
+fn parameter_list(params: &ast::Parameters) -> Vec<Param> {
+    let mut list = Vec::new();
+    let positional = params
+        .posonlyargs
+        .iter()
+        .map(|p| (p, false))
+        .chain(params.args.iter().map(|p| (p, true)));
+    for (index, (param, by_name)) in positional.enumerate() {
+        list.push(Param {
+            name: param.parameter.name.id.to_string(),
+            kind: ParamKind::Positional { index, by_name },
+            unset_is_false: unset_is_false(param),
+        });
+    }
+    if let Some(vararg) = &params.vararg {
+        list.push(Param {
+            name: vararg.name.id.to_string(),
+            kind: ParamKind::VarPositional {
+                index: params.posonlyargs.len() + params.args.len(),
+            },
+            unset_is_false: true,
+        });
+    }
+    for param in &params.kwonlyargs {
+        list.push(Param {
+            name: param.parameter.name.id.to_string(),
+            kind: ParamKind::KeywordOnly,
+            unset_is_false: unset_is_false(param),
+        });
+    }
+    if let Some(kwarg) = &params.kwarg {
+        list.push(Param {
+            name: kwarg.name.id.to_string(),
+            kind: ParamKind::VarKeyword,
+            unset_is_false: true,
+        });
+    }
+    list
+}
+
+fn unset_is_false(param: &ast::ParameterWithDefault) -> bool {
+    match param.default.as_deref() {
+        None | Some(AstExpr::NoneLiteral(_)) => true,
+        Some(AstExpr::BooleanLiteral(b)) => !b.value,
+        Some(AstExpr::NumberLiteral(n)) => {
+            matches!(&n.value, ast::Number::Int(i) if *i == ast::Int::ZERO)
+        }
+        Some(AstExpr::StringLiteral(s)) => s.value.is_empty(),
+        Some(_) => false,
     }
 }
