@@ -1,0 +1,213 @@
+//! Files other than the Dockerfile that start processes in the image, each
+//! judged against that image: a Procfile, supervisord's programs, uwsgi's
+//! shell hooks, daemons and cron tasks, compose services and Kubernetes
+//! containers.
+//!
+//! Every format is read by its own module into [`judge::StartedCommand`]s
+//! — what runs, how (a command line for `/bin/sh -c`, an argv, words that
+//! replace only the image's CMD) and where it is written — and one shared
+//! judgement ([`judge::judge`]) decides each against the image:
+//! [`target::TargetImage`], the final stage of the Dockerfile that builds
+//! the application's image when one is judged, else the base manifest.
+//! Whether a program is there is the Dockerfile checks' own question,
+//! asked of that image state.
+//!
+//! Only the application's files are read, and not those whose name or
+//! place says they serve something else (`docker-compose.dev.yml`,
+//! `tests/`, `examples/`; see [`kind_of`]). A file that cannot be read
+//! (too large, not UTF-8, malformed) is one DL804 and the scan goes on.
+//! Nothing in these files is executed or expanded: a compose variable or
+//! a supervisord `%(ENV_X)s` stays as written, and the command it feeds is
+//! judged only when its program is literal.
+
+pub mod codes;
+mod ini;
+pub mod judge;
+mod procfile;
+mod supervisord;
+pub mod target;
+mod text;
+mod uwsgi;
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::dockerfile::pick::names_another_purpose;
+use crate::finding::Finding;
+pub use target::{ImageDockerfile, TargetImage};
+use text::Text;
+
+/// The formats read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StarterKind {
+    Procfile,
+    Supervisord,
+    Uwsgi,
+}
+
+impl StarterKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StarterKind::Procfile => "Procfile",
+            StarterKind::Supervisord => "supervisord configuration",
+            StarterKind::Uwsgi => "uwsgi ini file",
+        }
+    }
+}
+
+/// What a file's name says it may be; its text decides the ini dialects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Candidate {
+    Procfile,
+    /// `*.ini`, `*.conf`: supervisord or uwsgi, by their sections.
+    Ini,
+}
+
+/// Files larger than this are refused unread: real ones are kilobytes,
+/// and a rendered Helm chart of a large platform a few megabytes.
+pub const MAX_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The starter format a file may be, by its name; `None` for other files
+/// and for those whose name says they are for development, tests, CI or
+/// examples (`Procfile.dev`, `uwsgi-local.ini`), which the image does not
+/// run.
+pub fn kind_of(path: &Path) -> Option<Candidate> {
+    let name = path.file_name()?.to_str()?;
+    if names_another_purpose(name) {
+        return None;
+    }
+    let lower = name.to_ascii_lowercase();
+    if name == "Procfile" {
+        Some(Candidate::Procfile)
+    } else if lower.ends_with(".ini") || lower.ends_with(".conf") {
+        Some(Candidate::Ini)
+    } else {
+        None
+    }
+}
+
+/// A file read for the commands it starts, as the report lists it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct StarterFileRead {
+    pub path: PathBuf,
+    pub kind: StarterKind,
+    /// What its commands were judged in (see [`TargetImage::label`]).
+    pub judged_against: String,
+}
+
+/// What one starter file gave.
+#[derive(Debug, Default)]
+pub struct StarterAnalysis {
+    pub findings: Vec<Finding>,
+    /// `None` for a file that turned out not to be a starter (an ini file
+    /// of some other program).
+    pub read: Option<StarterFileRead>,
+}
+
+/// Reads and judges one file of the candidate kind. Never panics on any
+/// input.
+pub fn analyse(
+    path: &Path,
+    candidate: Candidate,
+    bytes: &[u8],
+    image: &TargetImage<'_>,
+) -> StarterAnalysis {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return match candidate {
+            // An ini file of any program may be in another encoding; only
+            // a Procfile is surely one of ours.
+            Candidate::Ini => StarterAnalysis::default(),
+            Candidate::Procfile => unreadable(
+                path,
+                StarterKind::Procfile,
+                "it is not UTF-8 text".to_string(),
+                image,
+            ),
+        };
+    };
+    let text = Text::new(text);
+    let (kind, commands) = match candidate {
+        Candidate::Procfile => (StarterKind::Procfile, procfile::commands(&text)),
+        Candidate::Ini if supervisord::is_supervisord(text.text) => {
+            (StarterKind::Supervisord, supervisord::commands(&text))
+        }
+        Candidate::Ini if uwsgi::is_uwsgi(text.text) => {
+            (StarterKind::Uwsgi, uwsgi::commands(&text))
+        }
+        Candidate::Ini => return StarterAnalysis::default(),
+    };
+    let findings = commands
+        .iter()
+        .filter_map(|command| judge::judge(command, path, image))
+        .collect();
+    StarterAnalysis {
+        findings,
+        read: Some(StarterFileRead {
+            path: path.to_path_buf(),
+            kind,
+            judged_against: image.label(),
+        }),
+    }
+}
+
+/// DL804 for a file refused for its size, without reading it.
+pub fn too_large(
+    path: &Path,
+    candidate: Candidate,
+    size: u64,
+    image: &TargetImage<'_>,
+) -> StarterAnalysis {
+    let error = format!(
+        "it is {size} bytes, more than the {} MiB distrolint reads of such a file",
+        MAX_BYTES / (1024 * 1024)
+    );
+    match candidate {
+        Candidate::Procfile => unreadable(path, StarterKind::Procfile, error, image),
+        // Not read, so not told apart: an ini file of any program.
+        Candidate::Ini => StarterAnalysis {
+            findings: vec![unreadable_finding(path, "an ini file", error, image)],
+            read: None,
+        },
+    }
+}
+
+/// DL804 for a file of `kind` that cannot be read.
+pub fn unreadable(
+    path: &Path,
+    kind: StarterKind,
+    error: String,
+    image: &TargetImage<'_>,
+) -> StarterAnalysis {
+    StarterAnalysis {
+        findings: vec![unreadable_finding(
+            path,
+            &format!("a {}", kind.as_str()),
+            error,
+            image,
+        )],
+        read: Some(StarterFileRead {
+            path: path.to_path_buf(),
+            kind,
+            judged_against: "nothing: it could not be read".to_string(),
+        }),
+    }
+}
+
+fn unreadable_finding(path: &Path, kind: &str, error: String, image: &TargetImage<'_>) -> Finding {
+    let values = [
+        ("file", path.display().to_string()),
+        ("kind", kind.to_string()),
+        ("error", error),
+    ];
+    codes::finding(
+        &codes::UNREADABLE,
+        path,
+        None,
+        image.base,
+        None,
+        None,
+        &values,
+    )
+}
