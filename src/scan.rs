@@ -24,7 +24,7 @@ use crate::finding::{self, Family, Finding, Severity};
 use crate::interpreter::{self, Script};
 use crate::provided_programs::ProvidedPrograms;
 use crate::python::{self, PythonContext, RuleSet};
-use crate::starters::{self, ImageDockerfile, StarterFileRead, TargetImage};
+use crate::starters::{self, ImageDockerfile, Judging, StarterFileRead, TargetImage};
 
 /// Which code to report on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -116,7 +116,15 @@ pub fn run(request: &ScanRequest) -> ScanOutcome {
     }))
     .ok()
     .flatten();
-    let image = TargetImage::new(&request.base, image_dockerfile.as_ref());
+    let image = Judging {
+        app: TargetImage::new(&request.base, image_dockerfile.as_ref()),
+        app_names: discovery
+            .root_locations
+            .iter()
+            .filter_map(|root| root.file_name())
+            .map(|name| name.to_string_lossy().to_ascii_lowercase())
+            .collect(),
+    };
 
     let results: Vec<FileResult> = discovery
         .files
@@ -249,7 +257,7 @@ fn analyse_isolated(
     file: &DiscoveredFile,
     discovery: &Discovery,
     request: &ScanRequest,
-    image: &TargetImage<'_>,
+    image: &Judging<'_>,
 ) -> FileResult {
     match catch_unwind(AssertUnwindSafe(|| {
         analyse_file(file, discovery, request, image)
@@ -373,7 +381,7 @@ fn analyse_file(
     file: &DiscoveredFile,
     discovery: &Discovery,
     request: &ScanRequest,
-    image: &TargetImage<'_>,
+    image: &Judging<'_>,
 ) -> FileResult {
     let mut result = FileResult::default();
     if is_path_configuration(&file.path) {
@@ -524,8 +532,9 @@ fn analyse_dockerfile(
 fn analyse_starter(
     file: &DiscoveredFile,
     candidate: starters::Candidate,
-    image: &TargetImage<'_>,
+    judging: &Judging<'_>,
 ) -> starters::StarterAnalysis {
+    let image = &judging.app;
     let (handle, meta) = match open_regular(&file.path) {
         Ok(Some(opened)) => opened,
         Ok(None) => return Default::default(),
@@ -551,7 +560,7 @@ fn analyse_starter(
     if bytes.len() as u64 > starters::MAX_BYTES {
         return starters::too_large(&file.path, candidate, bytes.len() as u64, image);
     }
-    starters::analyse(&file.path, candidate, &bytes, image)
+    starters::analyse(&file.path, candidate, &bytes, judging)
 }
 
 /// Reads and analyses one Python file. Files that mention none of the

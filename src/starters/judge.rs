@@ -171,7 +171,10 @@ fn shell_line(
     let shell = "/bin/sh";
     let presence = image.state.presence(shell);
     let absence = absence(shell, &presence, image)?;
+    // `curl -f URL || exit 1`, the usual health check: the part before
+    // `||` is what must work.
     let argv = exec_form(text)
+        .or_else(|_| exec_form(text.split("||").next().unwrap_or(text)))
         .ok()
         .and_then(|json| serde_json::from_str::<Vec<String>>(&json).ok());
     let suggestion = match argv.as_deref().and_then(|argv| working_argv(argv, image)) {

@@ -21,13 +21,16 @@
 //! judged only when its program is literal.
 
 pub mod codes;
+mod compose;
 mod ini;
 pub mod judge;
+mod kubernetes;
 mod procfile;
 mod supervisord;
 pub mod target;
 mod text;
 mod uwsgi;
+mod yaml;
 
 use std::path::{Path, PathBuf};
 
@@ -45,6 +48,8 @@ pub enum StarterKind {
     Procfile,
     Supervisord,
     Uwsgi,
+    Compose,
+    Kubernetes,
 }
 
 impl StarterKind {
@@ -53,6 +58,8 @@ impl StarterKind {
             StarterKind::Procfile => "Procfile",
             StarterKind::Supervisord => "supervisord configuration",
             StarterKind::Uwsgi => "uwsgi ini file",
+            StarterKind::Compose => "compose file",
+            StarterKind::Kubernetes => "Kubernetes manifest",
         }
     }
 }
@@ -63,6 +70,32 @@ pub enum Candidate {
     Procfile,
     /// `*.ini`, `*.conf`: supervisord or uwsgi, by their sections.
     Ini,
+    Compose,
+    /// Any other `*.yaml`, `*.yml`: a Kubernetes manifest when it says so.
+    Yaml,
+}
+
+/// What a check judges starter files against.
+pub struct Judging<'b> {
+    /// The application's image.
+    pub app: TargetImage<'b>,
+    /// The names the application's image goes by in a registry: the
+    /// scanned roots' directory names, lower-cased.
+    pub app_names: Vec<String>,
+}
+
+impl<'b> Judging<'b> {
+    /// The image an `image:` reference runs, when distrolint judges it: a
+    /// known base alone, or the application's image by its name.
+    pub fn image_named(&self, reference: &str) -> Option<TargetImage<'b>> {
+        if let Some(base) = crate::base::find_in(crate::dockerfile::builtin_bases(), reference) {
+            return Some(TargetImage::new(base, None));
+        }
+        let without_digest = reference.split('@').next().unwrap_or(reference);
+        let last = without_digest.rsplit('/').next().unwrap_or(without_digest);
+        let name = last.split(':').next().unwrap_or(last).to_ascii_lowercase();
+        self.app_names.contains(&name).then(|| self.app.clone())
+    }
 }
 
 /// Files larger than this are refused unread: real ones are kilobytes,
@@ -83,6 +116,15 @@ pub fn kind_of(path: &Path) -> Option<Candidate> {
         Some(Candidate::Procfile)
     } else if lower.ends_with(".ini") || lower.ends_with(".conf") {
         Some(Candidate::Ini)
+    } else if compose::is_compose_name(name) {
+        Some(Candidate::Compose)
+    } else if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+        // A Helm chart's templates are not YAML until rendered.
+        let in_templates = path
+            .parent()
+            .and_then(|p| p.file_name())
+            .is_some_and(|d| d == "templates");
+        (!in_templates).then_some(Candidate::Yaml)
     } else {
         None
     }
@@ -112,13 +154,20 @@ pub fn analyse(
     path: &Path,
     candidate: Candidate,
     bytes: &[u8],
-    image: &TargetImage<'_>,
+    judging: &Judging<'_>,
 ) -> StarterAnalysis {
+    let image = &judging.app;
     let Ok(text) = std::str::from_utf8(bytes) else {
         return match candidate {
-            // An ini file of any program may be in another encoding; only
-            // a Procfile is surely one of ours.
-            Candidate::Ini => StarterAnalysis::default(),
+            // An ini or YAML file of any program may be in another
+            // encoding; a Procfile and a compose file are surely ours.
+            Candidate::Ini | Candidate::Yaml => StarterAnalysis::default(),
+            Candidate::Compose => unreadable(
+                path,
+                StarterKind::Compose,
+                "it is not UTF-8 text".to_string(),
+                image,
+            ),
             Candidate::Procfile => unreadable(
                 path,
                 StarterKind::Procfile,
@@ -137,6 +186,11 @@ pub fn analyse(
             (StarterKind::Uwsgi, uwsgi::commands(&text))
         }
         Candidate::Ini => return StarterAnalysis::default(),
+        Candidate::Compose => return read_yaml(path, &text, StarterKind::Compose, judging),
+        Candidate::Yaml if kubernetes::may_be_manifest(text.text) => {
+            return read_yaml(path, &text, StarterKind::Kubernetes, judging)
+        }
+        Candidate::Yaml => return StarterAnalysis::default(),
     };
     let findings = commands
         .iter()
@@ -148,6 +202,47 @@ pub fn analyse(
             path: path.to_path_buf(),
             kind,
             judged_against: image.label(),
+        }),
+    }
+}
+
+/// A compose file or Kubernetes manifest: each service or container is
+/// judged in the image it runs.
+fn read_yaml(
+    path: &Path,
+    text: &Text<'_>,
+    kind: StarterKind,
+    judging: &Judging<'_>,
+) -> StarterAnalysis {
+    let yaml = match yaml::Yaml::read(text) {
+        Ok(yaml) => yaml,
+        Err(error) => return unreadable(path, kind, error, &judging.app),
+    };
+    let commands = match kind {
+        StarterKind::Compose => compose::commands(path, text, &yaml, judging),
+        _ => kubernetes::commands(text, &yaml, judging),
+    };
+    // A manifest of other software only: nothing of ours was read.
+    if kind == StarterKind::Kubernetes && commands.is_empty() {
+        return StarterAnalysis::default();
+    }
+    let mut judged_against: Vec<String> = commands.iter().map(|(_, image)| image.label()).collect();
+    judged_against.sort();
+    judged_against.dedup();
+    let findings = commands
+        .iter()
+        .filter_map(|(command, image)| judge::judge(command, path, image))
+        .collect();
+    StarterAnalysis {
+        findings,
+        read: Some(StarterFileRead {
+            path: path.to_path_buf(),
+            kind,
+            judged_against: if judged_against.is_empty() {
+                "nothing: no service runs the application's image or a known base".to_string()
+            } else {
+                judged_against.join("; ")
+            },
         }),
     }
 }
@@ -165,9 +260,15 @@ pub fn too_large(
     );
     match candidate {
         Candidate::Procfile => unreadable(path, StarterKind::Procfile, error, image),
-        // Not read, so not told apart: an ini file of any program.
-        Candidate::Ini => StarterAnalysis {
-            findings: vec![unreadable_finding(path, "an ini file", error, image)],
+        Candidate::Compose => unreadable(path, StarterKind::Compose, error, image),
+        // Not read, so not told apart: an ini or YAML file of any program.
+        Candidate::Ini | Candidate::Yaml => StarterAnalysis {
+            findings: vec![unreadable_finding(
+                path,
+                "a configuration file",
+                error,
+                image,
+            )],
             read: None,
         },
     }

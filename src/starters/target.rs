@@ -67,6 +67,7 @@ impl ImageDockerfile {
 }
 
 /// The image one starter file's commands are judged in.
+#[derive(Clone)]
 pub struct TargetImage<'b> {
     pub base: &'b BaseImage,
     pub state: ImageState<'b>,

@@ -30,6 +30,27 @@ impl<'t> Text<'t> {
             length: end - start,
         }
     }
+
+    /// The end of the line holding byte `offset`, newline excluded.
+    pub fn line_end(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        memchr::memchr(b'\n', &self.text.as_bytes()[offset..])
+            .map_or(self.text.len(), |i| offset + i)
+    }
+
+    /// The byte offset of a 1-based `line` and 0-based `column` counted in
+    /// characters, as the YAML parser reports them.
+    pub fn offset_of(&self, line: usize, column: usize) -> usize {
+        let Some(&line_start) = self.line_starts.get(line.saturating_sub(1)) else {
+            return self.text.len();
+        };
+        let rest = &self.text[line_start..];
+        line_start
+            + rest
+                .char_indices()
+                .nth(column)
+                .map_or(rest.len(), |(i, _)| i)
+    }
 }
 
 fn floor_char(text: &str, mut index: usize) -> usize {
