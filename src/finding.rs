@@ -43,6 +43,9 @@ pub enum Family {
     Data,
     Interpreter,
     Dockerfile,
+    /// Files other than the Dockerfile that start processes in the image
+    /// (compose, Kubernetes, Procfile, supervisord, uwsgi).
+    Starters,
     /// The file itself could not be analysed (unreadable, malformed).
     Scan,
 }
@@ -57,6 +60,7 @@ impl Family {
             Family::Data => "data",
             Family::Interpreter => "interpreter",
             Family::Dockerfile => "dockerfile",
+            Family::Starters => "starters",
             Family::Scan => "scan",
         }
     }

@@ -22,6 +22,7 @@ pub mod report;
 pub mod rules_cmd;
 pub mod scan;
 pub mod settings;
+pub mod starters;
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -190,6 +191,7 @@ pub fn check(settings: &CheckSettings, open: &mut OpenReport<'_>) -> miette::Res
         base: &settings.base,
         base_source: settings.base_source.clone(),
         judged_as_if: &settings.judged_as_if,
+        starter_files: &outcome.starter_files,
         findings: &findings,
         fingerprints: &fingerprints,
         stats: outcome.stats,

@@ -28,6 +28,7 @@ use crate::python::wrappers::{
     Wrapper, WrapperTable, WrapperUse, PROGRAM_SOURCE_FIELD, SHELL_SOURCE_FIELD,
 };
 use crate::python::{self, PythonContext, RuleSet};
+use crate::starters::{self, ImageDockerfile, Judging, StarterFileRead, TargetImage};
 
 /// Which code to report on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -87,6 +88,9 @@ pub struct ScanOutcome {
     pub findings: Vec<Finding>,
     pub stats: ScanStats,
     pub elapsed: Duration,
+    /// The files read for the commands they start (see `starters`), by
+    /// path.
+    pub starter_files: Vec<StarterFileRead>,
 }
 
 /// What one file contributed.
@@ -100,16 +104,37 @@ struct FileResult {
     script: Option<Box<Script>>,
     is_python: bool,
     wrappers: Vec<Wrapper>,
+    starter: Option<Box<StarterFileRead>>,
 }
 
 pub fn run(request: &ScanRequest) -> ScanOutcome {
     let started = Instant::now();
     let discovery = discovery::discover_with(&request.paths, &request.discovery);
+    // The image the starter files' commands run in, built once: the
+    // Dockerfile's stages are walked for it.
+    let image_dockerfile = catch_unwind(AssertUnwindSafe(|| {
+        ImageDockerfile::find(
+            &request.dockerfile,
+            &request.base,
+            &discovery.root_locations,
+        )
+    }))
+    .ok()
+    .flatten();
+    let image = Judging {
+        app: TargetImage::new(&request.base, image_dockerfile.as_ref()),
+        app_names: discovery
+            .root_locations
+            .iter()
+            .filter_map(|root| root.file_name())
+            .map(|name| name.to_string_lossy().to_ascii_lowercase())
+            .collect(),
+    };
 
     let results: Vec<FileResult> = discovery
         .files
         .par_iter()
-        .map(|file| analyse_isolated(file, &discovery, request))
+        .map(|file| analyse_isolated(file, &discovery, request, &image))
         .collect();
 
     let mut findings = discovery.problems.clone();
@@ -128,7 +153,9 @@ pub fn run(request: &ScanRequest) -> ScanOutcome {
     };
     let mut per_file = Vec::with_capacity(results.len());
     let mut wrappers = Vec::new();
+    let mut starter_files = Vec::new();
     for result in results {
+        starter_files.extend(result.starter.map(|read| *read));
         if !result.findings.is_empty() {
             per_file.push(result.findings);
         }
@@ -208,10 +235,12 @@ pub fn run(request: &ScanRequest) -> ScanOutcome {
             false
         });
     }
+    starter_files.sort();
     ScanOutcome {
         findings,
         stats,
         elapsed: started.elapsed(),
+        starter_files,
     }
 }
 
@@ -324,8 +353,11 @@ fn analyse_isolated(
     file: &DiscoveredFile,
     discovery: &Discovery,
     request: &ScanRequest,
+    image: &Judging<'_>,
 ) -> FileResult {
-    match catch_unwind(AssertUnwindSafe(|| analyse_file(file, discovery, request))) {
+    match catch_unwind(AssertUnwindSafe(|| {
+        analyse_file(file, discovery, request, image)
+    })) {
         Ok(mut result) => {
             // Every result is held until the scan ends; a file's repeated
             // texts are kept once (the Python checker shares its own as it
@@ -441,7 +473,12 @@ fn analyse_path_configuration(
     }
 }
 
-fn analyse_file(file: &DiscoveredFile, discovery: &Discovery, request: &ScanRequest) -> FileResult {
+fn analyse_file(
+    file: &DiscoveredFile,
+    discovery: &Discovery,
+    request: &ScanRequest,
+    image: &Judging<'_>,
+) -> FileResult {
     let mut result = FileResult::default();
     if is_path_configuration(&file.path) {
         if request.scope.includes(file.origin) {
@@ -462,6 +499,20 @@ fn analyse_file(file: &DiscoveredFile, discovery: &Discovery, request: &ScanRequ
         // distribution describes some other image.
         if file.origin == Origin::Application && request.scope.includes(file.origin) {
             result.findings = analyse_dockerfile(file, discovery, request);
+        }
+        return result;
+    }
+    if let Some(candidate) = starters::kind_of(&file.path) {
+        // The application's own, and not its tests' or tooling's: those
+        // start nothing in the image.
+        if file.origin == Origin::Application
+            && !file.test_code
+            && !file.tooling
+            && request.scope.includes(file.origin)
+        {
+            let analysed = analyse_starter(file, candidate, image);
+            result.findings = analysed.findings;
+            result.starter = analysed.read.map(Box::new);
         }
         return result;
     }
@@ -568,6 +619,42 @@ fn analyse_dockerfile(
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => Vec::new(),
         Err(err) => vec![read_problem(&file.path, &err)],
     }
+}
+
+/// Reads one starter file, refusing it unread when it is larger than any
+/// real one (`starters::MAX_BYTES`).
+fn analyse_starter(
+    file: &DiscoveredFile,
+    candidate: starters::Candidate,
+    judging: &Judging<'_>,
+) -> starters::StarterAnalysis {
+    let image = &judging.app;
+    let (handle, meta) = match open_regular(&file.path) {
+        Ok(Some(opened)) => opened,
+        Ok(None) => return Default::default(),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Default::default(),
+        Err(err) => {
+            return starters::StarterAnalysis {
+                findings: vec![read_problem(&file.path, &err)],
+                read: None,
+            }
+        }
+    };
+    if meta.len() > starters::MAX_BYTES {
+        return starters::too_large(&file.path, candidate, meta.len(), image);
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    // The file may grow after the check above.
+    if let Err(err) = handle.take(starters::MAX_BYTES + 1).read_to_end(&mut bytes) {
+        return starters::StarterAnalysis {
+            findings: vec![read_problem(&file.path, &err)],
+            read: None,
+        };
+    }
+    if bytes.len() as u64 > starters::MAX_BYTES {
+        return starters::too_large(&file.path, candidate, bytes.len() as u64, image);
+    }
+    starters::analyse(&file.path, candidate, &bytes, judging)
 }
 
 /// Reads and analyses one Python file. Files that mention none of the

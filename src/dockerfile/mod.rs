@@ -38,6 +38,7 @@ pub mod codes;
 pub mod context;
 mod env_locale;
 pub mod exec_form;
+pub mod final_image;
 pub mod image;
 mod logical;
 pub mod parse;
@@ -60,6 +61,7 @@ pub use image::ContextView;
 pub use parse::{parse, parse_str};
 pub use source::Span;
 pub use stages::{choose_base, final_base, BaseChoice, ImageRef, Stages};
+pub(crate) use verdict::{is_python, is_shell};
 
 /// What the analysis of one Dockerfile found.
 #[derive(Debug, Clone, PartialEq)]
@@ -196,19 +198,31 @@ pub fn analyse_in_check(
         Some(target) => all.clone().target(target).unwrap_or(all),
         None => all,
     };
-    // The check's own manifest first: a --base-file describes images the
-    // built-in ones do not.
-    let base = stages::choose_in(&stages, std::slice::from_ref(check_base))
-        .base()
-        .or_else(|| stages::choose_in(&stages, builtin_bases()).base())
-        .or((options.base_is_given && options.builds_the_image(path)).then_some(check_base))
-        .filter(|_| !in_dev_container(path));
+    let base = judged_base(path, &stages, check_base, options);
     let located = base.and_then(|_| locate_context(path, root, &df, &stages));
     let view = match &located {
         Some(context) => ContextView::Located(context),
         None => ContextView::NotFound,
     };
     analyse(path, &df, &stages, base, view).findings
+}
+
+/// The base the Dockerfile at `path` (with its `stages`) is judged on in a
+/// check whose base is `check_base`: see [`analyse_in_check`]. `None`:
+/// syntax only.
+pub fn judged_base<'a>(
+    path: &Path,
+    stages: &Stages,
+    check_base: &'a BaseImage,
+    options: &CheckOptions,
+) -> Option<&'a BaseImage> {
+    // The check's own manifest first: a --base-file describes images the
+    // built-in ones do not.
+    stages::choose_in(stages, std::slice::from_ref(check_base))
+        .base()
+        .or_else(|| stages::choose_in(stages, builtin_bases()).base())
+        .or((options.base_is_given && options.builds_the_image(path)).then_some(check_base))
+        .filter(|_| !in_dev_container(path))
 }
 
 /// The build context of the Dockerfile `df` at `path`, looked for below

@@ -389,7 +389,7 @@ fn excerpt(command: &str) -> String {
     }
 }
 
-pub(super) fn is_shell(name: &str) -> bool {
+pub(crate) fn is_shell(name: &str) -> bool {
     matches!(
         name,
         "sh" | "bash"
@@ -405,7 +405,7 @@ pub(super) fn is_shell(name: &str) -> bool {
     )
 }
 
-pub(super) fn is_python(program: &str) -> bool {
+pub(crate) fn is_python(program: &str) -> bool {
     let name = program.rsplit('/').next().unwrap_or(program);
     name == "python"
         || name

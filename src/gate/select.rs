@@ -25,6 +25,7 @@ pub const FAMILIES: &[Family] = &[
     Family::Data,
     Family::Interpreter,
     Family::Dockerfile,
+    Family::Starters,
     Family::Scan,
 ];
 

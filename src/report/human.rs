@@ -344,6 +344,15 @@ fn write_summary(input: &ReportInput, out: &mut dyn Write) -> io::Result<()> {
             display(&judged.target)
         )?;
     }
+    for read in input.starter_files {
+        writeln!(
+            out,
+            "Read {} ({}): its commands judged against {}.",
+            display(&read.path.to_string_lossy()),
+            read.kind.as_str(),
+            display(&read.judged_against)
+        )?;
+    }
     writeln!(
         out,
         "Scanned {} files ({} Python, {} ELF) from {} distributions and the application.",

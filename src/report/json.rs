@@ -82,6 +82,11 @@ pub fn render(input: &ReportInput, out: &mut dyn Write) -> io::Result<()> {
                 "as_if": j.target,
             })).collect::<Vec<_>>(),
         },
+        "starter_files": input.starter_files.iter().map(|read| json!({
+            "path": read.path.to_string_lossy(),
+            "kind": read.kind,
+            "judged_against": read.judged_against,
+        })).collect::<Vec<_>>(),
         // Filled in as it is written (super::write_filled).
         "findings": [],
         "summary": {

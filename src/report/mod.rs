@@ -45,6 +45,9 @@ pub struct ReportInput<'a> {
     pub base_source: String,
     /// The image's Dockerfiles judged as if built on the base.
     pub judged_as_if: &'a [crate::dockerfile::pick::JudgedAsIf],
+    /// The files read for the commands they start, and what each was
+    /// judged against.
+    pub starter_files: &'a [crate::starters::StarterFileRead],
     pub findings: &'a [Finding],
     /// One per finding, same order, unique within the report.
     pub fingerprints: &'a [String],

@@ -1,4 +1,4 @@
-//! The analysers on the annotated corpus and on trees built in the tests: Python rules, native extensions, interpreters and Dockerfiles.
+//! The analysers on the annotated corpus and on trees built in the tests: Python rules, native extensions, interpreters, Dockerfiles and the other files that start processes.
 //!
 //! One test binary per group: forty binaries spent most of a test build
 //! linking the same library forty times.
@@ -17,3 +17,4 @@ mod elf_search_paths;
 mod python_robustness;
 mod python_rules;
 mod python_runtime_data;
+mod starters_corpus;

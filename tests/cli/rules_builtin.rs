@@ -78,6 +78,7 @@ fn built_in_codes_sit_in_their_familys_range() {
             Family::Data => "DL5",
             Family::Interpreter => "DL6",
             Family::Dockerfile => "DL7",
+            Family::Starters => "DL8",
             Family::Scan => "DL9",
         };
         assert!(

@@ -10,4 +10,5 @@ mod elf;
 mod fuzz_replay;
 mod input;
 mod python;
+mod starters;
 mod tree;

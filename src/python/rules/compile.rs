@@ -577,6 +577,7 @@ fn family(spec: FamilySpec) -> Family {
         FamilySpec::Data => Family::Data,
         FamilySpec::Interpreter => Family::Interpreter,
         FamilySpec::Dockerfile => Family::Dockerfile,
+        FamilySpec::Starters => Family::Starters,
         FamilySpec::Scan => Family::Scan,
     }
 }

@@ -65,6 +65,7 @@ pub fn native_checks() -> impl Iterator<Item = &'static NativeCheck> {
         .iter()
         .chain(crate::interpreter::codes::CHECKS)
         .chain(crate::dockerfile::codes::CHECKS)
+        .chain(crate::starters::codes::CHECKS)
         .chain(SCAN_CHECKS)
 }
 

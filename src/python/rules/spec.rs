@@ -318,6 +318,9 @@ pub enum FamilySpec {
     Interpreter,
     /// The Dockerfile.
     Dockerfile,
+    /// Other files that start processes in the image: compose, Kubernetes,
+    /// Procfile, supervisord, uwsgi.
+    Starters,
     /// Files that could not be analysed, and distrolint's own diagnostics.
     Scan,
 }
