@@ -328,3 +328,46 @@ def nothing_missing(image):
     if os.path.exists(image):  # ok: a test of a file, not a program
         log(image)  # ok: not a call the rules know
     return shutil.which(image)  # ok: a lookup of an unknown name
+
+
+def install_missing_driver(backend):
+    # Runs only when the dependency is not installed: a fallback for an
+    # image that left it out, not what breaks there.
+    if backend == "postgresql":
+        try:
+            import psycopg2  # noqa: F401
+        except ImportError:
+            subprocess.check_call(["uv", "pip", "install", "psycopg2"])  # expect: DL301/info
+    try:
+        from redis import Redis  # noqa: F401
+    except ModuleNotFoundError:
+        subprocess.run(["/usr/local/bin/pip", "install", "redis"])  # expect: DL301/info
+    try:
+        import magic  # noqa: F401
+    except ImportError:
+        os.system("pip install python-magic")  # expect: DL201/info, DL301/info
+
+
+def import_is_not_all_the_try_does(path):
+    try:
+        import yaml  # noqa: F401
+        data = open(path).read()  # ok: not a call the rules know
+    except ImportError:
+        subprocess.check_call(["uv", "pip", "install", "pyyaml"])  # expect: DL301/error
+    try:
+        import lxml  # noqa: F401
+    except ValueError:
+        subprocess.check_call(["uv", "pip", "install", "lxml"])  # expect: DL301/error
+    return data
+
+
+def not_an_import_fallback():
+    try:
+        import pytesseract  # noqa: F401  # ok: not a call
+    except ImportError:  # ok: the handler
+        return log("no pytesseract")  # ok: not a call the rules know
+    try:
+        import ujson as json  # noqa: F401  # ok: not a call
+    except ImportError:  # ok: the handler
+        import json  # noqa: F401  # ok: not a call
+    return sys.executable  # ok: not a call

@@ -92,6 +92,8 @@ pub struct Try {
 pub struct Handler {
     /// Where the clause starts, for its line.
     pub start: u32,
+    /// Where the clause, its block included, ends.
+    pub end: u32,
     /// The class, or tuple of classes, it catches; `None` for a bare
     /// `except:`.
     pub catches: Option<Expr>,

@@ -108,6 +108,7 @@ pub fn analyse_file_and_wrappers(
                     .filter(|raises| !raises.is_empty()),
                 keys: Vec::new(),
                 returns_none: false,
+                program: None,
             };
             let call = &parsed.module.calls[wrapper.call];
             if let handling::Verdict::Handled(handled) = handling.judge(call, &failure) {

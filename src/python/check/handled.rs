@@ -82,6 +82,10 @@ impl<'c, 'm> CallChecker<'c, 'm> {
             raises: (direct && !callable.raises.is_empty()).then_some(callable.raises.as_slice()),
             keys,
             returns_none: callable.returns_none,
+            program: match &facts.program {
+                Program::Named(program) => Some(program.clone()),
+                _ => None,
+            },
         }
     }
 

@@ -14,7 +14,11 @@
 //!   the same literal or the same name;
 //! - **checked**: a lookup that returns `None` instead of failing
 //!   (`shutil.which`, `find_library`) whose result a test like those
-//!   checks.
+//!   checks;
+//! - **an import's fallback**: a package installer started in the handler
+//!   of a `try` that only imports (`try: import psycopg2` / `except
+//!   ImportError: pip install …`) runs only when the image lacks that
+//!   dependency.
 //!
 //! *Degrades* means the code that runs instead does not end by raising or
 //! exiting: a handler whose last statement is `raise`, `raise X(...)` or
@@ -44,9 +48,24 @@ use exceptions::Exception;
 use guards::Guards;
 use nesting::Nesting;
 
-use super::ir::{Call, CallId, Ending, Expr, Handler, Module, ScopeId, ScopeKind};
+use super::ir::{BindingKind, Call, CallId, Ending, Expr, Handler, Module, ScopeId, ScopeKind};
 use super::resolve::{Callee, Resolver};
 use super::rules::RuleSet;
+
+/// Programs that install Python packages: started in the handler of a
+/// failed import, they install what the image left out.
+const INSTALLERS: &[&str] = &[
+    "pip",
+    "pip3",
+    "uv",
+    "poetry",
+    "pipenv",
+    "pdm",
+    "conda",
+    "mamba",
+    "micromamba",
+    "easy_install",
+];
 
 /// How deep handlers that raise again are followed outwards.
 const MAX_RERAISE: usize = 16;
@@ -77,6 +96,9 @@ pub struct Failure<'a> {
     pub keys: Vec<Key>,
     /// It returns `None` when what it looks for is absent.
     pub returns_none: bool,
+    /// The program the call starts, directly or through a shell, when it
+    /// is known.
+    pub program: Option<String>,
 }
 
 /// Whether the code handles a failure.
@@ -95,6 +117,9 @@ pub enum Handled {
     Guarded { test: String, at: u32 },
     /// The lookup's `None` result is tested.
     Checked { at: u32 },
+    /// The call is in the handler of a `try` that only imports a module:
+    /// it runs only when that dependency is not installed.
+    ImportFallback { module: String, at: u32 },
     /// A handler catches the exception and carries on.
     Caught {
         exception: String,
@@ -126,6 +151,10 @@ impl Handled {
                 "the None result is tested at line {}, so the code that needs {what} is skipped when it is absent",
                 line(*at)
             ),
+            Handled::ImportFallback { module, at } => format!(
+                "it runs only when `import {module}` fails (the handler at line {}), so it never runs in an image that installs {module}",
+                line(*at)
+            ),
             Handled::Caught {
                 exception,
                 clause,
@@ -142,6 +171,9 @@ impl Handled {
         match self {
             Handled::Guarded { test, at } => format!("guarded by {test} at line {}", line(*at)),
             Handled::Checked { at } => format!("result tested at line {}", line(*at)),
+            Handled::ImportFallback { module, at } => {
+                format!("runs only when import {module} fails (line {})", line(*at))
+            }
             Handled::Caught { clause, at, .. } => {
                 format!("caught at line {} ({clause})", line(*at))
             }
@@ -220,6 +252,11 @@ impl<'r, 'm> Handling<'r, 'm> {
                 return Verdict::Handled(Handled::Checked { at });
             }
         }
+        if self.starts_an_installer(failure) {
+            if let Some(fallback) = self.import_fallback(call) {
+                return Verdict::Handled(fallback);
+            }
+        }
         let Some(exception) = failure.raises.and_then(Exception::declared) else {
             return Verdict::Unhandled(None);
         };
@@ -227,6 +264,72 @@ impl<'r, 'm> Handling<'r, 'm> {
             Ok(handled) => Verdict::Handled(handled),
             Err(reraised) => Verdict::Unhandled(reraised),
         }
+    }
+
+    /// Whether the program that fails is a package installer (`pip`, `uv`,
+    /// ...).
+    fn starts_an_installer(&self, failure: &Failure<'_>) -> bool {
+        failure.program.as_deref().is_some_and(|program| {
+            let name = program.rsplit('/').next().unwrap_or(program);
+            INSTALLERS.contains(&name)
+        })
+    }
+
+    /// When `call` runs only because an import failed: it is in a handler
+    /// that catches `ModuleNotFoundError`, of a `try` whose body does
+    /// nothing but import (`try: import psycopg2` / `except ImportError:
+    /// pip install it`). Whether the image installs that module is the
+    /// Dockerfile's business; the installer is not what breaks. Other
+    /// fallbacks (the `tesseract` program when `pytesseract` is not
+    /// installed) run whenever an optional dependency is left out, and stay
+    /// reported.
+    fn import_fallback(&self, call: &Call) -> Option<Handled> {
+        let missing_module = Exception::builtin("ModuleNotFoundError")?;
+        let offset = call.span.start;
+        for statement in &self.module.tries {
+            let Some(handler) = statement
+                .handlers
+                .iter()
+                .find(|h| h.start <= offset && offset < h.end)
+            else {
+                continue;
+            };
+            if !runs_inline(self.module, call.scope, statement.scope)
+                || self
+                    .catches(handler, &missing_module, statement.scope)
+                    .is_none()
+                || self
+                    .module
+                    .calls
+                    .iter()
+                    .any(|c| statement.body.contains(c.span.start))
+            {
+                continue;
+            }
+            let mut imported = None;
+            let mut only_imports = true;
+            for binding in &self.module.scopes[statement.scope].bindings {
+                if !statement.body.contains(binding.offset) {
+                    continue;
+                }
+                match &binding.kind {
+                    BindingKind::Module(import) | BindingKind::FromImport { from: import, .. } => {
+                        imported.get_or_insert_with(|| import.module.clone());
+                    }
+                    _ => only_imports = false,
+                }
+            }
+            match imported {
+                Some(module) if only_imports && !module.is_empty() => {
+                    return Some(Handled::ImportFallback {
+                        module,
+                        at: handler.start,
+                    });
+                }
+                _ => {}
+            }
+        }
+        None
     }
 
     /// Whether `exception`, raised at `offset` in `scope`, is handled by the
@@ -481,6 +584,7 @@ mod tests {
                     raises: Some(&raises),
                     keys: vec![Key::Literal("tesseract".into())],
                     returns_none: false,
+                    program: Some("tesseract".into()),
                 };
                 handling.judge(call, &failure)
             })

@@ -327,6 +327,7 @@ impl<'s> Lowering<'s> {
                     self.handlers -= 1;
                     handlers.push(Handler {
                         start: handler.range.start().into(),
+                        end: handler.range.end().into(),
                         catches,
                         name: handler.name.as_ref().map(|name| name.id.to_string()),
                         ends,

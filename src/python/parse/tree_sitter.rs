@@ -558,6 +558,7 @@ impl<'s> Lowering<'s> {
         self.handlers -= 1;
         Handler {
             start: node.start_byte() as u32,
+            end: node.end_byte() as u32,
             catches,
             name,
             ends,
