@@ -126,3 +126,13 @@ class Deploy:
     def push(self):
         self.run(["git", "push"])  # ok: attribute of self, not resolved
         subprocess.run(["git", "push"])  # expect: DL301
+
+
+def programs_from_the_environment(video):
+    # The default runs unless the operator sets the variable.
+    subprocess.run([os.getenv("FFMPEG_BINARY", "ffmpeg"), "-i", video])  # expect: DL301
+    convert = os.environ.get("CONVERT", default="convert")
+    subprocess.run([convert, video])  # expect: DL301
+    subprocess.run([os.getenv("PYTHON", "python3"), "-V"])  # ok: the default ships
+    subprocess.run([os.getenv("FFPROBE"), video])  # expect: DL302/info
+    subprocess.run([os.environ.get("TOOL", executable), "-V"])  # expect: DL302/info

@@ -588,6 +588,17 @@ impl<'m> Resolver<'m> {
                 None => Val::Unknown,
             },
             ("shutil.which", Some(program @ (Val::Str { .. } | Val::Interpreter))) => program,
+            // What runs unless the operator sets the variable: the finding
+            // says it is a default (see `environment_default`).
+            ("os.getenv" | "os.environ.get", Some(Val::Str { .. })) => {
+                match environment_default(call) {
+                    Some(default) => match self.value_at(default, call.scope, depth + 1) {
+                        value @ Val::Str { .. } => value,
+                        _ => Val::Unknown,
+                    },
+                    None => Val::Unknown,
+                }
+            }
             ("os.fspath" | "builtins.str", Some(Val::Interpreter)) => Val::Interpreter,
             (name, None) => platform_text(PLATFORM_CALLS, name),
             _ => Val::Unknown,
@@ -791,6 +802,17 @@ pub fn shell_words(s: &str) -> Option<Vec<String>> {
         words.push(word);
     }
     Some(words)
+}
+
+/// The default argument of an `os.getenv(NAME, DEFAULT)` or
+/// `os.environ.get(NAME, DEFAULT)` call.
+pub fn environment_default(call: &super::ir::Call) -> Option<&Expr> {
+    call.args.get(1).or_else(|| {
+        call.keywords
+            .iter()
+            .find(|k| k.name.as_deref() == Some("default"))
+            .map(|k| &k.value)
+    })
 }
 
 #[cfg(test)]

@@ -91,7 +91,7 @@ impl<'c, 'm> CallChecker<'c, 'm> {
 
     /// The expression the program is read from, when one argument is it:
     /// `executable=`, the program argument, or the argv list's first item.
-    fn program_expression(&self, site: &Site<'m, 'c>) -> Option<(ScopeId, &'m Expr)> {
+    pub(super) fn program_expression(&self, site: &Site<'m, 'c>) -> Option<(ScopeId, &'m Expr)> {
         let callable = site.callable;
         if let Some(found) = callable
             .executable

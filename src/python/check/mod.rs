@@ -248,6 +248,31 @@ fn handled_inside(
     );
 }
 
+impl CallChecker<'_, '_> {
+    /// The environment variable whose default is the program: the program
+    /// is written `os.getenv("FFMPEG", "ffmpeg")`, or a name assigned that.
+    fn environment_variable_of_program(&self, site: &Site<'_, '_>) -> Option<String> {
+        let (scope, mut expr) = self.program_expression(site)?;
+        if let Expr::Name { id, offset } = expr {
+            expr = self.resolver.assigned_value(id, scope, *offset)?.0;
+        }
+        let Expr::Call(id) = expr else {
+            return None;
+        };
+        let call = self.module().calls.get(*id)?;
+        let Callee::Qualified(callee) = self.resolver.callee(&call.func, call.scope) else {
+            return None;
+        };
+        if !matches!(callee.as_str(), "os.getenv" | "os.environ.get") {
+            return None;
+        }
+        match self.resolver.value(call.args.first()?, call.scope) {
+            Val::Str { value, .. } => Some(value),
+            _ => None,
+        }
+    }
+}
+
 /// One call matched to a callable, with everything needed to judge it.
 struct Site<'m, 'r> {
     id: CallId,
@@ -638,7 +663,16 @@ impl<'c, 'm> CallChecker<'c, 'm> {
                 simple(name)
             }
         };
-        let message = render(&case.message, &values);
+        let mut message = render(&case.message, &values);
+        let default_of = match &facts.program {
+            Program::Named(_) => self.environment_variable_of_program(site),
+            _ => None,
+        };
+        if let Some(variable) = &default_of {
+            message.push_str(&format!(
+                " (`{program_text}` is the default of the environment variable {variable}, used when it is not set)"
+            ));
+        }
         let help = render(&case.help, &values);
         let span = site.call.span;
         let location = self.source.location(span.start as usize, span.end as usize);
@@ -658,6 +692,9 @@ impl<'c, 'm> CallChecker<'c, 'm> {
         }
         if !program_text.is_empty() {
             finding = finding.with_field("program", program_text);
+        }
+        if let Some(variable) = default_of {
+            finding = finding.with_field("default-of", variable);
         }
         if let Subject::Literal(value) = &facts.subject {
             finding = finding.with_field("subject", value.clone());
