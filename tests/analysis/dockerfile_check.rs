@@ -115,14 +115,14 @@ fn the_base_comes_from_the_final_stage_and_the_report_says_which() {
     let app = django_app("gcr.io/distroless/python3-debian${DEBIAN}:nonroot");
 
     let doc = json(app.path(), &["."]);
-    assert_eq!(doc["base"]["name"], "python3-debian12");
+    assert_eq!(doc["base"]["name"], "python3-debian12:nonroot");
     assert_eq!(
         doc["base"]["chosen_by"],
         "FROM gcr.io/distroless/python3-debian12:nonroot in Dockerfile line 10, written `gcr.io/distroless/python3-debian${DEBIAN}:nonroot`"
     );
     let (_, human, _) = check(app.path(), &["."]);
     assert!(
-        human.contains("Base: python3-debian12 (gcr.io/distroless/python3-debian12) [FROM gcr.io/distroless/python3-debian12:nonroot in Dockerfile line 10"),
+        human.contains("Base: python3-debian12:nonroot (gcr.io/distroless/python3-debian12:nonroot) [FROM gcr.io/distroless/python3-debian12:nonroot in Dockerfile line 10"),
         "{human}"
     );
 
