@@ -166,6 +166,20 @@ pub const ENV_LOCALE_MISSING: NativeCheck = NativeCheck {
     templates: true,
 };
 
+pub const USER_ACCOUNT_MISSING: NativeCheck = NativeCheck {
+    code: "DL711",
+    variants: &[],
+    placeholders: &[
+        "user",
+        "name",
+        "accounts",
+        "instead",
+        "instead-uid",
+        "maybe",
+    ],
+    templates: true,
+};
+
 /// Every Dockerfile check, by code.
 pub const CHECKS: &[NativeCheck] = &[
     SYNTAX,
@@ -179,6 +193,7 @@ pub const CHECKS: &[NativeCheck] = &[
     VENV_INTERPRETER_MISSING,
     CMD_BEHIND_PYTHON_ENTRYPOINT,
     ENV_LOCALE_MISSING,
+    USER_ACCOUNT_MISSING,
 ];
 
 /// Whether `code` is a Dockerfile check's.

@@ -46,6 +46,7 @@ mod python_trees;
 pub mod runs;
 pub mod source;
 pub mod stages;
+mod user_account;
 mod venv_interpreter;
 mod verdict;
 pub mod words;
