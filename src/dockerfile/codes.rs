@@ -32,6 +32,8 @@ const SHELL_FORM_PLACEHOLDERS: &[&str] = &[
     "entrypoint-line",
     "entrypoint-program",
     "python-note",
+    "exec-keyword",
+    "entrypoint-note",
 ];
 
 pub const SYNTAX: NativeCheck = NativeCheck {
@@ -52,6 +54,7 @@ pub const SHELL_FORM_COMMAND: NativeCheck = NativeCheck {
     code: "DL702",
     variants: &[
         "exec-form",
+        "program-missing",
         "shell-feature",
         "behind-entrypoint-exec-form",
         "behind-entrypoint-shell-feature",
@@ -146,7 +149,13 @@ pub const VENV_INTERPRETER_MISSING: NativeCheck = NativeCheck {
 
 pub const CMD_BEHIND_PYTHON_ENTRYPOINT: NativeCheck = NativeCheck {
     code: "DL709",
-    variants: &["python", "python-tool", "shell", "script"],
+    variants: &[
+        "python",
+        "python-tool",
+        "python-tool-on-path",
+        "shell",
+        "script",
+    ],
     placeholders: &[
         "cmd",
         "entrypoint",

@@ -88,10 +88,37 @@ impl<'a> Checker<'a> {
                 (SHELL_FORM_HEALTHCHECK, variant.to_string())
             }
             _ => {
-                let form = if suggestion.is_ok() {
-                    "exec-form"
+                // An exec-form CMD with no ENTRYPOINT of the Dockerfile's
+                // own is handed to the base's (DL709): the rewrite must be
+                // the ENTRYPOINT then, which replaces the base's.
+                let handed_to_base_python = behind.is_none()
+                    && instruction.keyword == Keyword::Cmd
+                    && matches!(self.base.facts.entrypoint.as_slice(), [entry] if is_python(entry))
+                    && !python_runs_it(&program, state);
+                let exec_keyword = if handed_to_base_python {
+                    values.push((
+                        "entrypoint-note",
+                        format!(
+                            " (as the ENTRYPOINT, which replaces the base's [\"{}\"]: an exec-form CMD would be handed to it as a script to run)",
+                            self.base.facts.entrypoint[0]
+                        ),
+                    ));
+                    "ENTRYPOINT".to_string()
                 } else {
-                    "shell-feature"
+                    values.push(("entrypoint-note", String::new()));
+                    keyword.clone()
+                };
+                values.push(("exec-keyword", exec_keyword));
+                let program_runs = matches!(
+                    state.presence(&program),
+                    Presence::OnImage | Presence::Copied(_)
+                ) || (instruction.keyword == Keyword::Cmd
+                    && !handed_to_base_python
+                    && python_runs_it(&program, state));
+                let form = match &suggestion {
+                    Ok(_) if behind.is_none() && !program_runs => "program-missing",
+                    Ok(_) => "exec-form",
+                    Err(_) => "shell-feature",
                 };
                 let python_entry = match behind {
                     Some((_, program)) => is_python(program),
@@ -411,6 +438,24 @@ pub(super) fn is_python(program: &str) -> bool {
         || name
             .strip_prefix("python")
             .is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'))
+}
+
+/// Whether the base's Python ENTRYPOINT, handed an exec-form CMD starting
+/// with `first`, has something to run: one of its options, or a script the
+/// image has at that path (relative to WORKDIR).
+fn python_runs_it(first: &str, state: &ImageState<'_>) -> bool {
+    if first.starts_with('-') {
+        return true;
+    }
+    let script = if first.contains('/') {
+        first.to_string()
+    } else {
+        format!("./{first}")
+    };
+    matches!(
+        state.presence(&script),
+        Presence::OnImage | Presence::Copied(_)
+    )
 }
 
 fn mentions_missing_tool(json: &str) -> bool {
