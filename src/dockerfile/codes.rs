@@ -45,7 +45,7 @@ pub const SYNTAX: NativeCheck = NativeCheck {
 
 pub const SHELL_FORM_RUN: NativeCheck = NativeCheck {
     code: "DL701",
-    variants: &["exec-form", "program-missing", "shell-feature"],
+    variants: &["exec-form", "program-missing", "file-mode", "shell-feature"],
     placeholders: SHELL_FORM_PLACEHOLDERS,
     templates: true,
 };
@@ -82,6 +82,7 @@ pub const MISSING_PROGRAM: NativeCheck = NativeCheck {
     variants: &[
         "not-runnable",
         "env-shebang",
+        "file-mode",
         "shell",
         "http-client",
         "python-tool",

@@ -74,6 +74,7 @@ impl<'a> Checker<'a> {
                     Err(_) => "shell-feature".to_string(),
                     Ok(_) => match state.presence(&program) {
                         Presence::OnImage | Presence::Copied(_) => "exec-form".to_string(),
+                        _ if sets_file_mode(&program) => "file-mode".to_string(),
                         _ => "program-missing".to_string(),
                     },
                 };
@@ -240,6 +241,8 @@ impl<'a> Checker<'a> {
         }
         let variant = if shebang && base_name == "env" {
             "env-shebang"
+        } else if sets_file_mode(base_name) {
+            "file-mode"
         } else if is_shell(base_name) {
             "shell"
         } else if matches!(base_name, "curl" | "wget") && self.base.python.is_some() {
@@ -430,6 +433,13 @@ pub(super) fn is_shell(name: &str) -> bool {
             | "csh"
             | "tcsh"
     )
+}
+
+/// chmod, chown and chgrp: what `COPY --chmod`/`--chown` does as the file
+/// is copied in, with no program in the image.
+fn sets_file_mode(program: &str) -> bool {
+    let name = program.rsplit('/').next().unwrap_or(program);
+    matches!(name, "chmod" | "chown" | "chgrp")
 }
 
 pub(super) fn is_python(program: &str) -> bool {
