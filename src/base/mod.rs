@@ -78,14 +78,18 @@ pub fn builtin() -> Vec<BaseImage> {
             parse_manifest(file, text)
                 .unwrap_or_else(|e| panic!("embedded base manifest {file} is invalid: {e:?}"))
         })
-        .flat_map(|base| {
-            let variants: Vec<BaseImage> =
-                base.tag_variants.iter().map(|v| base.for_tag(v)).collect();
-            std::iter::once(base).chain(variants)
-        })
+        .flat_map(with_tag_variants)
         .collect();
     bases.sort_by(|a, b| a.name.cmp(&b.name));
     bases
+}
+
+/// `base` and a manifest for each tag variant it declares, the variants
+/// after it: [`find_in`] over the list picks `:nonroot` for a reference
+/// with that tag and `base` for any other.
+pub fn with_tag_variants(base: BaseImage) -> Vec<BaseImage> {
+    let variants: Vec<BaseImage> = base.tag_variants.iter().map(|v| base.for_tag(v)).collect();
+    std::iter::once(base).chain(variants).collect()
 }
 
 /// Parses a manifest the scanned tree supplies: a mistake is shown against

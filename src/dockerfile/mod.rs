@@ -198,8 +198,16 @@ pub fn analyse_in_check(
         None => all,
     };
     // The check's own manifest first: a --base-file describes images the
-    // built-in ones do not.
-    let base = stages::choose_in(&stages, std::slice::from_ref(check_base))
+    // built-in ones do not. With its tag variants: `FROM …:nonroot` runs
+    // as another user in another WORKDIR than the check's base.
+    // (A manifest is cloned only when it has variants: a few hundred
+    // entries, once per Dockerfile.)
+    let own: std::borrow::Cow<'_, [BaseImage]> = if check_base.tag_variants.is_empty() {
+        std::borrow::Cow::Borrowed(std::slice::from_ref(check_base))
+    } else {
+        std::borrow::Cow::Owned(crate::base::with_tag_variants(check_base.clone()))
+    };
+    let base = stages::choose_in(&stages, &own)
         .base()
         .or_else(|| stages::choose_in(&stages, builtin_bases()).base())
         .or((options.base_is_given && options.builds_the_image(path)).then_some(check_base))
