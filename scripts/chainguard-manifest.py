@@ -250,6 +250,28 @@ def build(rows, variant, date):
         None,
     )
 
+    # The user the image runs as and where: the table's `user` row reads
+    # "65532 (nonroot; …); workdir unset (/)". Only a WORKDIR the row
+    # names as set is written; unset is Docker's default, /.
+    user_row = meta(rows, "user")
+    run_as = user_row["extra"].split()[0]
+    if not run_as.isdigit():
+        fail(f"the user row does not start with a numeric uid: {user_row['extra']!r}")
+    workdir_match = re.search(r"workdir (\S+)", user_row["extra"])
+    workdir = None
+    if workdir_match and workdir_match.group(1).startswith("/"):
+        workdir = workdir_match.group(1)
+    elif not (workdir_match and workdir_match.group(1) == "unset"):
+        fail(f"the user row says nothing of the workdir: {user_row['extra']!r}")
+    # The table says which accounts /etc/passwd has only in part (root from
+    # wolfi-baselayout, nonroot added by apko), not the whole file: the
+    # manifest lists none, so a USER name is not judged on this image.
+    notes.append(
+        "facts.accounts is not listed: the table names root and nonroot (65532) in "
+        "/etc/passwd but not the rest of wolfi-baselayout's file, so a USER name is "
+        "not checked against it"
+    )
+
     # Packages from the lock file.
     packages = []
     for item in meta(rows, "apk_packages")["extra"].split(","):
@@ -300,6 +322,10 @@ def build(rows, variant, date):
             "locales": locales,
             # The image config's ENTRYPOINT: an exec-form CMD is handed to it.
             "entrypoint": meta(rows, "entrypoint")["extra"].split()[:1],
+            # The image config's USER (the lock's accounts.run-as); its
+            # WORKDIR is left unset, which Docker takes as /.
+            "user": run_as,
+            "workdir": workdir,
             "ldconfig": present("/sbin/ldconfig"),
             "path": path_dirs,
         },

@@ -65,6 +65,18 @@ entrypoint_args() {
     esac
 }
 
+# The USER and WORKDIR the image's configuration sets: every distroless
+# image is built on static, whose static/static.bzl makes each image twice
+# from USER_VARIANTS = [("root", 0, "/"), ("nonroot", NONROOT, "/home/nonroot")]
+# (NONROOT = 65532 in common/variables.bzl), with `user = "%d" % uid` and
+# `workdir = workdir` in its oci_image; base, cc and python3 are built on
+# the matching static variant and set neither. The root variant is the
+# `latest` tag, the other the `nonroot` tag: the same files, so one
+# manifest carries both.
+user_args() {
+    echo "--user 0 --workdir / --tag-variant nonroot:65532:/home/nonroot"
+}
+
 suite_of() {
     case ${1##*-} in
         debian12) echo bookworm ;;
@@ -89,6 +101,7 @@ for image in "${images[@]}"; do
         --method "$method" \
         $(lang_args "$image") \
         $(entrypoint_args "$image") \
+        $(user_args "$image") \
         -o "rules/bases/$image.toml"
     echo "generate-manifests: wrote rules/bases/$image.toml" >&2
     rm -rf "$rootfs"

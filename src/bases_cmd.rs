@@ -34,6 +34,7 @@ pub fn list() -> String {
     let bases = base::builtin();
     let rows: Vec<[String; 5]> = bases
         .iter()
+        .filter(|b| b.variant_tag.is_none())
         .map(|b| {
             [
                 b.name.clone(),
@@ -72,6 +73,22 @@ pub fn list() -> String {
         let cells: Vec<&str> = row.iter().map(String::as_str).collect();
         line(&cells);
     }
+    let mut tags: Vec<&str> = bases
+        .iter()
+        .filter_map(|b| b.variant_tag.as_deref())
+        .collect();
+    tags.sort();
+    tags.dedup();
+    if !tags.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nTags with their own USER and WORKDIR over the same files: {} (`NAME:TAG`).",
+            tags.iter()
+                .map(|t| format!(":{t}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     let _ = writeln!(
         out,
         "\nDefault: {}. Use `distrolint bases show NAME` for details.",
@@ -92,6 +109,15 @@ pub fn show(name: &str, format: ShowFormat) -> miette::Result<String> {
         }
         ShowFormat::Summary => summary(&base),
     })
+}
+
+/// ` (nonroot)` when the image's passwd names the numeric `user`.
+fn account_name(base: &BaseImage, user: &str) -> String {
+    user.parse::<u32>()
+        .ok()
+        .and_then(|uid| base.facts.accounts.iter().find(|a| a.uid == uid))
+        .map(|a| format!(" ({})", a.name))
+        .unwrap_or_default()
 }
 
 fn summary(base: &BaseImage) -> String {
@@ -150,6 +176,43 @@ fn summary(base: &BaseImage) -> String {
             "not set".to_string()
         } else {
             serde_json::to_string(&base.facts.entrypoint).unwrap_or_default()
+        }
+    );
+    let _ = writeln!(
+        out,
+        "  USER:          {}",
+        match &base.facts.user {
+            Some(user) => format!("{user}{}", account_name(base, user)),
+            None => "not set (root)".to_string(),
+        }
+    );
+    let _ = writeln!(
+        out,
+        "  WORKDIR:       {}",
+        base.facts.workdir.as_deref().unwrap_or("not set (/)")
+    );
+    for variant in &base.tag_variants {
+        let _ = writeln!(
+            out,
+            "    tag :{}: USER {}{}, WORKDIR {}",
+            variant.tag,
+            variant.user,
+            account_name(base, &variant.user),
+            variant.workdir
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  accounts:      {}",
+        if base.facts.accounts.is_empty() {
+            "not known".to_string()
+        } else {
+            base.facts
+                .accounts
+                .iter()
+                .map(|a| format!("{} ({})", a.name, a.uid))
+                .collect::<Vec<_>>()
+                .join(", ")
         }
     );
     let _ = writeln!(

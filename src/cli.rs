@@ -236,6 +236,19 @@ pub enum BasesCommand {
         /// interpreter). Default: none.
         #[arg(long = "entrypoint", value_name = "WORD", allow_hyphen_values = true)]
         entrypoint: Vec<String>,
+        /// The USER the image's configuration sets, as written there
+        /// (distroless: `0`). Default: none, which Docker runs as root.
+        #[arg(long, value_name = "USER")]
+        user: Option<String>,
+        /// The WORKDIR the image's configuration sets (distroless: `/`).
+        /// Default: none, which Docker takes as `/`.
+        #[arg(long, value_name = "DIR")]
+        workdir: Option<String>,
+        /// A tag of the same image whose configuration sets another USER
+        /// and WORKDIR over the same files, as TAG:USER:WORKDIR
+        /// (distroless: `nonroot:65532:/home/nonroot`); repeatable.
+        #[arg(long = "tag-variant", value_name = "TAG:USER:WORKDIR")]
+        tag_variants: Vec<String>,
         /// How the root filesystem was made, for the provenance record.
         #[arg(long)]
         method: Option<String>,

@@ -151,9 +151,17 @@ fn run(cli: Cli) -> miette::Result<u8> {
                     path,
                     lang,
                     entrypoint,
+                    user,
+                    workdir,
+                    tag_variants,
                     method,
                     output,
                 } => {
+                    let tag_variants = tag_variants
+                        .iter()
+                        .map(|spec| base::import::parse_tag_variant(spec))
+                        .collect::<Result<Vec<_>, _>>()
+                        .map_err(|e| miette::miette!("{e}"))?;
                     let options = base::import::ImportOptions {
                         name,
                         images,
@@ -164,6 +172,9 @@ fn run(cli: Cli) -> miette::Result<u8> {
                             .unwrap_or_else(base::import::default_path),
                         lang,
                         entrypoint,
+                        user,
+                        workdir,
+                        tag_variants,
                         date: None,
                         method,
                     };

@@ -47,6 +47,26 @@ pub fn default_path() -> Vec<String> {
     DISTROLESS_PATH.iter().map(|d| d.to_string()).collect()
 }
 
+/// Reads `--tag-variant TAG:USER:WORKDIR`; the working directory may hold
+/// colons of its own.
+pub fn parse_tag_variant(spec: &str) -> Result<TagVariant, String> {
+    let mut parts = spec.splitn(3, ':');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(tag), Some(user), Some(workdir))
+            if !tag.is_empty() && !user.is_empty() && workdir.starts_with('/') =>
+        {
+            Ok(TagVariant {
+                tag: tag.to_string(),
+                user: user.to_string(),
+                workdir: workdir.to_string(),
+            })
+        }
+        _ => Err(format!(
+            "--tag-variant {spec:?}: expected TAG:USER:WORKDIR with an absolute WORKDIR, e.g. nonroot:65532:/home/nonroot"
+        )),
+    }
+}
+
 /// Symbol-version families whose newest member the manifest records.
 const VERSION_FAMILIES: &[&str] = &["GLIBC", "GLIBCXX", "CXXABI", "GCC"];
 
@@ -65,6 +85,13 @@ pub struct ImportOptions {
     pub lang: Option<String>,
     /// The image's `ENTRYPOINT`, when it sets one.
     pub entrypoint: Vec<String>,
+    /// The image's `USER`, when it sets one.
+    pub user: Option<String>,
+    /// The image's `WORKDIR`, when it sets one.
+    pub workdir: Option<String>,
+    /// Tags of the image that set another USER and WORKDIR over the same
+    /// files (distroless `:nonroot`).
+    pub tag_variants: Vec<TagVariant>,
     /// ISO date for the provenance; default `SOURCE_DATE_EPOCH`, else today.
     pub date: Option<String>,
     /// How the root filesystem was made, for the provenance.
@@ -81,6 +108,9 @@ impl Default for ImportOptions {
             path: default_path(),
             lang: None,
             entrypoint: Vec::new(),
+            user: None,
+            workdir: None,
+            tag_variants: Vec::new(),
             date: None,
             method: None,
         }
@@ -206,7 +236,9 @@ impl<'a> Importer<'a> {
             links,
             libraries,
             executables,
+            tag_variants: self.opts.tag_variants.clone(),
             provenance,
+            variant_tag: None,
         })
     }
 
@@ -480,10 +512,54 @@ impl<'a> Importer<'a> {
             locales,
             lang: self.opts.lang.clone(),
             entrypoint: self.opts.entrypoint.clone(),
+            user: self.opts.user.clone(),
+            workdir: self.opts.workdir.clone(),
+            accounts: self.accounts(),
             // What `ctypes.util.find_library` runs.
             ldconfig: self.fs.is_file("/sbin/ldconfig"),
             path: self.path.clone(),
         }
+    }
+
+    /// The accounts of `/etc/passwd`, in file order. A line that is not
+    /// `name:password:uid:gid:gecos:home:shell` with numeric ids is
+    /// skipped with a note: the file is input like any other.
+    fn accounts(&mut self) -> Vec<Account> {
+        let Some(bytes) = self.fs.kept("/etc/passwd") else {
+            if self.fs.lookup("/etc/passwd").is_some() {
+                self.notes
+                    .push("/etc/passwd exists but could not be read: accounts are unknown".into());
+            }
+            return Vec::new();
+        };
+        let text = String::from_utf8_lossy(bytes);
+        let mut accounts = Vec::new();
+        for line in text
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        {
+            let fields: Vec<&str> = line.split(':').collect();
+            let parsed = match fields.as_slice() {
+                [name, _, uid, gid, _, home, ..] if !name.is_empty() => uid
+                    .parse()
+                    .ok()
+                    .zip(gid.parse().ok())
+                    .map(|(uid, gid)| Account {
+                        name: name.to_string(),
+                        uid,
+                        gid,
+                        home: home.to_string(),
+                    }),
+                _ => None,
+            };
+            match parsed {
+                Some(account) => accounts.push(account),
+                None => self.notes.push(format!(
+                    "/etc/passwd: a line that is not an account was skipped: {line:?}"
+                )),
+            }
+        }
+        accounts
     }
 
     /// Symlinks to directories near the root (`/lib -> usr/lib`), and any

@@ -41,7 +41,39 @@ pub struct BaseImage {
     /// Every executable reachable on the image's PATH, sorted by path.
     #[serde(default)]
     pub executables: Vec<Executable>,
+    /// Tags of the same image whose configuration differs and nothing else
+    /// (distroless `:nonroot`: the same files, another USER and WORKDIR).
+    /// [`crate::base::builtin`] makes each one a manifest of its own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tag_variants: Vec<TagVariant>,
     pub provenance: Provenance,
+    /// The tag this manifest was derived for from its image's
+    /// `tag-variants`; not in the file.
+    #[serde(skip)]
+    pub variant_tag: Option<String>,
+}
+
+/// A tag whose image configuration sets another user and working
+/// directory over the same root filesystem.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct TagVariant {
+    /// `nonroot`.
+    pub tag: String,
+    /// The image configuration's USER under that tag (`65532`).
+    pub user: String,
+    /// The image configuration's WORKDIR under that tag (`/home/nonroot`).
+    pub workdir: String,
+}
+
+/// One line of the image's `/etc/passwd`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Account {
+    pub name: String,
+    pub uid: u32,
+    pub gid: u32,
+    pub home: String,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
@@ -142,6 +174,21 @@ pub struct Facts {
     /// importer is told.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub entrypoint: Vec<String>,
+    /// The `USER` the image's configuration sets (`0`, `65532`), as
+    /// written there; none means Docker's default, root. Not in the root
+    /// filesystem: the importer is told.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// The `WORKDIR` the image's configuration sets; none means Docker's
+    /// default, `/`. Not in the root filesystem: the importer is told.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workdir: Option<String>,
+    /// The accounts of the image's `/etc/passwd`, which `USER name`
+    /// resolves against. Empty when the manifest does not know them (a
+    /// curated manifest, an image without the file): then no name is
+    /// judged.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub accounts: Vec<Account>,
     pub ldconfig: bool,
     /// The `PATH` the image sets.
     pub path: Vec<String>,

@@ -67,8 +67,10 @@ pub fn parse_manifest(name: &str, text: &str) -> Result<BaseImage, BaseError> {
     })
 }
 
-/// Every built-in base, sorted by name. A broken embedded manifest is a bug
-/// caught by the test suite, so it panics with the file's name.
+/// Every built-in base, sorted by name, with a manifest of its own for each
+/// tag variant its file declares (`python3-debian13:nonroot`). A broken
+/// embedded manifest is a bug caught by the test suite, so it panics with
+/// the file's name.
 pub fn builtin() -> Vec<BaseImage> {
     let mut bases: Vec<BaseImage> = EMBEDDED
         .iter()
@@ -76,9 +78,18 @@ pub fn builtin() -> Vec<BaseImage> {
             parse_manifest(file, text)
                 .unwrap_or_else(|e| panic!("embedded base manifest {file} is invalid: {e:?}"))
         })
+        .flat_map(with_tag_variants)
         .collect();
     bases.sort_by(|a, b| a.name.cmp(&b.name));
     bases
+}
+
+/// `base` and a manifest for each tag variant it declares, the variants
+/// after it: [`find_in`] over the list picks `:nonroot` for a reference
+/// with that tag and `base` for any other.
+pub fn with_tag_variants(base: BaseImage) -> Vec<BaseImage> {
+    let variants: Vec<BaseImage> = base.tag_variants.iter().map(|v| base.for_tag(v)).collect();
+    std::iter::once(base).chain(variants).collect()
 }
 
 /// Parses a manifest the scanned tree supplies: a mistake is shown against
@@ -168,6 +179,61 @@ fn split_tag(reference: &str) -> (&str, Option<&str>) {
 }
 
 impl BaseImage {
+    /// The manifest of the image under the tag `variant`: the same files,
+    /// its USER and WORKDIR. A tagged reference resolves to it before the
+    /// bare repository (see [`find_in`]), so `FROM …:nonroot` is judged as
+    /// the user 65532 in /home/nonroot that it is.
+    pub fn for_tag(&self, variant: &TagVariant) -> BaseImage {
+        let tagged = |reference: &String| format!("{reference}:{}", variant.tag);
+        let mut base = self.clone();
+        base.name = tagged(&self.name);
+        base.images = self.images.iter().map(tagged).collect();
+        base.aliases = self.aliases.iter().map(tagged).collect();
+        base.summary = format!(
+            "{} (tag {}: USER {}, WORKDIR {})",
+            self.summary, variant.tag, variant.user, variant.workdir
+        );
+        base.facts.user = Some(variant.user.clone());
+        base.facts.workdir = Some(variant.workdir.clone());
+        base.tag_variants = Vec::new();
+        base.variant_tag = Some(variant.tag.clone());
+        base
+    }
+
+    /// The name of the manifest this one was derived from for a tag (its
+    /// own name otherwise): the tags of one image hold the same files.
+    pub fn untagged_name(&self) -> &str {
+        match &self.variant_tag {
+            Some(tag) => self
+                .name
+                .strip_suffix(tag.as_str())
+                .and_then(|n| n.strip_suffix(':'))
+                .unwrap_or(&self.name),
+            None => &self.name,
+        }
+    }
+
+    /// The working directory a container starts in unless the Dockerfile
+    /// sets one: the image's WORKDIR, else Docker's `/`.
+    pub fn workdir(&self) -> &str {
+        self.facts.workdir.as_deref().unwrap_or("/")
+    }
+
+    /// The user a container runs as unless the Dockerfile sets one: the
+    /// image's USER, else Docker's root.
+    pub fn user(&self) -> &str {
+        self.facts.user.as_deref().unwrap_or("0")
+    }
+
+    /// Whether `USER name` finds `name` in the image's `/etc/passwd`;
+    /// `None` when the manifest does not list the accounts.
+    pub fn has_account(&self, name: &str) -> Option<bool> {
+        if self.facts.accounts.is_empty() {
+            return None;
+        }
+        Some(self.facts.accounts.iter().any(|a| a.name == name))
+    }
+
     /// The library at exactly `path` inside the image, following the
     /// image's own symlinks (bounded, since a manifest is input too).
     pub fn library_at(&self, path: &str) -> Option<&Library> {

@@ -70,7 +70,13 @@ impl<'a> Checker<'a> {
             let words = ["-m", module.as_str()]
                 .into_iter()
                 .chain(rest.iter().map(String::as_str));
-            ("python-tool", json_list(words))
+            // Only a program the image has can be proposed as the
+            // ENTRYPOINT: one the stages copy onto PATH.
+            let variant = match state.presence(&word) {
+                Presence::OnImage | Presence::Copied(_) => "python-tool-on-path",
+                _ => "python-tool",
+            };
+            (variant, json_list(words))
         } else {
             ("script", String::new())
         };

@@ -1,6 +1,7 @@
 //! The checks on the final stage: commands that need a shell the base does
 //! not have (DL701–DL703), a SHELL naming a missing program (DL704),
-//! exec-form commands whose program is missing (DL705), and Python trees
+//! exec-form commands whose program is missing (DL705), a USER the base's
+//! `/etc/passwd` lacks (DL711, in `user_account.rs`), and Python trees
 //! copied from build stages (DL706, DL707, in `python_trees.rs`; DL708,
 //! a virtualenv's interpreter, in `venv_interpreter.rs`).
 //!
@@ -265,6 +266,7 @@ impl<'a> Checker<'a> {
         for (stage, program) in shells {
             self.shell_instruction(program, state, stage);
         }
+        self.user_account(state);
     }
 
     /// A CMD, ENTRYPOINT or HEALTHCHECK command of the finished image.

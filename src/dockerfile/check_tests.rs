@@ -95,9 +95,12 @@ fn shell_form_cmd_gets_an_exec_form_rewrite() {
         "{}",
         f.message
     );
-    assert_eq!(
-        &*f.help,
-        "write it in exec form (JSON, double quotes): CMD [\"gunicorn\",\"-b\",\"0.0.0.0:8000\",\"app:app\"]"
+    // The image has no gunicorn either: an exec-form CMD of it would fail
+    // too, so the help proposes no command.
+    assert!(
+        f.help.starts_with("`gunicorn` is not on this image either"),
+        "{}",
+        f.help
     );
     assert_eq!(
         f.fields["suggestion"],
@@ -108,11 +111,12 @@ fn shell_form_cmd_gets_an_exec_form_rewrite() {
 #[test]
 fn single_quoted_exec_form_is_shell_form() {
     let findings = run(
-        "FROM gcr.io/distroless/python3-debian13\nCMD ['app.py']\n",
+        "FROM gcr.io/distroless/python3-debian13\nCOPY app.py /app.py\nCMD ['app.py']\n",
         "python3-debian13",
     );
     let f = one(&findings, "DL702");
-    assert!(f.help.ends_with("CMD [\"app.py\"]"), "{}", f.help);
+    // The base's Python ENTRYPOINT runs the copied script: CMD stays CMD.
+    assert!(f.help.ends_with(": CMD [\"app.py\"]"), "{}", f.help);
 }
 
 #[test]
@@ -276,7 +280,7 @@ fn exec_form_programs_are_looked_up() {
         f.message
     );
     assert!(
-        f.help.contains("\"python\", \"-m\", \"gunicorn\""),
+        f.help.contains("\"python3\", \"-m\", \"gunicorn\""),
         "{}",
         f.help
     );
@@ -640,4 +644,22 @@ fn a_venv_on_another_python_is_told_to_use_the_bases_interpreter_not_another_pyt
         f.help
     );
     one(&findings, "DL708");
+}
+
+#[test]
+fn a_shell_form_cmd_on_a_python_entrypoint_is_rewritten_as_the_entrypoint() {
+    // CMD ["python3", "-m", "myapp"] would be handed to the base's
+    // /usr/bin/python3.13 as a script named python3.
+    let findings = run(
+        "FROM gcr.io/distroless/python3-debian13\nCMD python3 -m myapp\n",
+        "python3-debian13",
+    );
+    let f = one(&findings, "DL702");
+    assert!(
+        f.help
+            .ends_with(": ENTRYPOINT [\"python3\",\"-m\",\"myapp\"]"),
+        "{}",
+        f.help
+    );
+    assert!(f.help.contains("replaces the base's"), "{}", f.help);
 }

@@ -32,6 +32,8 @@ const SHELL_FORM_PLACEHOLDERS: &[&str] = &[
     "entrypoint-line",
     "entrypoint-program",
     "python-note",
+    "exec-keyword",
+    "entrypoint-note",
 ];
 
 pub const SYNTAX: NativeCheck = NativeCheck {
@@ -43,7 +45,7 @@ pub const SYNTAX: NativeCheck = NativeCheck {
 
 pub const SHELL_FORM_RUN: NativeCheck = NativeCheck {
     code: "DL701",
-    variants: &["exec-form", "program-missing", "shell-feature"],
+    variants: &["exec-form", "program-missing", "file-mode", "shell-feature"],
     placeholders: SHELL_FORM_PLACEHOLDERS,
     templates: true,
 };
@@ -52,6 +54,7 @@ pub const SHELL_FORM_COMMAND: NativeCheck = NativeCheck {
     code: "DL702",
     variants: &[
         "exec-form",
+        "program-missing",
         "shell-feature",
         "behind-entrypoint-exec-form",
         "behind-entrypoint-shell-feature",
@@ -79,6 +82,7 @@ pub const MISSING_PROGRAM: NativeCheck = NativeCheck {
     variants: &[
         "not-runnable",
         "env-shebang",
+        "file-mode",
         "shell",
         "http-client",
         "python-tool",
@@ -146,7 +150,13 @@ pub const VENV_INTERPRETER_MISSING: NativeCheck = NativeCheck {
 
 pub const CMD_BEHIND_PYTHON_ENTRYPOINT: NativeCheck = NativeCheck {
     code: "DL709",
-    variants: &["python", "python-tool", "shell", "script"],
+    variants: &[
+        "python",
+        "python-tool",
+        "python-tool-on-path",
+        "shell",
+        "script",
+    ],
     placeholders: &[
         "cmd",
         "entrypoint",
@@ -166,6 +176,20 @@ pub const ENV_LOCALE_MISSING: NativeCheck = NativeCheck {
     templates: true,
 };
 
+pub const USER_ACCOUNT_MISSING: NativeCheck = NativeCheck {
+    code: "DL711",
+    variants: &[],
+    placeholders: &[
+        "user",
+        "name",
+        "accounts",
+        "instead",
+        "instead-uid",
+        "maybe",
+    ],
+    templates: true,
+};
+
 /// Every Dockerfile check, by code.
 pub const CHECKS: &[NativeCheck] = &[
     SYNTAX,
@@ -179,6 +203,7 @@ pub const CHECKS: &[NativeCheck] = &[
     VENV_INTERPRETER_MISSING,
     CMD_BEHIND_PYTHON_ENTRYPOINT,
     ENV_LOCALE_MISSING,
+    USER_ACCOUNT_MISSING,
 ];
 
 /// Whether `code` is a Dockerfile check's.

@@ -104,6 +104,9 @@ pub struct ImageState<'b> {
     /// `None` once `ENV PATH=…` used something unknown.
     path: Option<Vec<String>>,
     workdir: Option<String>,
+    /// The user the container runs as and the USER that set it (none: the
+    /// base's); `None` once a USER used something unknown.
+    user: Option<(String, Option<Span>)>,
     shell: ShellInUse,
     placed: Vec<Placed>,
     runs: Vec<Span>,
@@ -124,7 +127,11 @@ impl<'b> ImageState<'b> {
             env: BTreeMap::new(),
             unknown_env: Default::default(),
             path: Some(base.facts.path.clone()),
-            workdir: Some("/".to_string()),
+            // A relative COPY or WORKDIR, and a relative program, start from
+            // the base's own WORKDIR: `/` on distroless, /home/nonroot on
+            // its `:nonroot` tags.
+            workdir: Some(normalize(base.workdir())),
+            user: Some((base.user().to_string(), None)),
             shell: ShellInUse {
                 program: "/bin/sh".to_string(),
                 set_by: None,
@@ -162,6 +169,16 @@ impl<'b> ImageState<'b> {
 
     pub fn workdir(&self) -> Option<&str> {
         self.workdir.as_deref()
+    }
+
+    /// The user the container runs as, as the last USER (or the base's
+    /// configuration) names it (`nonroot`, `1000:1000`), with the USER
+    /// instruction's argument that set it; `None` when that USER used a
+    /// variable we cannot see.
+    pub fn user(&self) -> Option<(&str, Option<Span>)> {
+        self.user
+            .as_ref()
+            .map(|(user, span)| (user.as_str(), *span))
     }
 
     /// An environment variable the stages set: `None` when unset,
@@ -251,6 +268,9 @@ impl<'b> ImageState<'b> {
                     };
                     self.stage_args.insert(pair.key.text.clone(), value);
                 }
+            }
+            (Keyword::User, Args::Text(word)) => {
+                self.user = self.expand(word).map(|user| (user, Some(word.span)));
             }
             (Keyword::Workdir, Args::Text(word)) => {
                 self.workdir = self.expand(word).and_then(|dir| self.absolute(&dir));
@@ -605,6 +625,25 @@ mod tests {
             Presence::Missing
         );
         assert_eq!(state.presence("/bin/sh"), Presence::Missing);
+    }
+
+    #[test]
+    fn a_relative_copy_lands_in_the_workdir_of_the_base_and_user_follows_user() {
+        let nonroot = crate::base::find("gcr.io/distroless/python3-debian13:nonroot").unwrap();
+        let state = state_after(&nonroot, "FROM x\nCOPY run.sh .\n");
+        assert!(matches!(
+            state.presence("/home/nonroot/run.sh"),
+            Presence::Copied(_)
+        ));
+        assert!(matches!(state.presence("./run.sh"), Presence::Copied(_)));
+        assert_eq!(state.presence("/run.sh"), Presence::Missing);
+        assert_eq!(state.user(), Some(("65532", None)));
+        let root = debian13();
+        let state = state_after(&root, "FROM x\nUSER app:app\nUSER $WHO\n");
+        assert_eq!(state.user(), None);
+        let state = state_after(&root, "FROM x\nARG WHO=app\nUSER ${WHO}:staff\n");
+        assert_eq!(state.user().map(|(user, _)| user), Some("app:staff"));
+        assert_eq!(state_after(&root, "FROM x\n").user(), Some(("0", None)));
     }
 
     #[test]

@@ -47,6 +47,7 @@ mod python_trees;
 pub mod runs;
 pub mod source;
 pub mod stages;
+mod user_account;
 mod venv_interpreter;
 mod verdict;
 pub mod words;
@@ -199,6 +200,7 @@ pub fn analyse_in_check(
         None => all,
     };
     let base = judged_base(path, &stages, check_base, options);
+    let base = base.as_deref();
     let located = base.and_then(|_| locate_context(path, root, &df, &stages));
     let view = match &located {
         Some(context) => ContextView::Located(context),
@@ -215,14 +217,30 @@ pub fn judged_base<'a>(
     stages: &Stages,
     check_base: &'a BaseImage,
     options: &CheckOptions,
-) -> Option<&'a BaseImage> {
+) -> Option<std::borrow::Cow<'a, BaseImage>> {
+    use std::borrow::Cow;
+    if in_dev_container(path) {
+        return None;
+    }
     // The check's own manifest first: a --base-file describes images the
-    // built-in ones do not.
-    stages::choose_in(stages, std::slice::from_ref(check_base))
+    // built-in ones do not. With its tag variants: `FROM …:nonroot` runs
+    // as another user in another WORKDIR than the check's base. (A
+    // manifest is cloned only when a variant is chosen: a few hundred
+    // entries, once per Dockerfile.)
+    if check_base.tag_variants.is_empty() {
+        if let Some(found) = stages::choose_in(stages, std::slice::from_ref(check_base)).base() {
+            return Some(Cow::Borrowed(found));
+        }
+    } else {
+        let own = crate::base::with_tag_variants(check_base.clone());
+        if let Some(found) = stages::choose_in(stages, &own).base() {
+            return Some(Cow::Owned(found.clone()));
+        }
+    }
+    stages::choose_in(stages, builtin_bases())
         .base()
-        .or_else(|| stages::choose_in(stages, builtin_bases()).base())
         .or((options.base_is_given && options.builds_the_image(path)).then_some(check_base))
-        .filter(|_| !in_dev_container(path))
+        .map(Cow::Borrowed)
 }
 
 /// The build context of the Dockerfile `df` at `path`, looked for below

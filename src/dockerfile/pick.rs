@@ -229,7 +229,13 @@ pub fn base_from_dockerfiles(
     let Some((_, first)) = picks.first() else {
         return Ok(None);
     };
-    if picks.iter().all(|(_, p)| p.base.name == first.base.name) {
+    // The tags of one image (`:latest`, `:nonroot`) hold the same files:
+    // the check's base is the same, whichever user each file runs as (each
+    // Dockerfile is still judged on its own tag).
+    if picks
+        .iter()
+        .all(|(_, p)| p.base.untagged_name() == first.base.untagged_name())
+    {
         let mut picked = first.clone();
         if picks.len() > 1 {
             picked.source.push_str(&format!(
@@ -359,7 +365,7 @@ mod tests {
             "FROM gcr.io/distroless/python3-debian12\n",
         );
         let picked = pick(&[a, b], None).unwrap().unwrap();
-        assert_eq!(picked.base.name, "python3-debian12");
+        assert_eq!(picked.base.name, "python3-debian12:nonroot");
         assert_eq!(
             picked.source,
             "FROM gcr.io/distroless/python3-debian12:nonroot in Dockerfile line 3, written `gcr.io/distroless/python3-debian${D}:nonroot` (and 1 more Dockerfiles on the same base)"

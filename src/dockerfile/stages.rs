@@ -580,7 +580,7 @@ mod tests {
         };
         assert_eq!(
             pick("FROM gcr.io/distroless/python3-debian12:nonroot\n").as_deref(),
-            Some("python3-debian12")
+            Some("python3-debian12:nonroot")
         );
         assert_eq!(
             pick("FROM gcr.io/distroless/python3-debian13@sha256:0123\n").as_deref(),

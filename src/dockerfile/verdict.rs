@@ -74,6 +74,7 @@ impl<'a> Checker<'a> {
                     Err(_) => "shell-feature".to_string(),
                     Ok(_) => match state.presence(&program) {
                         Presence::OnImage | Presence::Copied(_) => "exec-form".to_string(),
+                        _ if sets_file_mode(&program) => "file-mode".to_string(),
                         _ => "program-missing".to_string(),
                     },
                 };
@@ -88,10 +89,37 @@ impl<'a> Checker<'a> {
                 (SHELL_FORM_HEALTHCHECK, variant.to_string())
             }
             _ => {
-                let form = if suggestion.is_ok() {
-                    "exec-form"
+                // An exec-form CMD with no ENTRYPOINT of the Dockerfile's
+                // own is handed to the base's (DL709): the rewrite must be
+                // the ENTRYPOINT then, which replaces the base's.
+                let handed_to_base_python = behind.is_none()
+                    && instruction.keyword == Keyword::Cmd
+                    && matches!(self.base.facts.entrypoint.as_slice(), [entry] if is_python(entry))
+                    && !python_runs_it(&program, state);
+                let exec_keyword = if handed_to_base_python {
+                    values.push((
+                        "entrypoint-note",
+                        format!(
+                            " (as the ENTRYPOINT, which replaces the base's [\"{}\"]: an exec-form CMD would be handed to it as a script to run)",
+                            self.base.facts.entrypoint[0]
+                        ),
+                    ));
+                    "ENTRYPOINT".to_string()
                 } else {
-                    "shell-feature"
+                    values.push(("entrypoint-note", String::new()));
+                    keyword.clone()
+                };
+                values.push(("exec-keyword", exec_keyword));
+                let program_runs = matches!(
+                    state.presence(&program),
+                    Presence::OnImage | Presence::Copied(_)
+                ) || (instruction.keyword == Keyword::Cmd
+                    && !handed_to_base_python
+                    && python_runs_it(&program, state));
+                let form = match &suggestion {
+                    Ok(_) if behind.is_none() && !program_runs => "program-missing",
+                    Ok(_) => "exec-form",
+                    Err(_) => "shell-feature",
                 };
                 let python_entry = match behind {
                     Some((_, program)) => is_python(program),
@@ -213,6 +241,8 @@ impl<'a> Checker<'a> {
         }
         let variant = if shebang && base_name == "env" {
             "env-shebang"
+        } else if sets_file_mode(base_name) {
+            "file-mode"
         } else if is_shell(base_name) {
             "shell"
         } else if matches!(base_name, "curl" | "wget") && self.base.python.is_some() {
@@ -405,12 +435,37 @@ pub(crate) fn is_shell(name: &str) -> bool {
     )
 }
 
+/// chmod, chown and chgrp: what `COPY --chmod`/`--chown` does as the file
+/// is copied in, with no program in the image.
+fn sets_file_mode(program: &str) -> bool {
+    let name = program.rsplit('/').next().unwrap_or(program);
+    matches!(name, "chmod" | "chown" | "chgrp")
+}
+
 pub(crate) fn is_python(program: &str) -> bool {
     let name = program.rsplit('/').next().unwrap_or(program);
     name == "python"
         || name
             .strip_prefix("python")
             .is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'))
+}
+
+/// Whether the base's Python ENTRYPOINT, handed an exec-form CMD starting
+/// with `first`, has something to run: one of its options, or a script the
+/// image has at that path (relative to WORKDIR).
+fn python_runs_it(first: &str, state: &ImageState<'_>) -> bool {
+    if first.starts_with('-') {
+        return true;
+    }
+    let script = if first.contains('/') {
+        first.to_string()
+    } else {
+        format!("./{first}")
+    };
+    matches!(
+        state.presence(&script),
+        Presence::OnImage | Presence::Copied(_)
+    )
 }
 
 fn mentions_missing_tool(json: &str) -> bool {

@@ -35,7 +35,11 @@ impl LibraryHints {
                 .map(|(_, text)| *text);
             LibraryHints {
                 packages: text.map(parse_packages).unwrap_or_default(),
-                bases: base::builtin(),
+                // A tag variant has its image's libraries: one is enough.
+                bases: base::builtin()
+                    .into_iter()
+                    .filter(|b| b.variant_tag.is_none())
+                    .collect(),
             }
         })
     }

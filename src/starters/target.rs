@@ -46,7 +46,7 @@ impl ImageDockerfile {
                 Some(target) => all.clone().target(target).unwrap_or(all),
                 None => all,
             };
-            let base = judged_base(real, &stages, check_base, options)?.clone();
+            let base = judged_base(real, &stages, check_base, options)?.into_owned();
             let root = root_locations.iter().find(|root| real.starts_with(root));
             let context = root.and_then(|root| locate_context(real, root, &df, &stages));
             let shown = root

@@ -115,14 +115,14 @@ fn the_base_comes_from_the_final_stage_and_the_report_says_which() {
     let app = django_app("gcr.io/distroless/python3-debian${DEBIAN}:nonroot");
 
     let doc = json(app.path(), &["."]);
-    assert_eq!(doc["base"]["name"], "python3-debian12");
+    assert_eq!(doc["base"]["name"], "python3-debian12:nonroot");
     assert_eq!(
         doc["base"]["chosen_by"],
         "FROM gcr.io/distroless/python3-debian12:nonroot in Dockerfile line 10, written `gcr.io/distroless/python3-debian${DEBIAN}:nonroot`"
     );
     let (_, human, _) = check(app.path(), &["."]);
     assert!(
-        human.contains("Base: python3-debian12 (gcr.io/distroless/python3-debian12) [FROM gcr.io/distroless/python3-debian12:nonroot in Dockerfile line 10"),
+        human.contains("Base: python3-debian12:nonroot (gcr.io/distroless/python3-debian12:nonroot) [FROM gcr.io/distroless/python3-debian12:nonroot in Dockerfile line 10"),
         "{human}"
     );
 
@@ -447,4 +447,32 @@ fn the_suggested_docker_command_quotes_the_image_from_the_dockerfile() {
         says(&stderr, "--image 'registry.example/p$(id):1'"),
         "{stderr}"
     );
+}
+
+#[test]
+fn a_nonroot_dockerfile_checked_with_its_images_root_tag_as_base_runs_in_home_nonroot() {
+    // The check's base is the root tag; the Dockerfile names the :nonroot
+    // tag, whose WORKDIR is /home/nonroot: the relative COPY lands there,
+    // so /main.py, which the CMD hands to the base's Python, does not exist.
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "Dockerfile",
+        "FROM gcr.io/distroless/python3-debian13:nonroot\nCOPY main.py ./\nCMD [\"/main.py\"]\n",
+    );
+    write(dir.path(), "main.py", "print('serving')\n");
+    let doc = json(dir.path(), &[".", "--base", "python3-debian13"]);
+    assert!(
+        findings(&doc).contains(&("Dockerfile".to_string(), 3, "DL709".to_string())),
+        "{doc:#}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "Dockerfile",
+        "FROM gcr.io/distroless/python3-debian13:nonroot\nCOPY main.py ./\nCMD [\"main.py\"]\n",
+    );
+    write(dir.path(), "main.py", "print('serving')\n");
+    let doc = json(dir.path(), &[".", "--base", "python3-debian13"]);
+    assert_eq!(findings(&doc), Vec::new(), "{doc:#}");
 }

@@ -208,7 +208,7 @@ fn the_django_app_picks_its_base_from_the_final_stage() {
     let choice = choose_base(&df, &bases);
     assert_eq!(
         choice.base().map(|b| b.name.as_str()),
-        Some("python3-debian12")
+        Some("python3-debian12:nonroot")
     );
     let said = choice.describe(&df, Path::new("Dockerfile"));
     assert!(

@@ -10,7 +10,9 @@ use std::os::unix::fs::{symlink, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use distrolint::base::import::{import_rootfs, to_toml, ImportError, ImportOptions};
+use distrolint::base::import::{
+    import_rootfs, parse_tag_variant, to_toml, ImportError, ImportOptions,
+};
 use distrolint::base::{parse_manifest, BaseImage, ExecutableKind, LibcKind};
 
 fn cc(args: &[&str], dir: &Path) {
@@ -521,4 +523,54 @@ fn a_missing_source_or_an_empty_archive_is_an_error_naming_it() {
     fs::write(&garbage, vec![0u8; 2048]).unwrap();
     let err = import_rootfs(&garbage, &options()).unwrap_err();
     assert!(err.to_string().contains("garbage.tar"), "{err}");
+}
+
+#[test]
+fn the_accounts_come_from_etc_passwd_and_the_user_and_tags_from_the_options() {
+    let fx = fixture();
+    write(
+        &fx.root.join("etc/passwd"),
+        "root:x:0:0:root:/root:/sbin/nologin\n\
+         nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n\
+         broken line\n",
+    );
+    let options = ImportOptions {
+        user: Some("0".into()),
+        workdir: Some("/".into()),
+        tag_variants: vec![parse_tag_variant("nonroot:65532:/home/nonroot").unwrap()],
+        ..options()
+    };
+    let base = import_rootfs(&fx.root, &options).unwrap();
+    let names: Vec<(&str, u32, &str)> = base
+        .facts
+        .accounts
+        .iter()
+        .map(|a| (a.name.as_str(), a.uid, a.home.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [("root", 0, "/root"), ("nonroot", 65532, "/home/nonroot")]
+    );
+    assert!(
+        base.provenance
+            .notes
+            .iter()
+            .any(|n| n.contains("\"broken line\"")),
+        "{:?}",
+        base.provenance.notes
+    );
+    let back = parse_manifest("fake.toml", &to_toml(&base)).unwrap();
+    assert_eq!(back, base);
+    let nonroot = back.for_tag(&back.tag_variants[0]);
+    assert_eq!(nonroot.name, "fake:nonroot");
+    assert_eq!(nonroot.images, ["example.org/fake:nonroot"]);
+    assert_eq!(
+        (nonroot.user(), nonroot.workdir()),
+        ("65532", "/home/nonroot")
+    );
+    assert!(parse_tag_variant("nonroot:65532:home").is_err());
+    assert!(parse_tag_variant("nonroot").is_err());
+    // Without the file the accounts are unknown, not empty of names.
+    let bare = import_rootfs(&fixture().root, &self::options()).unwrap();
+    assert_eq!(bare.has_account("root"), None);
 }

@@ -158,6 +158,46 @@ fn chainguard_references_pick_the_right_variant() {
     );
     assert_eq!(
         name("gcr.io/distroless/python3-debian12:nonroot"),
+        "python3-debian12:nonroot"
+    );
+    assert_eq!(
+        name("gcr.io/distroless/python3-debian12:nonroot@sha256:0123"),
+        "python3-debian12:nonroot"
+    );
+    assert_eq!(
+        name("gcr.io/distroless/python3-debian12:latest"),
         "python3-debian12"
     );
+    assert_eq!(name("python3-debian13:nonroot"), "python3-debian13:nonroot");
+}
+
+#[test]
+fn a_nonroot_tag_is_its_image_with_another_user_and_workdir() {
+    let root = get("python3-debian13");
+    let nonroot = get("gcr.io/distroless/python3-debian13:nonroot");
+    assert_eq!((root.user(), root.workdir()), ("0", "/"));
+    assert_eq!(
+        (nonroot.user(), nonroot.workdir()),
+        ("65532", "/home/nonroot")
+    );
+    assert_eq!(nonroot.libraries, root.libraries);
+    assert_eq!(nonroot.executables, root.executables);
+    // Chainguard runs as nonroot and leaves WORKDIR unset; its accounts are
+    // not known to the curated table.
+    let chainguard = get("chainguard-python-latest");
+    assert_eq!((chainguard.user(), chainguard.workdir()), ("65532", "/"));
+    assert_eq!(chainguard.has_account("app"), None);
+    // Every distroless image has the accounts distroless writes itself.
+    for name in [
+        "static-debian12",
+        "python3-debian12",
+        "cc-debian13",
+        "python3-debian13",
+    ] {
+        let base = get(name);
+        for account in ["root", "nobody", "nonroot"] {
+            assert_eq!(base.has_account(account), Some(true), "{name}: {account}");
+        }
+        assert_eq!(base.has_account("app"), Some(false), "{name}");
+    }
 }

@@ -80,8 +80,26 @@ fn bases_show_accepts_a_full_image_reference() {
         "gcr.io/distroless/python3-debian12:nonroot",
     ]);
     assert_eq!(code, 0);
-    assert!(stdout.starts_with("python3-debian12\n"), "{stdout}");
+    // The :nonroot tag is the same files run as 65532 in /home/nonroot.
+    assert!(stdout.starts_with("python3-debian12:nonroot\n"), "{stdout}");
     assert!(stdout.contains("/bin/sh:       no"), "{stdout}");
+    assert!(
+        stdout.contains("USER:          65532 (nonroot)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("WORKDIR:       /home/nonroot"), "{stdout}");
+    let (code, stdout, _) = run(&["bases", "show", "python3-debian12"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("USER:          0 (root)"), "{stdout}");
+    assert!(stdout.contains("WORKDIR:       /\n"), "{stdout}");
+    assert!(
+        stdout.contains("tag :nonroot: USER 65532 (nonroot), WORKDIR /home/nonroot"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("accounts:      root (0), nobody (65534), nonroot (65532)"),
+        "{stdout}"
+    );
     let (code, stdout, _) = run(&["bases", "show", "python3-debian13", "--format", "toml"]);
     assert_eq!(code, 0);
     assert!(stdout.contains("name = \"python3-debian13\""), "{stdout}");

@@ -15,6 +15,7 @@ mod config_files;
 mod config_walk;
 mod determinism;
 mod github_action;
+mod help_commands;
 mod output_formats;
 mod rules_authoring;
 mod rules_builtin;

@@ -43,7 +43,7 @@ pub(crate) enum Content {
     Elf(Box<ElfFile>),
     /// The `#!` line, without `#!` and surrounding blanks.
     Script(String),
-    /// Package databases and the loader cache, kept whole.
+    /// Package databases, the loader cache and `/etc/passwd`, kept whole.
     Kept(Vec<u8>),
     /// Anything else: only its presence matters.
     Other,
@@ -67,6 +67,7 @@ pub(crate) struct Rootfs {
 /// Paths whose contents later steps read.
 fn is_kept(path: &str) -> bool {
     path == "/etc/ld.so.cache"
+        || path == "/etc/passwd"
         || path.starts_with("/var/lib/dpkg/")
         || path.ends_with("/apk/db/installed")
 }
