@@ -9,7 +9,7 @@
 //! `--statistics` follow the files.
 
 use crate::finding::{Family, Severity};
-use crate::python::rules::{builtin_rules, Rule};
+use crate::python::rules::{builtin_rules, Lack, Rule};
 use crate::python::RuleSet;
 
 /// Code of the finding `--report-unused-ignores` produces.
@@ -33,6 +33,10 @@ pub struct RuleInfo {
     pub help: String,
     /// The whole reference page, in Markdown (`explain`'s text).
     pub markdown: String,
+    /// Codes whose finding at the same place becomes part of this one.
+    pub absorbs: Vec<String>,
+    /// What its findings say the base lacks.
+    pub lacks: Option<Lack>,
 }
 
 impl RuleInfo {
@@ -84,6 +88,8 @@ fn info(rule: &Rule) -> RuleInfo {
             .unwrap_or_else(|| rule.summary.clone()),
         help,
         markdown: rule.reference_markdown(),
+        absorbs: rule.absorbs.clone(),
+        lacks: rule.lacks.clone(),
     }
 }
 

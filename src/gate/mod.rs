@@ -13,6 +13,7 @@
 //! selected like any other code; the baseline comes last, because it
 //! records what is left.
 
+pub mod absorb;
 pub mod baseline;
 pub mod catalogue;
 pub mod config;
@@ -252,6 +253,7 @@ impl Gate {
                     .filter(|f| !self.is_ignored(f)),
             );
         }
+        absorb::apply(&mut findings, &self.known);
         finding::sort_and_dedup(&mut findings);
         let fingerprints = findings
             .iter()

@@ -318,7 +318,65 @@ pub fn render(input: &ReportInput, out: &mut dyn Write) -> io::Result<()> {
         out.write_all(rendered.as_bytes())?;
         writeln!(out)?;
     }
+    write_needs(input, out)?;
     write_summary(input, out)
+}
+
+/// How many places a need shows in the human report.
+const PLACES_SHOWN: usize = 3;
+
+/// The list of what the base lacks, one line per need.
+fn write_needs(input: &ReportInput, out: &mut dyn Write) -> io::Result<()> {
+    let needs = super::needs::needs(input);
+    if needs.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "What the scanned code needs that {} lacks:",
+        display(&input.base.name)
+    )?;
+    for need in &needs {
+        let mut line = format!(
+            "  {} {} — {}",
+            need.kind.as_str(),
+            display(&need.name),
+            counted(need.places, "place", "places")
+        );
+        if need.handled == need.places {
+            line.push_str(if need.places == 1 {
+                ", handled"
+            } else {
+                ", all handled"
+            });
+        } else if need.handled > 0 {
+            line.push_str(&format!(", {} handled", need.handled));
+        }
+        if !need.distributions.is_empty() {
+            let mut owners: Vec<String> = Vec::new();
+            if need.in_application {
+                owners.push("the application".into());
+            }
+            owners.extend(need.distributions.iter().map(|d| display(d).into_owned()));
+            line.push_str(&format!(", in {}", owners.join(", ")));
+        }
+        let shown: Vec<String> = need
+            .listed
+            .iter()
+            .take(PLACES_SHOWN)
+            .map(|place| match place.line {
+                Some(l) => format!("{}:{l}", display(&place.path)),
+                None => display(&place.path).into_owned(),
+            })
+            .collect();
+        line.push_str(": ");
+        line.push_str(&shown.join(", "));
+        if need.places > shown.len() {
+            line.push_str(&format!(" and {} more", need.places - shown.len()));
+        }
+        writeln!(out, "{line}")?;
+    }
+    writeln!(out)
 }
 
 /// "1 error", "2 errors".

@@ -89,6 +89,7 @@ pub fn render(input: &ReportInput, out: &mut dyn Write) -> io::Result<()> {
         })).collect::<Vec<_>>(),
         // Filled in as it is written (super::write_filled).
         "findings": [],
+        "needs": super::needs::to_json(&super::needs::needs(input)),
         "summary": {
             "files": input.stats.files,
             "python_files": input.stats.python_files,

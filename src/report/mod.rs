@@ -10,6 +10,7 @@ pub mod github;
 pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod needs;
 pub mod sarif;
 pub mod statistics;
 

@@ -88,7 +88,9 @@ fn after_line_shifts_and_reformatting_only_the_new_finding_is_reported() {
     );
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.is_empty(), "{stdout}");
-    assert!(stderr.contains("Wrote 3 findings"), "{stderr}");
+    // os.system of wkhtmltopdf is one finding (DL201, the missing program
+    // joined in), the git call another.
+    assert!(stderr.contains("Wrote 2 findings"), "{stderr}");
     let baseline: Value = serde_json::from_slice(
         &std::fs::read(dir.path().join("distrolint-baseline.json")).unwrap(),
     )
@@ -100,7 +102,7 @@ fn after_line_shifts_and_reformatting_only_the_new_finding_is_reported() {
         &["check", "app", "--baseline", "distrolint-baseline.json"],
     );
     assert_eq!(code, 0, "{stdout}");
-    assert!(stdout.contains("3 accepted by the baseline"), "{stdout}");
+    assert!(stdout.contains("2 accepted by the baseline"), "{stdout}");
 
     std::fs::write(app.join("invoice.py"), AFTER).unwrap();
     let (code, stdout, stderr) = run_in(
@@ -117,7 +119,7 @@ fn after_line_shifts_and_reformatting_only_the_new_finding_is_reported() {
     assert_eq!(code, 1, "{stderr}");
     assert_eq!(
         codes_and_lines(&stdout),
-        [("DL201".to_string(), 18), ("DL301".to_string(), 18)],
+        [("DL201".to_string(), 18)],
         "only the new call: {stdout}"
     );
     assert!(stderr.is_empty(), "nothing is stale: {stderr}");
@@ -152,7 +154,7 @@ fn fixed_findings_make_baseline_entries_stale_and_they_are_reported() {
     );
     let doc: Value = serde_json::from_str(&stdout).unwrap();
     let gate = &doc["summary"]["gate"]["baseline"];
-    assert_eq!(gate["matched"], 2);
+    assert_eq!(gate["matched"], 1);
     assert_eq!(gate["stale"][0]["code"], "DL301");
     assert_eq!(gate["stale"][0]["what"], "subprocess.run");
 }

@@ -16,6 +16,7 @@ mod config_walk;
 mod determinism;
 mod github_action;
 mod help_commands;
+mod needs_summary;
 mod output_formats;
 mod rules_authoring;
 mod rules_builtin;

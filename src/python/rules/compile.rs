@@ -87,7 +87,7 @@ pub(super) fn compile(files: &[(String, String, RuleFile)]) -> Result<RuleSet, R
             if matches!(rule.matcher, Matcher::Query(_)) && rule.is_active() {
                 set.queries.push(index);
             }
-            for suppressed in &spec.suppresses {
+            for suppressed in spec.suppresses.iter().chain(&spec.absorbs) {
                 pending_suppressions.push((file.as_str(), text.as_str(), suppressed.clone()));
             }
             set.rules.push(rule);
@@ -97,7 +97,7 @@ pub(super) fn compile(files: &[(String, String, RuleFile)]) -> Result<RuleSet, R
         if !defined.contains_key(suppressed.get_ref()) {
             return Err(Place { file, text }.error(
                 suppressed.span(),
-                format!("suppresses {}, which is not a rule", suppressed.get_ref()),
+                format!("names {}, which is not a rule", suppressed.get_ref()),
             ));
         }
     }
@@ -375,6 +375,8 @@ fn compile_rule(spec: &RuleSpec, place: &Place<'_>) -> Result<Rule, RuleError> {
             .iter()
             .map(|s| s.get_ref().clone())
             .collect(),
+        absorbs: spec.absorbs.iter().map(|s| s.get_ref().clone()).collect(),
+        lacks: lacks(spec, place)?,
         handled: spec.handled.as_ref().map(|h| Handled {
             severity: severity_of(h.get_ref().severity),
             needs: h.get_ref().needs,
@@ -388,6 +390,26 @@ fn compile_rule(spec: &RuleSpec, place: &Place<'_>) -> Result<Rule, RuleError> {
         file: place.file.to_string(),
         line: place.line(code_span.start),
     })
+}
+
+fn lacks(spec: &RuleSpec, place: &Place<'_>) -> Result<Option<super::Lack>, RuleError> {
+    let Some(lacks) = &spec.lacks else {
+        return Ok(None);
+    };
+    if lacks.field.is_none() && lacks.name.is_none() {
+        return Err(place.error(
+            spec.code.span(),
+            format!(
+                "rule {}: `lacks` needs a `field`, a `name` or both",
+                spec.code.get_ref()
+            ),
+        ));
+    }
+    Ok(Some(super::Lack {
+        kind: lacks.kind,
+        field: lacks.field.clone(),
+        name: lacks.name.clone(),
+    }))
 }
 
 fn compile_cases(

@@ -37,7 +37,8 @@ pub use native::{
 };
 pub use query::QueryMatcher;
 pub use spec::{
-    ArgSpec, BaseFact, Conditions, Needs, ProgramState, ShellState, SubjectKind, SubjectState,
+    ArgSpec, BaseFact, Conditions, LackKind, Needs, ProgramState, ShellState, SubjectKind,
+    SubjectState,
 };
 pub use template::{render, template_pieces, Piece};
 
@@ -154,6 +155,10 @@ pub struct Rule {
     pub severity: Severity,
     pub matcher: Matcher,
     pub suppresses: Vec<String>,
+    /// Codes whose finding at the same place becomes part of this one.
+    pub absorbs: Vec<String>,
+    /// What its findings say the base lacks.
+    pub lacks: Option<Lack>,
     /// What a finding becomes when the code handles the failure.
     pub handled: Option<Handled>,
     pub cases: Vec<Case>,
@@ -239,6 +244,17 @@ impl Rule {
         let text = body.join("\n").trim().to_string();
         (!text.is_empty()).then_some(text)
     }
+}
+
+/// What a rule's findings say the base lacks: the kind, and where a
+/// finding's name for it comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lack {
+    pub kind: LackKind,
+    /// The finding field that names it.
+    pub field: Option<String>,
+    /// The name when the finding has no such field.
+    pub name: Option<String>,
 }
 
 /// A rule's `handled`: the severity of a handled failure, and what a guard

@@ -232,6 +232,20 @@ pub struct RuleSpec {
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub suppresses: Vec<Spanned<String>>,
+    /// Codes whose finding at the same place (file, line and column) is
+    /// the same cause seen from another side, and becomes part of this
+    /// rule's finding: `os.system("chown …")` is one finding that says both
+    /// that there is no shell and that `chown` is missing. Applied after
+    /// selection, suppression comments and `[[accept]]`, so a code the run
+    /// does not report absorbs nothing and the other stays a finding.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub absorbs: Vec<Spanned<String>>,
+    /// What the finding says the base lacks, for the report's list of what
+    /// the application needs: its kind, and the finding field that names
+    /// it (or a fixed name).
+    #[serde(default)]
+    pub lacks: Option<LacksSpec>,
     /// Call matcher: how a finding changes when the code already handles
     /// the failure — a `try` catches what the callable `raises`, a test
     /// such as `if shutil.which("x"):` guards the call, or the `None` a
@@ -285,6 +299,53 @@ pub struct HandledSpec {
     /// What the call needs that the base may lack, which a guard must test
     /// for: the call's program, the shell, or its subject argument.
     pub needs: Needs,
+}
+
+/// What a rule's findings say the base lacks.
+#[derive(Debug, Clone, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct LacksSpec {
+    pub kind: LackKind,
+    /// The finding field that names what is lacking (`program`, `library`,
+    /// `subject`, `locale`, `user`). Without it, or when a finding does not
+    /// have the field, `name` names it.
+    #[serde(default)]
+    pub field: Option<String>,
+    /// The name when no field gives one (`/bin/sh`, `tzdata`).
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// The kinds of thing an application may need from its base, in the order
+/// the report lists them.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum LackKind {
+    /// A shell (`/bin/sh`).
+    Shell,
+    /// A program started by name or path.
+    Program,
+    /// A shared library (linked or opened at run time).
+    Library,
+    /// Data files: time zones, locales, CA certificates.
+    Data,
+    /// Something of the Python interpreter: its version, its ABI, a module.
+    Python,
+    /// A user account in the image's `/etc/passwd`.
+    Account,
+}
+
+impl LackKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LackKind::Shell => "shell",
+            LackKind::Program => "program",
+            LackKind::Library => "library",
+            LackKind::Data => "data",
+            LackKind::Python => "python",
+            LackKind::Account => "account",
+        }
+    }
 }
 
 /// What a call needs that the base may lack.
