@@ -177,6 +177,7 @@ impl<'a, 'm> Passing<'a, 'm> {
             command: None,
             shell: None,
             executable: None,
+            starts: None,
             subject: None,
             error: inner.error.clone(),
             raises: inner.raises.clone(),

@@ -151,3 +151,41 @@ fn the_rendered_diagnostic_shows_the_file_line_and_column() {
         "{rendered}"
     );
 }
+
+#[test]
+fn a_starts_that_is_not_one_program_is_reported_at_its_value() {
+    let text = r#"[[callable]]
+names = ["acme.ocr"]
+groups = ["acme"]
+starts = "tesseract --psm 6"
+"#;
+    assert_at(
+        text,
+        "\"tesseract --psm 6\"",
+        0,
+        "`starts` names one program",
+    );
+}
+
+#[test]
+fn lacks_without_a_field_or_a_name_is_reported_at_the_rule() {
+    let text = QUERY_RULE.replace(
+        "family = \"shell\"",
+        "family = \"shell\"\nlacks = { kind = \"program\" }",
+    );
+    assert_at(
+        &text,
+        "\"X1\"",
+        0,
+        "`lacks` needs a `field`, a `name` or both",
+    );
+}
+
+#[test]
+fn absorbing_an_unknown_code_is_reported_at_the_code() {
+    let text = QUERY_RULE.replace(
+        "family = \"shell\"",
+        "family = \"shell\"\nabsorbs = [\"DL999\"]",
+    );
+    assert_at(&text, "\"DL999\"", 0, "names DL999, which is not a rule");
+}

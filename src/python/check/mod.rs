@@ -522,6 +522,9 @@ impl<'c, 'm> CallChecker<'c, 'm> {
             };
             program = from_arg(arg(&callable.argv), form);
         }
+        if program.is_none() {
+            program = callable.starts.clone().map(Program::Named);
+        }
         let program = match program {
             Some(Program::Unknown) if site.creation => Program::Absent,
             Some(p) => p,

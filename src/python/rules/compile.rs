@@ -179,6 +179,15 @@ fn add_callable(
         check_template(error, &known, place)?;
     }
     check_raises(&spec.raises, place)?;
+    if let Some(starts) = &spec.starts {
+        let program = starts.get_ref();
+        if program.is_empty() || program.contains(char::is_whitespace) {
+            return Err(place.error(
+                starts.span(),
+                "`starts` names one program: no spaces, not empty".into(),
+            ));
+        }
+    }
     for name in &spec.names {
         if set.by_name.insert(name.get_ref().clone(), index).is_some() {
             return Err(place.error(
@@ -210,6 +219,7 @@ fn add_callable(
         command: spec.command.as_ref().map(|a| a.get_ref().clone()),
         shell: spec.shell.as_ref().map(|a| a.get_ref().clone()),
         executable: spec.executable.as_ref().map(|a| a.get_ref().clone()),
+        starts: spec.starts.as_ref().map(|s| s.get_ref().clone()),
         subject: subject.map(|(arg, kind, _)| (arg, kind)),
         error: spec.error.as_ref().map(|e| e.get_ref().clone()),
         raises: spec.raises.iter().map(|r| r.get_ref().clone()).collect(),

@@ -83,6 +83,8 @@ pub struct Callable {
     pub command: Option<ArgSpec>,
     pub shell: Option<ArgSpec>,
     pub executable: Option<ArgSpec>,
+    /// The program it always starts, when no argument names one.
+    pub starts: Option<String>,
     /// The argument the call is about, and how to judge it.
     pub subject: Option<(ArgSpec, SubjectKind)>,
     pub error: Option<String>,

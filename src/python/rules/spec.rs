@@ -100,6 +100,12 @@ pub struct CallableSpec {
     #[serde(default)]
     #[schemars(with = "Option<ArgSpec>")]
     pub shell: Option<Spanned<ArgSpec>>,
+    /// The program the call always starts, named by no argument: a library
+    /// that drives a command-line tool (`pytesseract.image_to_string` runs
+    /// `tesseract`). An argument that names the program wins over it.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub starts: Option<Spanned<String>>,
     /// `executable=`: replaces the program the argv names.
     #[serde(default)]
     #[schemars(with = "Option<ArgSpec>")]
