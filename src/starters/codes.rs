@@ -69,12 +69,29 @@ pub const UNREADABLE: NativeCheck = NativeCheck {
     templates: true,
 };
 
+pub const USER_ACCOUNT_MISSING: NativeCheck = NativeCheck {
+    code: "DL805",
+    variants: &[],
+    placeholders: &[
+        "what",
+        "user",
+        "name",
+        "image",
+        "accounts",
+        "instead",
+        "instead-uid",
+        "maybe",
+    ],
+    templates: true,
+};
+
 /// Every starter check, in code order.
 pub const CHECKS: &[NativeCheck] = &[
     SHELL_COMMAND,
     MISSING_PROGRAM,
     ARGS_BEHIND_PYTHON_ENTRYPOINT,
     UNREADABLE,
+    USER_ACCOUNT_MISSING,
 ];
 
 /// Whether `code` is a starter check's.

@@ -1,6 +1,7 @@
 //! Compose files: for each service that runs the application's image (its
 //! `build` is the judged Dockerfile) or a known base (its `image` names
-//! one), the `command`, `entrypoint` and `healthcheck.test`.
+//! one), the `command`, `entrypoint` and `healthcheck.test`, and the
+//! `user` it runs as.
 //!
 //! Compose splits a `command` or `entrypoint` given as a string into words
 //! and runs them directly: unlike a Dockerfile's shell form, no
@@ -15,6 +16,7 @@
 
 use std::path::Path;
 
+use super::account::ServiceUser;
 use super::judge::{Given, Spelling, StartedCommand, When};
 use super::text::Text;
 use super::yaml::{NodeId, Yaml};
@@ -57,6 +59,43 @@ pub fn commands<'j>(
             for command in service_commands(text, yaml, &name, service) {
                 found.push((command, image.clone()));
             }
+        }
+    }
+    found
+}
+
+/// The `user` of each service judged, with the image it runs in.
+pub fn users<'j>(
+    path: &Path,
+    text: &Text<'_>,
+    yaml: &Yaml,
+    judging: &'j Judging<'j>,
+) -> Vec<(ServiceUser, TargetImage<'j>)> {
+    let mut found = Vec::new();
+    let directory = path.parent().unwrap_or(Path::new("."));
+    for &document in &yaml.documents {
+        let Some(services) = yaml.get(document, "services") else {
+            continue;
+        };
+        for (name, service) in yaml.pairs(services) {
+            let Some(id) = yaml.get(service, "user") else {
+                continue;
+            };
+            let Some(user) = yaml.scalar(id) else {
+                continue;
+            };
+            let Some(image) = service_image(yaml, service, directory, judging) else {
+                continue;
+            };
+            let (start, end) = yaml.span(id);
+            found.push((
+                ServiceUser {
+                    what: format!("service `{name}`'s `user`"),
+                    user: user.to_string(),
+                    location: text.location(start, end),
+                },
+                image,
+            ));
         }
     }
     found

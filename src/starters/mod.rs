@@ -20,6 +20,7 @@
 //! a supervisord `%(ENV_X)s` stays as written, and the command it feeds is
 //! judged only when its program is literal.
 
+mod account;
 pub mod codes;
 mod compose;
 mod ini;
@@ -229,10 +230,17 @@ fn read_yaml(
     let mut judged_against: Vec<String> = commands.iter().map(|(_, image)| image.label()).collect();
     judged_against.sort();
     judged_against.dedup();
-    let findings = commands
+    let mut findings: Vec<Finding> = commands
         .iter()
         .filter_map(|(command, image)| judge::judge(command, path, image))
         .collect();
+    if kind == StarterKind::Compose {
+        findings.extend(
+            compose::users(path, text, &yaml, judging)
+                .iter()
+                .filter_map(|(user, image)| account::judge(user, path, image)),
+        );
+    }
     StarterAnalysis {
         findings,
         read: Some(StarterFileRead {
