@@ -11,6 +11,16 @@ import subprocess
 
 def always_shell(cmd, factory, loop):
     os.system("true")  # expect: DL201/error
+    # Plain words whose program the base has: the help gives the argv.
+    os.system("python3 manage.py collectstatic --noinput")  # expect: DL201/error
+    subprocess.run("python3 -m compileall /app", shell=True)  # expect: DL202/error
+    # Quotes and operators need the shell to mean what they say: no argv.
+    subprocess.run("python3 -c 'print(1)' > out.txt", shell=True)  # expect: DL202/error
+    # What the help proposes for the two plain commands passes.
+    subprocess.run(["python3", "manage.py", "collectstatic", "--noinput"], check=True)  # ok: argv, python3 ships
+    subprocess.run(["python3", "-m", "compileall", "/app"])  # ok: argv, python3 ships
+    with open("out.txt", "w") as out:
+        subprocess.run(["python3", "-c", "print(1)"], stdout=out)  # ok: the redirection as stdout=
     os.system(cmd)  # expect: DL201
     os.system("ls -l")  # expect: DL201, DL301
     os.system(command="uname -a")  # expect: DL201, DL301

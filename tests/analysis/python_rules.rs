@@ -124,3 +124,50 @@ fn a_code_defined_twice_is_an_error_even_across_files() {
     let err = RuleSet::builtin_with_dirs(&[dir.path()]).unwrap_err();
     assert!(err.to_string().contains("DL201 is defined twice"), "{err}");
 }
+
+/// A shell command of plain words whose program the base has is fixed by
+/// its own argv, which the help spells out; a command the shell would
+/// read differently (quotes, redirections) or whose program is missing
+/// keeps the general advice.
+#[test]
+fn the_shell_help_spells_out_the_argv_of_a_plain_command() {
+    let rules = RuleSet::builtin().unwrap();
+    let base = support::base("python3-debian13");
+    let findings = support::analyse(
+        b"import os, subprocess\n\
+          os.system('python3 manage.py migrate --noinput')\n\
+          subprocess.check_output('python3 -V', shell=True)\n\
+          subprocess.run(\"python3 -c 'print(1)'\", shell=True)\n\
+          subprocess.run('git status', shell=True)\n\
+          subprocess.run('LANG=C python3 -V', shell=True)\n",
+        &base,
+        &rules,
+        "app/tasks.py",
+    );
+    let help = |line: u32| -> String {
+        findings
+            .iter()
+            .find(|f| f.location.map(|l| l.line) == Some(line) && f.code.starts_with("DL20"))
+            .map(|f| f.help.to_string())
+            .unwrap_or_else(|| panic!("no shell finding on line {line}: {findings:#?}"))
+    };
+    assert!(
+        help(2).contains(
+            r#"subprocess.run(["python3", "manage.py", "migrate", "--noinput"], check=True)"#
+        ),
+        "{}",
+        help(2)
+    );
+    assert!(
+        help(3).contains(r#"subprocess.check_output(["python3", "-V"])"#),
+        "{}",
+        help(3)
+    );
+    for line in [4, 5, 6] {
+        assert!(
+            help(line).contains("shlex.split"),
+            "line {line}: {}",
+            help(line)
+        );
+    }
+}

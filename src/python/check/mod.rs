@@ -32,6 +32,9 @@ struct Facts {
     shell: ShellState,
     program: Program,
     subject: Subject,
+    /// The command line a shell would run, as the argv list it can be
+    /// passed as instead: a literal of plain words only.
+    argv: Option<Vec<String>>,
 }
 
 /// The value of a callable's subject argument.
@@ -544,10 +547,22 @@ impl<'c, 'm> CallChecker<'c, 'm> {
             Subject::Unknown if site.creation => Subject::Absent,
             s => s,
         };
+        let command = if callable.command.is_some() {
+            arg(&callable.command)
+        } else if through_shell {
+            arg(&callable.argv)
+        } else {
+            None
+        };
+        let argv = match command {
+            Some(Arg::Value(Val::Str { value, .. })) => plain_words(&value),
+            _ => None,
+        };
         Facts {
             shell,
             program,
             subject,
+            argv,
         }
     }
 
@@ -650,6 +665,15 @@ impl<'c, 'm> CallChecker<'c, 'm> {
                 "ca-bundle" => base.facts.ca_bundle.clone().unwrap_or_default(),
                 "locales" => base.locales_text(),
                 "lang" => base.facts.lang.clone().unwrap_or_default(),
+                "argv" => facts
+                    .argv
+                    .as_ref()
+                    .map(|words| {
+                        let quoted: Vec<String> =
+                            words.iter().map(|w| format!("\"{w}\"")).collect();
+                        format!("[{}]", quoted.join(", "))
+                    })
+                    .unwrap_or_default(),
                 _ => String::new(),
             }
         };
@@ -755,6 +779,11 @@ fn holds(case: &Case, facts: &Facts, judged: &Judged, ctx: &PythonContext<'_>) -
     }
     if let Some(want) = when.program_is_shell {
         if want != is_shell {
+            return false;
+        }
+    }
+    if let Some(want) = when.command_is_argv {
+        if want != facts.argv.is_some() {
             return false;
         }
     }
@@ -893,6 +922,19 @@ fn program_of(value: &Val, form: Form, rules: &RuleSet) -> Program {
         },
         _ => Program::Unknown,
     }
+}
+
+/// The words of a command line that means the same without a shell: no
+/// quotes, escapes, operators, globs, expansions or comments, and no
+/// leading `NAME=value`. `None` for anything else.
+fn plain_words(command: &str) -> Option<Vec<String>> {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./=:,@%+".contains(c);
+    if !command.chars().all(|c| plain(c) || c == ' ' || c == '\t') {
+        return None;
+    }
+    let words: Vec<String> = command.split_whitespace().map(str::to_string).collect();
+    let first = words.first()?;
+    (!first.contains('=')).then_some(words)
 }
 
 /// The program a shell command line starts: its first word, after variable

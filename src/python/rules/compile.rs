@@ -521,12 +521,13 @@ fn check_conditions(
         || when.program.is_some()
         || when.program_is_shell.is_some()
         || when.program_in.is_some()
+        || when.command_is_argv.is_some()
         || when.subject.is_some()
         || when.subject_in.is_some();
     if call_only && !matches!(matcher, Matcher::Call) {
         return Err(place.error(
             span,
-            format!("`shell`, `program`, `program-is-shell`, `program-in`, `subject` and `subject-in` are conditions on calls; a {} rule can only use `base`{}", matcher.kind(), if matches!(matcher, Matcher::Native(_)) { " and `variant`" } else { " and `installed`" }),
+            format!("`shell`, `program`, `program-is-shell`, `program-in`, `command-is-argv`, `subject` and `subject-in` are conditions on calls; a {} rule can only use `base`{}", matcher.kind(), if matches!(matcher, Matcher::Native(_)) { " and `variant`" } else { " and `installed`" }),
         ));
     }
     if !when.installed.is_empty() && matches!(matcher, Matcher::Native(_)) {

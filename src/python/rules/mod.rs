@@ -68,6 +68,7 @@ pub const PLACEHOLDERS: &[&str] = &[
     "ca-bundle",
     "locales",
     "lang",
+    "argv",
 ];
 
 /// Placeholders a query rule's templates may use, besides `{@capture}`.

@@ -440,8 +440,8 @@ pub struct CaseSpec {
 }
 
 /// All given conditions must hold; an absent condition holds always.
-/// `shell`, `program`, `program-is-shell`, `program-in`, `subject` and
-/// `subject-in` are for call matchers, `variant` for native ones; `base` and
+/// `shell`, `program`, `program-is-shell`, `program-in`,
+/// `command-is-argv`, `subject` and `subject-in` are for call matchers, `variant` for native ones; `base` and
 /// `installed` are for every matcher.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -458,6 +458,11 @@ pub struct Conditions {
     /// The program (its path, or its base name) is one of these.
     #[serde(default)]
     pub program_in: Option<Vec<String>>,
+    /// Whether the command line the shell would run is a literal of plain
+    /// words only (no quotes, operators, globs or expansions), which can be
+    /// passed as an argv list as it is: `{argv}` then spells that list.
+    #[serde(default)]
+    pub command_is_argv: Option<bool>,
     /// Native matcher: the form of finding the built-in check produces
     /// (listed per code in docs/rules.md).
     #[serde(default)]
