@@ -138,10 +138,23 @@ impl Prefilter {
             let w = filter.word(method);
             filter.singles.push(w);
         }
+        // One trigger per callable, and as few distinct ones as will do: a
+        // first part that many callables share (`pytesseract`, `subprocess`)
+        // stands for all of them, unless it is too short to be rare (`os`).
+        // Past 64 patterns the first pass loses its vectorised search
+        // (aho-corasick's Teddy) and became the slowest step of the scan.
+        let mut shared = vec![0usize; filter.words.len()];
+        for &(first, last) in &filter.pairs {
+            shared[last] += 1;
+            if let Some(f) = first {
+                shared[f] += 1;
+            }
+        }
+        let rank = |w: usize| (shared[w], filter.words[w].len());
         let mut triggers: Vec<usize> = Vec::new();
         for &(first, last) in &filter.pairs {
             let trigger = match first {
-                Some(f) if filter.words[f].len() > filter.words[last].len() => f,
+                Some(f) if filter.words[f].len() >= 5 && rank(f) > rank(last) => f,
                 _ => last,
             };
             triggers.push(trigger);
