@@ -16,6 +16,12 @@ def ocr(image):
     return pytesseract.image_to_string(image)  # expect: DL301/error
 
 
+def unstructured_ocr(image):
+    import unstructured_pytesseract
+
+    return unstructured_pytesseract.image_to_data(image)  # expect: DL301/error
+
+
 def osd(image):
     return pytesseract.pytesseract.image_to_osd(image)  # expect: DL301/error
 
@@ -131,3 +137,7 @@ def pause():
 
 def nothing():
     return AudioSegment.empty()  # ok: generated in Python
+
+
+def tesseract_languages_known():
+    return pytesseract.Output.STRING  # ok: an attribute, not a call
