@@ -30,6 +30,7 @@ pub const SCRIPT_INTERPRETER: NativeCheck = NativeCheck {
     placeholders: &[
         "base",
         "script",
+        "script-in-tree",
         "line",
         "interpreter",
         "program",

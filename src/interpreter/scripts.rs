@@ -18,13 +18,14 @@
 //! not tell, and is not judged.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use super::codes::{self, Subject, SCRIPT_INTERPRETER, VENV_PYTHON};
 use super::image::{self, OnImage};
 use super::venvs::{Venv, VenvPython};
 use super::Script;
 use crate::base::BaseImage;
-use crate::discovery::Discovery;
+use crate::discovery::{DiscoveredFile, Discovery};
 use crate::finding::Finding;
 
 pub fn check(
@@ -99,6 +100,7 @@ pub fn check(
             subject,
             &[
                 ("script", script.path.display().to_string()),
+                ("script-in-tree", in_tree(&script.path, file, discovery)),
                 ("line", script.shebang.line().escape_debug().to_string()),
                 (
                     "interpreter",
@@ -265,4 +267,31 @@ fn is_template(path: &std::path::Path) -> bool {
                 .iter()
                 .any(|s| name.ends_with(s) && name.len() > s.len())
         })
+}
+
+/// The script's path below the root it was scanned from, with `/`: the
+/// path it has in the project, which help texts show instead of where the
+/// scanning machine keeps the checkout (`app/manage.py`, not
+/// `/home/ci/build/app/manage.py`).
+fn in_tree(path: &Path, file: Option<&DiscoveredFile>, discovery: &Discovery) -> String {
+    // Below a root given as `.`, the walk's paths carry no `./`.
+    let below = file
+        .and_then(|f| discovery.roots.get(f.root))
+        .and_then(|root| match path.strip_prefix(root) {
+            Ok(below) => Some(below),
+            Err(_) if root == Path::new(".") && path.is_relative() => Some(path),
+            Err(_) => None,
+        })
+        .filter(|p| !p.as_os_str().is_empty());
+    match below {
+        Some(relative) => relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+        None => path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.display().to_string()),
+    }
 }

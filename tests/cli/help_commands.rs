@@ -35,8 +35,9 @@
 //!
 //! - Not covered: the interpreter corpus (`corpus/interpreter/`, trees
 //!   written from `case.toml` by the analysis tests), whose DL601 help
-//!   proposes `["python3", "SCRIPT"]` with the script's path in the scanned
-//!   tree; where the tree lands in the image is not known there.
+//!   proposes `["python3", "SCRIPT"]` with the script's path in the project
+//!   (below the scanned root, never the scanning machine's); where the tree
+//!   lands in the image is not known there (the test at the end holds that).
 //!
 //! Alternatives (`X, or Y`) are checked one at a time: instructions a help
 //! joins with "with" or "and" stay together.
@@ -582,4 +583,46 @@ fn every_command_a_python_finding_proposes_passes_on_the_same_base() {
         checked >= 1 && codes_checked.contains("DL502"),
         "checked {checked} proposals of {codes_checked:?}"
     );
+}
+
+/// DL601's help names the script by its path in the project, not by where
+/// the scanning machine keeps the checkout.
+#[test]
+fn a_script_in_help_is_named_by_its_path_in_the_project() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let tools = dir.path().join("project/tools");
+    std::fs::create_dir_all(&tools).unwrap();
+    let script = tools.join("reindex.py");
+    std::fs::write(&script, "#!/usr/bin/env python\nprint('reindex')\n").unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_distrolint"))
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "project",
+            "--isolated",
+            "--base",
+            "python3-debian13",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let help = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "DL601")
+        .and_then(|f| f["help"].as_str())
+        .unwrap_or_else(|| panic!("no DL601: {doc:#}"))
+        .to_string();
+    assert!(
+        help.contains(r#"["python3", "tools/reindex.py"]"#),
+        "{help}"
+    );
+    assert!(!help.contains("project/"), "{help}");
 }
