@@ -435,8 +435,13 @@ fn builder_of(df: &Dockerfile, stages: &Stages, from: &str) -> Builder {
                     match value.filter(|v| !v.contains('$')) {
                         Some(value) => {
                             // The virtualenv convention: whatever made it, the
-                            // stage's Python is the one it names.
-                            if key == "VIRTUAL_ENV" && value.starts_with('/') {
+                            // stage's Python is the one it names. uv's
+                            // UV_PROJECT_ENVIRONMENT is where `uv sync` makes
+                            // the project's virtualenv, with the Python it
+                            // finds on the stage.
+                            if matches!(key.as_str(), "VIRTUAL_ENV" | "UV_PROJECT_ENVIRONMENT")
+                                && value.starts_with('/')
+                            {
                                 builder.venvs.entry(normalize(&value)).or_insert(MadeVenv {
                                     interpreter: VenvPython::StageDefault,
                                     copies: false,
