@@ -62,6 +62,7 @@ pub use image::ContextView;
 pub use parse::{parse, parse_str};
 pub use source::Span;
 pub use stages::{choose_base, final_base, BaseChoice, ImageRef, Stages};
+pub(crate) use user_account::missing_account;
 pub(crate) use verdict::{is_python, is_shell};
 
 /// What the analysis of one Dockerfile found.

@@ -10,11 +10,95 @@
 //! then either. Only the USER in effect when the container starts is
 //! judged: an earlier one that a later USER replaces fails only the RUN
 //! steps between them.
+//!
+//! The judgement itself ([`missing_account`]) is shared with DL805, a
+//! compose service's `user`, which runs into the same lookup.
 
 use super::check::Checker;
 use super::codes::{self, USER_ACCOUNT_MISSING};
 use super::image::{ImageState, Presence};
+use super::source::Span;
+use crate::base::BaseImage;
 use crate::finding::Severity;
+
+/// A user, named as USER or compose's `user` write it (`name[:group]`),
+/// whose account the image's `/etc/passwd` may lack.
+pub(crate) struct MissingAccount {
+    pub name: String,
+    /// The step that may write an `/etc/passwd` distrolint cannot see:
+    /// then it is a note, not an error.
+    pub unless: Option<Span>,
+    /// The base's accounts, `root (0), nobody (65534), …`.
+    pub accounts: String,
+    /// The account to use instead, and its uid.
+    pub instead: (String, u32),
+}
+
+impl MissingAccount {
+    /// The severity the rule's own is lowered to, if any.
+    pub fn severity(&self) -> Option<Severity> {
+        self.unless.map(|_| Severity::Info)
+    }
+
+    /// The placeholders both rules fill alike; `step_line` words where the
+    /// step that may write `/etc/passwd` is.
+    pub fn values(&self, step_line: impl Fn(Span) -> String) -> [(&'static str, String); 5] {
+        let maybe = self
+            .unless
+            .map(|step| {
+                format!(
+                    " — unless the step on {} writes an /etc/passwd that has it, which distrolint cannot see",
+                    step_line(step)
+                )
+            })
+            .unwrap_or_default();
+        [
+            ("name", self.name.clone()),
+            ("accounts", self.accounts.clone()),
+            ("instead", self.instead.0.clone()),
+            ("instead-uid", self.instead.1.to_string()),
+            ("maybe", maybe),
+        ]
+    }
+}
+
+/// Whether `user` names an account that `base`, in the image `state`
+/// describes, does not have; `None` for a numeric uid, an account the base
+/// has, an `/etc/passwd` the Dockerfile copies in, or a base whose
+/// manifest lists no accounts.
+pub(crate) fn missing_account(
+    user: &str,
+    base: &BaseImage,
+    state: &ImageState<'_>,
+) -> Option<MissingAccount> {
+    let name = user.split(':').next().unwrap_or_default();
+    if name.is_empty() || name.bytes().all(|b| b.is_ascii_digit()) || name.contains('$') {
+        return None;
+    }
+    if base.has_account(name) != Some(false) {
+        return None;
+    }
+    let unless = match state.presence("/etc/passwd") {
+        Presence::Missing => None,
+        Presence::Maybe(step) | Presence::Unseen(step) => Some(step),
+        _ => return None,
+    };
+    let accounts = &base.facts.accounts;
+    let instead = accounts
+        .iter()
+        .find(|a| a.name == "nonroot")
+        .or_else(|| accounts.iter().find(|a| a.uid != 0))?;
+    Some(MissingAccount {
+        name: name.to_string(),
+        unless,
+        accounts: accounts
+            .iter()
+            .map(|a| format!("{} ({})", a.name, a.uid))
+            .collect::<Vec<_>>()
+            .join(", "),
+        instead: (instead.name.clone(), instead.uid),
+    })
+}
 
 impl<'a> Checker<'a> {
     pub(super) fn user_account(&mut self, state: &ImageState<'a>) {
@@ -23,54 +107,19 @@ impl<'a> Checker<'a> {
         let Some((user, Some(span))) = state.user() else {
             return;
         };
-        let name = user.split(':').next().unwrap_or_default();
-        if name.is_empty() || name.bytes().all(|b| b.is_ascii_digit()) {
-            return;
-        }
-        if self.base.has_account(name) != Some(false) {
-            return;
-        }
-        let (severity, maybe) = match state.presence("/etc/passwd") {
-            Presence::Missing => (None, String::new()),
-            Presence::Maybe(step) | Presence::Unseen(step) => (
-                Some(Severity::Info),
-                format!(
-                    " — unless the step on line {} writes an /etc/passwd that has it, which distrolint cannot see",
-                    self.df.location(step).line
-                ),
-            ),
-            _ => return,
-        };
-        let accounts = &self.base.facts.accounts;
-        let Some(instead) = accounts
-            .iter()
-            .find(|a| a.name == "nonroot")
-            .or_else(|| accounts.iter().find(|a| a.uid != 0))
-        else {
+        let Some(missing) = missing_account(user, self.base, state) else {
             return;
         };
-        let values = [
-            ("user", user.to_string()),
-            ("name", name.to_string()),
-            (
-                "accounts",
-                accounts
-                    .iter()
-                    .map(|a| format!("{} ({})", a.name, a.uid))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            ),
-            ("instead", instead.name.clone()),
-            ("instead-uid", instead.uid.to_string()),
-            ("maybe", maybe),
-        ];
+        let df = self.df;
+        let mut values = vec![("user", user.to_string())];
+        values.extend(missing.values(|step| format!("line {}", df.location(step).line)));
         let finding = codes::finding(
             &USER_ACCOUNT_MISSING,
             self.path,
             self.df.location(span),
             Some(self.base),
             None,
-            |rule| severity.unwrap_or(rule),
+            |rule| missing.severity().unwrap_or(rule),
             &values,
         )
         .with_field("instruction", "USER")

@@ -25,7 +25,7 @@ use super::image::{self, OnImage};
 use super::venvs::{Venv, VenvPython};
 use super::Script;
 use crate::base::BaseImage;
-use crate::discovery::{DiscoveredFile, Discovery};
+use crate::discovery::{path_below, DiscoveredFile, Discovery};
 use crate::finding::Finding;
 
 pub fn check(
@@ -274,14 +274,9 @@ fn is_template(path: &std::path::Path) -> bool {
 /// scanning machine keeps the checkout (`app/manage.py`, not
 /// `/home/ci/build/app/manage.py`).
 fn in_tree(path: &Path, file: Option<&DiscoveredFile>, discovery: &Discovery) -> String {
-    // Below a root given as `.`, the walk's paths carry no `./`.
     let below = file
         .and_then(|f| discovery.roots.get(f.root))
-        .and_then(|root| match path.strip_prefix(root) {
-            Ok(below) => Some(below),
-            Err(_) if root == Path::new(".") && path.is_relative() => Some(path),
-            Err(_) => None,
-        })
+        .and_then(|root| path_below(path, root))
         .filter(|p| !p.as_os_str().is_empty());
     match below {
         Some(relative) => relative

@@ -39,63 +39,47 @@ pub fn is_compose_name(name: &str) -> bool {
         || stem.starts_with("docker-compose.")
 }
 
-/// The commands of the services judged, each with the image it runs in.
-pub fn commands<'j>(
-    path: &Path,
-    text: &Text<'_>,
-    yaml: &Yaml,
-    judging: &'j Judging<'j>,
-) -> Vec<(StartedCommand, TargetImage<'j>)> {
-    let mut found = Vec::new();
-    let directory = path.parent().unwrap_or(Path::new("."));
-    for &document in &yaml.documents {
-        let Some(services) = yaml.get(document, "services") else {
-            continue;
-        };
-        for (name, service) in yaml.pairs(services) {
-            let Some(image) = service_image(yaml, service, directory, judging) else {
-                continue;
-            };
-            for command in service_commands(text, yaml, &name, service) {
-                found.push((command, image.clone()));
-            }
-        }
-    }
-    found
+/// What the services judged start and run as, each with its image.
+#[derive(Default)]
+pub struct Services<'j> {
+    pub commands: Vec<(StartedCommand, TargetImage<'j>)>,
+    pub users: Vec<(ServiceUser, TargetImage<'j>)>,
 }
 
-/// The `user` of each service judged, with the image it runs in.
-pub fn users<'j>(
+/// The commands and `user` of each service judged, each with the image it
+/// runs in.
+pub fn services<'j>(
     path: &Path,
     text: &Text<'_>,
     yaml: &Yaml,
     judging: &'j Judging<'j>,
-) -> Vec<(ServiceUser, TargetImage<'j>)> {
-    let mut found = Vec::new();
+) -> Services<'j> {
+    let mut found = Services::default();
     let directory = path.parent().unwrap_or(Path::new("."));
     for &document in &yaml.documents {
         let Some(services) = yaml.get(document, "services") else {
             continue;
         };
         for (name, service) in yaml.pairs(services) {
-            let Some(id) = yaml.get(service, "user") else {
-                continue;
-            };
-            let Some(user) = yaml.scalar(id) else {
-                continue;
-            };
             let Some(image) = service_image(yaml, service, directory, judging) else {
                 continue;
             };
-            let (start, end) = yaml.span(id);
-            found.push((
-                ServiceUser {
-                    what: format!("service `{name}`'s `user`"),
-                    user: user.to_string(),
-                    location: text.location(start, end),
-                },
-                image,
-            ));
+            if let Some(id) = yaml.get(service, "user") {
+                if let Some(user) = yaml.scalar(id) {
+                    let (start, end) = yaml.span(id);
+                    found.users.push((
+                        ServiceUser {
+                            what: format!("service `{name}`'s `user`"),
+                            user: user.to_string(),
+                            location: text.location(start, end),
+                        },
+                        image.clone(),
+                    ));
+                }
+            }
+            for command in service_commands(text, yaml, &name, service) {
+                found.commands.push((command, image.clone()));
+            }
         }
     }
     found

@@ -219,9 +219,12 @@ fn read_yaml(
         Ok(yaml) => yaml,
         Err(error) => return unreadable(path, kind, error, &judging.app),
     };
-    let commands = match kind {
-        StarterKind::Compose => compose::commands(path, text, &yaml, judging),
-        _ => kubernetes::commands(text, &yaml, judging),
+    let (commands, users) = match kind {
+        StarterKind::Compose => {
+            let services = compose::services(path, text, &yaml, judging);
+            (services.commands, services.users)
+        }
+        _ => (kubernetes::commands(text, &yaml, judging), Vec::new()),
     };
     // A manifest of other software only: nothing of ours was read.
     if kind == StarterKind::Kubernetes && commands.is_empty() {
@@ -234,13 +237,11 @@ fn read_yaml(
         .iter()
         .filter_map(|(command, image)| judge::judge(command, path, image))
         .collect();
-    if kind == StarterKind::Compose {
-        findings.extend(
-            compose::users(path, text, &yaml, judging)
-                .iter()
-                .filter_map(|(user, image)| account::judge(user, path, image)),
-        );
-    }
+    findings.extend(
+        users
+            .iter()
+            .filter_map(|(user, image)| account::judge(user, path, image)),
+    );
     StarterAnalysis {
         findings,
         read: Some(StarterFileRead {
