@@ -6,8 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::report::Format;
-use crate::scan::Scope;
+use crate::options::{FailOn, Format, Scope};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -43,18 +42,6 @@ pub enum Command {
         #[arg(long = "rules", value_name = "DIR")]
         rules: Vec<PathBuf>,
     },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
-pub enum FailOn {
-    /// Fail only on errors (the default).
-    Error,
-    /// Fail on warnings and errors.
-    Warning,
-    /// Fail on any finding, notes included.
-    Info,
-    /// Never fail because of findings.
-    Never,
 }
 
 #[derive(Debug, Args)]

@@ -138,6 +138,15 @@ impl Finding {
         self
     }
 
+    /// The finding at `severity` instead of its rule's, when there is one
+    /// (a check that knows the failure is handled, or only possible).
+    pub fn with_severity_instead(mut self, severity: Option<Severity>) -> Self {
+        if let Some(severity) = severity {
+            self.severity = severity;
+        }
+        self
+    }
+
     pub fn with_location(mut self, location: Location) -> Self {
         self.location = Some(location);
         self

@@ -6,7 +6,9 @@
 //! module; only the binary's `main` prints or exits.
 
 pub mod base;
+pub mod base_import;
 pub mod bases_cmd;
+pub mod checks;
 pub mod cli;
 pub mod discovery;
 pub mod dockerfile;
@@ -15,22 +17,26 @@ pub mod elf;
 pub mod finding;
 pub mod gate;
 pub mod interpreter;
+pub mod options;
 pub mod output_file;
 pub mod provided_programs;
 pub mod python;
 pub mod report;
+pub mod rules;
 pub mod rules_cmd;
 pub mod scan;
 pub mod settings;
 pub mod starters;
+pub mod text_position;
+pub mod tree_files;
 
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use cli::FailOn;
 use finding::Severity;
-use report::{Format, ReportInput};
+use options::{FailOn, Format};
+use report::ReportInput;
 use settings::CheckSettings;
 
 /// A finished check, whose report has been written: the exit status it
@@ -232,11 +238,7 @@ fn python_files_in_scope(settings: &CheckSettings) -> Vec<PathBuf> {
         .files
         .into_iter()
         .filter(|f| f.path.extension().is_some_and(|e| e == "py" || e == "pyw"))
-        .filter(|f| match settings.scope {
-            scan::Scope::All => true,
-            scan::Scope::App => f.origin == discovery::Origin::Application,
-            scan::Scope::Deps => f.origin == discovery::Origin::Package,
-        })
+        .filter(|f| settings.scope.includes(f.origin))
         .filter(|f| !settings.gate.is_excluded(&f.path))
         .map(|f| f.path)
         .collect()

@@ -14,7 +14,7 @@ use miette::Report;
 
 use distrolint::cli::{BasesCommand, Cli, Command};
 use distrolint::report::escape::display_lines;
-use distrolint::{base, settings, Outcome};
+use distrolint::{base_import, settings, Outcome};
 
 fn main() -> ExitCode {
     // Errors are escaped before they are written (see below), which would
@@ -113,7 +113,7 @@ fn run(cli: Cli) -> miette::Result<u8> {
             for note in notes {
                 let _ = writeln!(stderr, "{}", display_lines(&note));
             }
-            if settings.format == distrolint::report::Format::Human && !settings.statistics {
+            if settings.format == distrolint::options::Format::Human && !settings.statistics {
                 let _ = writeln!(stderr, "Finished in {:.2?}.", elapsed);
             }
             Ok(status)
@@ -159,17 +159,17 @@ fn run(cli: Cli) -> miette::Result<u8> {
                 } => {
                     let tag_variants = tag_variants
                         .iter()
-                        .map(|spec| base::import::parse_tag_variant(spec))
+                        .map(|spec| base_import::parse_tag_variant(spec))
                         .collect::<Result<Vec<_>, _>>()
                         .map_err(|e| miette::miette!("{e}"))?;
-                    let options = base::import::ImportOptions {
+                    let options = base_import::ImportOptions {
                         name,
                         images,
                         aliases,
                         summary,
                         path: path
                             .map(|p| p.split(':').map(str::to_string).collect())
-                            .unwrap_or_else(base::import::default_path),
+                            .unwrap_or_else(base_import::default_path),
                         lang,
                         entrypoint,
                         user,
@@ -178,9 +178,9 @@ fn run(cli: Cli) -> miette::Result<u8> {
                         date: None,
                         method,
                     };
-                    let manifest = base::import::import_rootfs(&source, &options)
+                    let manifest = base_import::import_rootfs(&source, &options)
                         .map_err(|e| miette::miette!("{e}"))?;
-                    let text = base::import::to_toml(&manifest);
+                    let text = base_import::to_toml(&manifest);
                     if let Some(output) = output {
                         std::fs::write(&output, text).map_err(|e| {
                             miette::miette!("cannot write {}: {e}", output.display())

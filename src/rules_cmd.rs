@@ -15,9 +15,10 @@ use std::path::Path;
 use crate::base::BaseImage;
 use crate::cli::{ListFormat, RulesCommand};
 use crate::finding::Finding;
-use crate::python::rules::spec::RuleFile;
-use crate::python::rules::{normalized_distribution_name, Example, Matcher, Rule, Status};
-use crate::python::{analyse_file, PythonContext, RuleSet};
+use crate::python::{analyse_file, PythonContext};
+use crate::rules::spec::RuleFile;
+use crate::rules::RuleSet;
+use crate::rules::{normalized_distribution_name, Example, Matcher, Rule, Status};
 
 /// A command's output and exit status (0 success, 1 failures).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -327,7 +328,7 @@ pub fn schema() -> String {
 /// Runs `distrolint rules ...`.
 pub fn run(command: RulesCommand) -> miette::Result<CommandOutput> {
     let load = |dirs: &[std::path::PathBuf]| -> miette::Result<RuleSet> {
-        RuleSet::builtin_with_dirs(dirs).map_err(miette::Report::new)
+        RuleSet::builtin_with_dirs(crate::checks::NATIVE, dirs).map_err(miette::Report::new)
     };
     match command {
         RulesCommand::List { format, rules } => Ok(CommandOutput {
@@ -360,7 +361,8 @@ pub fn run(command: RulesCommand) -> miette::Result<CommandOutput> {
 
 /// Runs `distrolint explain CODE`.
 pub fn run_explain(code: &str, dirs: &[std::path::PathBuf]) -> miette::Result<CommandOutput> {
-    let rules = RuleSet::builtin_with_dirs(dirs).map_err(miette::Report::new)?;
+    let rules =
+        RuleSet::builtin_with_dirs(crate::checks::NATIVE, dirs).map_err(miette::Report::new)?;
     let text = explain(&rules, code).map_err(|message| {
         miette::miette!(
             code = "distrolint::unknown_rule",

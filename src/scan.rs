@@ -23,32 +23,14 @@ use crate::dockerfile;
 use crate::elf::{self, inspect, ElfObject, ElfTree};
 use crate::finding::{self, Family, Finding, Severity};
 use crate::interpreter::{self, Script};
+use crate::options::Scope;
 use crate::provided_programs::ProvidedPrograms;
 use crate::python::wrappers::{
     Wrapper, WrapperTable, WrapperUse, PROGRAM_SOURCE_FIELD, SHELL_SOURCE_FIELD,
 };
-use crate::python::{self, PythonContext, RuleSet};
+use crate::python::{self, PythonContext};
+use crate::rules::RuleSet;
 use crate::starters::{self, ImageDockerfile, Judging, StarterFileRead, TargetImage};
-
-/// Which code to report on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Scope {
-    /// The application's own code only.
-    App,
-    /// Installed distributions only.
-    Deps,
-    /// Both.
-    All,
-}
-
-impl Scope {
-    fn includes(self, origin: Origin) -> bool {
-        matches!(
-            (self, origin),
-            (Scope::All, _) | (Scope::App, Origin::Application) | (Scope::Deps, Origin::Package)
-        )
-    }
-}
 
 /// What the user asked to check.
 #[derive(Debug, Clone)]
@@ -122,6 +104,7 @@ pub fn run(request: &ScanRequest) -> ScanOutcome {
     .ok()
     .flatten();
     let image = Judging {
+        rules: &request.rules,
         app: TargetImage::new(&request.base, image_dockerfile.as_ref()),
         app_names: discovery
             .root_locations
@@ -170,11 +153,17 @@ pub fn run(request: &ScanRequest) -> ScanOutcome {
         scripts.extend(result.script.map(|script| *script));
     }
     let elf_findings = whole_tree_check(request, "the ELF loader simulation", || {
-        elf::check_tree(&tree, &request.base)
+        elf::check_tree(&request.rules, &tree, &request.base)
     });
     let interpreter_findings = whole_tree_check(request, "the interpreter checks", || {
         let started = request.dockerfile.programs_started();
-        interpreter::check_tree(&discovery, &scripts, &request.base, started.as_deref())
+        interpreter::check_tree(
+            &request.rules,
+            &discovery,
+            &scripts,
+            &request.base,
+            started.as_deref(),
+        )
     });
     // The list is sized once: grown by doubling, a million findings were
     // held twice over while it moved.
@@ -609,6 +598,7 @@ fn analyse_dockerfile(
 ) -> Vec<Finding> {
     match read_regular(file) {
         Ok(Some((bytes, _mode))) => dockerfile::analyse_in_check(
+            &request.rules,
             &file.path,
             &discovery.roots[file.root],
             &bytes,
@@ -628,7 +618,6 @@ fn analyse_starter(
     candidate: starters::Candidate,
     judging: &Judging<'_>,
 ) -> starters::StarterAnalysis {
-    let image = &judging.app;
     let (handle, meta) = match open_regular(&file.path) {
         Ok(Some(opened)) => opened,
         Ok(None) => return Default::default(),
@@ -641,7 +630,7 @@ fn analyse_starter(
         }
     };
     if meta.len() > starters::MAX_BYTES {
-        return starters::too_large(&file.path, candidate, meta.len(), image);
+        return starters::too_large(&file.path, candidate, meta.len(), judging);
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     // The file may grow after the check above.
@@ -652,7 +641,7 @@ fn analyse_starter(
         };
     }
     if bytes.len() as u64 > starters::MAX_BYTES {
-        return starters::too_large(&file.path, candidate, bytes.len() as u64, image);
+        return starters::too_large(&file.path, candidate, bytes.len() as u64, judging);
     }
     starters::analyse(&file.path, candidate, &bytes, judging)
 }

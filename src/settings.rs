@@ -10,19 +10,17 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::base::{self, BaseImage};
-use crate::cli::{CheckArgs, FailOn};
+use crate::cli::CheckArgs;
 use crate::dockerfile::pick;
 use crate::gate::baseline::Baseline;
 use crate::gate::catalogue::{catalogue, RuleInfo};
-use crate::gate::config::{self, BaseChoice, Config};
+use crate::gate::config::{self, BaseChoice, Config, ConfigSource};
 use crate::gate::paths::PathPatterns;
 use crate::gate::select::{self, RuleSelection, Selector};
-use crate::gate::tree_files::{self, NamedBy, ReadError};
 use crate::gate::Gate;
-use crate::python::rules::user_dirs;
-use crate::python::RuleSet;
-use crate::report::Format;
-use crate::scan::Scope;
+use crate::options::{FailOn, Format, Scope};
+use crate::rules::RuleSet;
+use crate::tree_files::{self, NamedBy, ReadError};
 
 #[derive(Debug, Clone)]
 pub struct CheckSettings {
@@ -97,6 +95,9 @@ impl CheckSettings {
                 "use it with --format human or --format json",
             ));
         }
+        let cwd = std::env::current_dir()
+            .map_err(|e| miette::miette!("cannot read the current directory: {e}"))?;
+        let config_source = find_config(&args, &paths[0], &cwd)?;
         // User rules load before the configuration is checked: its
         // selectors may name their codes.
         let mut named_rule_dirs: Vec<(PathBuf, NamedBy)> = args
@@ -104,27 +105,25 @@ impl CheckSettings {
             .iter()
             .map(|dir| (dir.clone(), NamedBy::User))
             .collect();
-        if !args.isolated {
-            if let Some((file, named)) = user_dirs::config_file(&paths[0], args.config.as_deref()) {
-                named_rule_dirs.extend(user_dirs::configured(&file, &named));
-            }
+        if let Some(source) = &config_source {
+            named_rule_dirs.extend(source.rule_dirs());
         }
         let rule_dirs: Vec<PathBuf> = named_rule_dirs.iter().map(|(d, _)| d.clone()).collect();
         if args.strict_config {
             refuse_suppressing_tree_rules(&named_rule_dirs)?;
         }
         let rules = if named_rule_dirs.is_empty() {
-            crate::python::rules::shared_builtin_rules().clone()
+            crate::checks::builtin_rules().clone()
         } else {
             Arc::new(
-                RuleSet::builtin_with_named_dirs(&named_rule_dirs).map_err(miette::Report::new)?,
+                RuleSet::builtin_with_named_dirs(crate::checks::NATIVE, &named_rule_dirs)
+                    .map_err(miette::Report::new)?,
             )
         };
         let known = catalogue(&rules);
-        let cwd = std::env::current_dir()
-            .map_err(|e| miette::miette!("cannot read the current directory: {e}"))?;
-
-        let config = find_config(&args, &paths[0], &cwd, &known)?;
+        let config = config_source
+            .map(|source| source.check(&known))
+            .transpose()?;
         let lowered_by = lowering_in_effect(&args, config.as_ref())?;
         let image_dockerfiles = image_dockerfiles(&args, &paths)?;
         let (base, base_source, base_is_given) =
@@ -257,8 +256,11 @@ fn refuse_suppressing_tree_rules(dirs: &[(PathBuf, NamedBy)]) -> miette::Result<
         if !matches!(named, NamedBy::Tree { .. }) {
             continue;
         }
-        let only_these = RuleSet::builtin_with_named_dirs(&[(dir.clone(), named.clone())])
-            .map_err(miette::Report::new)?;
+        let only_these = RuleSet::builtin_with_named_dirs(
+            crate::checks::NATIVE,
+            &[(dir.clone(), named.clone())],
+        )
+        .map_err(miette::Report::new)?;
         if let Some(rule) = only_these
             .rules
             .iter()
@@ -284,21 +286,20 @@ fn find_config(
     args: &CheckArgs,
     first_path: &Path,
     cwd: &Path,
-    known: &[RuleInfo],
-) -> miette::Result<Option<Config>> {
+) -> miette::Result<Option<ConfigSource>> {
     if args.isolated {
         return Ok(None);
     }
     if let Some(path) = &args.config {
-        return match config::load(path, known, NamedBy::User)? {
-            Some(config) => Ok(Some(config)),
+        return match ConfigSource::read(path, NamedBy::User)? {
+            Some(source) => Ok(Some(source)),
             None => Err(usage_error(
                 format!("{} has no [tool.distrolint] table", path.display()),
                 "add the table, or name a distrolint.toml",
             )),
         };
     }
-    config::discover(&crate::gate::paths::absolute(first_path, cwd), known)
+    config::find(&crate::gate::paths::absolute(first_path, cwd))
 }
 
 /// The Dockerfiles that build the application's image: those named with

@@ -26,7 +26,8 @@ use distrolint::gate::catalogue::{catalogue, RuleInfo};
 use distrolint::gate::config;
 use distrolint::gate::sources::SourceText;
 use distrolint::gate::suppress;
-use distrolint::python::{self, PythonContext, RuleSet};
+use distrolint::python::{self, PythonContext};
+use distrolint::rules::RuleSet;
 
 /// A harness: takes any bytes, returns when they are handled.
 pub type Harness = fn(&[u8]);
@@ -47,7 +48,9 @@ const MAX_SNIPPETS: usize = 8;
 
 fn builtin_rules() -> &'static RuleSet {
     static RULES: OnceLock<RuleSet> = OnceLock::new();
-    RULES.get_or_init(|| RuleSet::builtin().expect("the built-in rules compile"))
+    RULES.get_or_init(|| {
+        RuleSet::builtin(distrolint::checks::NATIVE).expect("the built-in rules compile")
+    })
 }
 
 fn builtin_bases() -> &'static [BaseImage] {
@@ -114,7 +117,7 @@ pub fn elf_inspect(data: &[u8]) {
         objects,
         symlinks,
     };
-    let _ = elf::check_tree(&tree, pick_base(data));
+    let _ = elf::check_tree(builtin_rules(), &tree, pick_base(data));
 }
 
 fn is_plain_name(name: &str) -> bool {
@@ -160,13 +163,16 @@ pub fn rule_files(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    if let Ok(rules) = RuleSet::from_sources([("fuzz.toml".to_string(), text.to_string())]) {
+    if let Ok(rules) = RuleSet::from_sources(
+        distrolint::checks::NATIVE,
+        [("fuzz.toml".to_string(), text.to_string())],
+    ) {
         run_examples(&rules);
     }
     let dir = scratch().join("rules");
     std::fs::create_dir_all(&dir).expect("create the rules directory");
     std::fs::write(dir.join("fuzz.toml"), text).expect("write the rule file");
-    if let Ok(rules) = RuleSet::builtin_with_dirs(&[dir.as_path()]) {
+    if let Ok(rules) = RuleSet::builtin_with_dirs(distrolint::checks::NATIVE, &[dir.as_path()]) {
         run_examples(&rules);
     }
 }
@@ -210,7 +216,7 @@ pub fn base_manifest(data: &[u8]) {
         }
     }
     let _ = base.library_at("/lib/x86_64-linux-gnu/libc.so.6");
-    let _ = elf::check_tree(&manifest_probe_tree(), &base);
+    let _ = elf::check_tree(builtin_rules(), &manifest_probe_tree(), &base);
     let context = PythonContext {
         base: &base,
         distribution: None,
@@ -284,7 +290,7 @@ pub fn config_file(data: &[u8]) {
     let _ = config::load(
         &path,
         known_codes(),
-        distrolint::gate::tree_files::NamedBy::Tree { root: dir },
+        distrolint::tree_files::NamedBy::Tree { root: dir },
     );
 }
 
@@ -298,17 +304,25 @@ pub fn dockerfile(data: &[u8]) {
     let stages = Stages::of(&parsed);
     let _ = dockerfile::final_base(&parsed);
     if let BaseChoice::Known { base, .. } = dockerfile::choose_base(&parsed, builtin_bases()) {
-        let _ = dockerfile::analyse(path, &parsed, &stages, Some(base), ContextView::Presumed);
+        let _ = dockerfile::analyse(
+            distrolint::checks::builtin_rules(),
+            path,
+            &parsed,
+            &stages,
+            Some(base),
+            ContextView::Presumed,
+        );
     }
     // A context the tree does not hold: every COPY source is unseen.
     let _ = dockerfile::analyse(
+        distrolint::checks::builtin_rules(),
         path,
         &parsed,
         &stages,
         Some(pick_base(data)),
         ContextView::NotFound,
     );
-    let _ = dockerfile::analyse_dockerfile(path, data, None);
+    let _ = dockerfile::analyse_dockerfile(builtin_rules(), path, data, None);
     // The way `check` meets a Dockerfile in a scanned tree: judged on the
     // base its FROM names when a manifest describes it, for syntax only
     // otherwise (the path is no image Dockerfile on disk); with and
@@ -321,6 +335,13 @@ pub fn dockerfile(data: &[u8]) {
         };
         // A root the path is not below: no file is looked at.
         let root = Path::new("/nonexistent/fuzz-root");
-        let _ = dockerfile::analyse_in_check(path, root, data, pick_base(data), &options);
+        let _ = dockerfile::analyse_in_check(
+            builtin_rules(),
+            path,
+            root,
+            data,
+            pick_base(data),
+            &options,
+        );
     }
 }

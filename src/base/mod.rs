@@ -6,7 +6,6 @@
 //! `@sha256:…`); `:debug` tags are a different image (they ship busybox) and
 //! only match a manifest that lists them.
 
-pub mod import;
 mod locale;
 pub mod manifest;
 
@@ -94,12 +93,12 @@ pub fn with_tag_variants(base: BaseImage) -> Vec<BaseImage> {
 
 /// Parses a manifest the scanned tree supplies: a mistake is shown against
 /// its source only when `show` (see
-/// [`crate::gate::tree_files::NamedBy::may_show`]).
+/// [`crate::tree_files::NamedBy::may_show`]).
 pub fn parse_manifest_shown(name: &str, text: &str, show: bool) -> Result<BaseImage, BaseError> {
     match parse_manifest(name, text) {
         Err(BaseError::Parse { span, message, .. }) if !show => {
             let (line, column) =
-                crate::python::rules::error::line_column(text, span.map_or(0, |s| s.offset()));
+                crate::text_position::line_column(text, span.map_or(0, |s| s.offset()));
             Err(BaseError::ParseUnquoted {
                 name: name.to_string(),
                 line,

@@ -31,9 +31,18 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::elf::TreeSymlink;
 use crate::finding::{Distribution, Family, Finding, Severity};
 pub use distributions::{normalized_distribution_name, DistributionInfo, Distributions};
+
+/// A symbolic link inside a scanned root, kept so that the resolver can
+/// follow `libfoo.so.1 -> libfoo.so.1.2.3` without touching the disk again.
+#[derive(Debug, Clone)]
+pub struct TreeSymlink {
+    pub path: PathBuf,
+    /// The link's target exactly as stored in the link.
+    pub target: PathBuf,
+    pub root: usize,
+}
 
 /// Directory names that never hold anything a check needs.
 const SKIPPED_DIRS: &[&str] = &["__pycache__", ".git", "node_modules"];

@@ -91,14 +91,15 @@ impl<'a> Checker<'a> {
             ("suggestion", suggestion),
         ];
         let finding = codes::finding(
+            self.rules,
             &CMD_BEHIND_PYTHON_ENTRYPOINT,
             self.path,
             self.df.location(first.span),
             Some(self.base),
             Some(variant),
-            |rule| severity.unwrap_or(rule),
             &values,
         )
+        .with_severity_instead(severity)
         .with_field("instruction", cmd.instruction.keyword_text())
         .with_field("stage", cmd.stage.as_str())
         .with_field("program", word);

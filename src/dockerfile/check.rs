@@ -18,14 +18,16 @@
 use std::path::Path;
 
 use super::ast::{Args, Command, Dockerfile, Instruction, Keyword, Word};
+use super::copied_from::CopiedFrom;
 use super::image::{ContextView, ImageState, ShellInUse};
-use super::python_trees::CopiedFrom;
 use super::stages::{Stage, Stages};
 use crate::base::BaseImage;
 use crate::finding::Finding;
+use crate::rules::RuleSet;
 
 /// Findings for the final stage of `df` on `base`.
 pub fn check(
+    rules: &RuleSet,
     df: &Dockerfile,
     stages: &Stages,
     base: &BaseImage,
@@ -37,6 +39,7 @@ pub fn check(
     };
     let chain = stages.chain(last.index);
     let mut checker = Checker {
+        rules,
         df,
         path,
         base,
@@ -132,6 +135,7 @@ impl When {
 }
 
 pub(super) struct Checker<'a> {
+    pub rules: &'a RuleSet,
     pub df: &'a Dockerfile,
     pub path: &'a Path,
     pub base: &'a BaseImage,

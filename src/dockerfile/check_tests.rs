@@ -14,8 +14,13 @@ fn base(name: &str) -> BaseImage {
 
 fn run(text: &str, base_name: &str) -> Vec<Finding> {
     let base = base(base_name);
-    let mut findings =
-        analyse_dockerfile(Path::new("Dockerfile"), text.as_bytes(), Some(&base)).findings;
+    let mut findings = analyse_dockerfile(
+        crate::checks::builtin_rules(),
+        Path::new("Dockerfile"),
+        text.as_bytes(),
+        Some(&base),
+    )
+    .findings;
     findings.sort_by_key(|f| f.location.map(|l| (l.line, l.column)));
     findings
 }
@@ -406,6 +411,7 @@ fn the_explicit_base_judges_an_unresolved_from() {
 #[test]
 fn without_a_base_only_syntax_is_checked() {
     let analysis = analyse_dockerfile(
+        crate::checks::builtin_rules(),
         Path::new("Dockerfile"),
         b"FROM python:3.12-slim\nRUN echo \\\napt-get install\nRUN <<EOF\n",
         None,
@@ -424,7 +430,12 @@ fn without_a_base_only_syntax_is_checked() {
 #[test]
 fn garbage_is_capped() {
     let text = "FROM a\n".to_string() + &"bogus x\n".repeat(30);
-    let analysis = analyse_dockerfile(Path::new("Dockerfile"), text.as_bytes(), None);
+    let analysis = analyse_dockerfile(
+        crate::checks::builtin_rules(),
+        Path::new("Dockerfile"),
+        text.as_bytes(),
+        None,
+    );
     assert_eq!(analysis.findings.len(), 10);
     assert!(analysis.findings[9].message.contains("20 more errors"));
 }
@@ -456,14 +467,24 @@ fn dockerfile_names() {
 #[test]
 fn another_frontend_makes_syntax_errors_info() {
     let text = b"# syntax=example.org/my-frontend:2\nFROM a\nFANCY thing\n";
-    let analysis = analyse_dockerfile(Path::new("Dockerfile"), text, None);
+    let analysis = analyse_dockerfile(
+        crate::checks::builtin_rules(),
+        Path::new("Dockerfile"),
+        text,
+        None,
+    );
     assert_eq!(analysis.findings.len(), 1);
     assert_eq!(analysis.findings[0].severity, Severity::Info);
     assert!(analysis.findings[0]
         .message
         .contains("example.org/my-frontend:2"));
     let text = b"# syntax=docker/dockerfile:1.7-labs\nFROM a\nFANCY thing\n";
-    let analysis = analyse_dockerfile(Path::new("Dockerfile"), text, None);
+    let analysis = analyse_dockerfile(
+        crate::checks::builtin_rules(),
+        Path::new("Dockerfile"),
+        text,
+        None,
+    );
     assert_eq!(analysis.findings[0].severity, Severity::Warning);
 }
 
@@ -531,7 +552,12 @@ fn checks_never_panic_on_scrambled_dockerfiles() {
         }
         let cut = rng.next() % (text.len() + 1);
         let bytes = &text.as_bytes()[..cut];
-        let analysis = analyse_dockerfile(Path::new("Dockerfile"), bytes, Some(&debian13));
+        let analysis = analyse_dockerfile(
+            crate::checks::builtin_rules(),
+            Path::new("Dockerfile"),
+            bytes,
+            Some(&debian13),
+        );
         for finding in &analysis.findings {
             let location = finding.location.expect("every finding has a place");
             assert!(location.offset + location.length <= bytes.len(), "{text:?}");

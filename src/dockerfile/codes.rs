@@ -12,9 +12,9 @@
 use std::path::Path;
 
 use crate::base::BaseImage;
-use crate::finding::{Family, Finding, Location, Severity};
-use crate::python::rules::render_native_on;
-pub use crate::python::rules::NativeCheck;
+use crate::finding::{Family, Finding, Location};
+pub use crate::rules::NativeCheck;
+use crate::rules::RuleSet;
 
 /// What the shell-form checks (DL701–DL703) fill.
 const SHELL_FORM_PLACEHOLDERS: &[&str] = &[
@@ -212,34 +212,27 @@ pub fn is_dockerfile_code(code: &str) -> bool {
 }
 
 /// A finding of `check` at `location` in the Dockerfile at `path`: severity,
-/// message and help from the rule file (the case for `variant`), the
-/// severity passed through `adjust`. `base` is `None` when the file is
-/// checked for its syntax only.
+/// message and help from the run's rule for it (the case for `variant`).
+/// `base` is `None` when the file is checked for its syntax only.
 pub fn finding(
+    rules: &RuleSet,
     check: &NativeCheck,
     path: &Path,
     location: Location,
     base: Option<&BaseImage>,
     variant: Option<&str>,
-    adjust: impl FnOnce(Severity) -> Severity,
     values: &[(&str, String)],
 ) -> Finding {
-    let rendered = render_native_on(check.code, variant, base, values);
-    Finding::new(
-        check.code,
-        adjust(rendered.severity),
-        Family::Dockerfile,
-        path,
-        rendered.message,
-        rendered.help,
-    )
-    .with_location(location)
+    rules
+        .native_finding(check, Family::Dockerfile, path, base, variant, values)
+        .with_location(location)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::python::rules::{builtin_rules, Matcher};
+    use crate::checks::builtin_rules;
+    use crate::rules::Matcher;
 
     #[test]
     fn every_check_has_its_rule_and_every_dockerfile_rule_its_check() {

@@ -47,12 +47,12 @@ impl<'a> Checker<'a> {
                 ("suggestion", suggestion.to_string()),
             ];
             let finding = codes::finding(
+                self.rules,
                 &ENV_LOCALE_MISSING,
                 self.path,
                 self.df.location(value.span),
                 Some(self.base),
                 None,
-                |rule| rule,
                 &values,
             )
             .with_field("locale", locale);

@@ -36,6 +36,7 @@ mod base_entrypoint;
 pub mod check;
 pub mod codes;
 pub mod context;
+mod copied_from;
 mod env_locale;
 pub mod exec_form;
 pub mod final_image;
@@ -56,6 +57,7 @@ use std::path::Path;
 
 use crate::base::BaseImage;
 use crate::finding::Finding;
+use crate::rules::RuleSet;
 
 pub use ast::{Args, Command, Dockerfile, Heredoc, Instruction, Keyword, ParseError, Word};
 pub use image::ContextView;
@@ -81,26 +83,35 @@ pub struct DockerfileAnalysis {
 /// judged against (from `--base`, or [`choose_base`] on the parsed file);
 /// `None` checks only the syntax. Never panics on any input.
 pub fn analyse_dockerfile(
+    rules: &RuleSet,
     path: &Path,
     bytes: &[u8],
     base: Option<&BaseImage>,
 ) -> DockerfileAnalysis {
     let df = parse(bytes);
-    analyse(path, &df, &Stages::of(&df), base, ContextView::Presumed)
+    analyse(
+        rules,
+        path,
+        &df,
+        &Stages::of(&df),
+        base,
+        ContextView::Presumed,
+    )
 }
 
 /// [`analyse_dockerfile`] for a file already parsed, with its stages (which
 /// [`Stages::target`] may point at another stage than the last).
 pub fn analyse(
+    rules: &RuleSet,
     path: &Path,
     df: &Dockerfile,
     stages: &Stages,
     base: Option<&BaseImage>,
     context: ContextView<'_>,
 ) -> DockerfileAnalysis {
-    let mut findings = syntax_findings(path, df, base);
+    let mut findings = syntax_findings(rules, path, df, base);
     if let Some(base) = base {
-        findings.extend(check::check(df, stages, base, path, context));
+        findings.extend(check::check(rules, df, stages, base, path, context));
     }
     let final_base = stages
         .final_stage()
@@ -188,6 +199,7 @@ impl CheckOptions {
 /// The build context is looked for below `root`, the scanned root that
 /// holds the file (see [`context`]).
 pub fn analyse_in_check(
+    rules: &RuleSet,
     path: &Path,
     root: &Path,
     bytes: &[u8],
@@ -207,7 +219,7 @@ pub fn analyse_in_check(
         Some(context) => ContextView::Located(context),
         None => ContextView::NotFound,
     };
-    analyse(path, &df, &stages, base, view).findings
+    analyse(rules, path, &df, &stages, base, view).findings
 }
 
 /// The base the Dockerfile at `path` (with its `stages`) is judged on in a
@@ -295,7 +307,12 @@ pub(crate) fn builtin_bases() -> &'static [BaseImage] {
 /// should not flood the report.
 const MAX_SYNTAX_FINDINGS: usize = 10;
 
-fn syntax_findings(path: &Path, df: &Dockerfile, base: Option<&BaseImage>) -> Vec<Finding> {
+fn syntax_findings(
+    rules: &RuleSet,
+    path: &Path,
+    df: &Dockerfile,
+    base: Option<&BaseImage>,
+) -> Vec<Finding> {
     let total = df.errors.len();
     // Another frontend (`# syntax=someone/else`) may accept what
     // `docker/dockerfile:1` does not.
@@ -326,12 +343,12 @@ fn syntax_findings(path: &Path, df: &Dockerfile, base: Option<&BaseImage>) -> Ve
                 ("frontend", other_frontend.unwrap_or_default().to_string()),
             ];
             codes::finding(
+                rules,
                 &codes::SYNTAX,
                 path,
                 df.location(error.span),
                 base,
                 Some(variant),
-                |severity| severity,
                 &values,
             )
         })

@@ -24,6 +24,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::ast::{Args, Command, Dockerfile, Keyword};
 use super::check::Checker;
 use super::codes::{self, NativeCheck, BUILDER_PYTHON_MISMATCH, PYTHON_TREE_OFF_SYS_PATH};
+use super::copied_from::CopiedFrom;
 use super::image::ImageState;
 use super::source::Span;
 use super::stages::{StageBase, Stages};
@@ -31,53 +32,6 @@ use super::venv_interpreter::{
     builder_for, made_venv, python_executable, stage_python, MadeVenv, StagePython, VenvPython,
 };
 use crate::base::{normalize, BaseImage};
-
-/// A `COPY --from` in the final stage's chain, resolved where it ran.
-#[derive(Debug, Clone)]
-pub(super) struct CopiedFrom {
-    /// The `--from` value as written (a stage name, index or image).
-    pub from: String,
-    /// Each source path, expanded, with its word's span.
-    pub sources: Vec<(String, Span)>,
-    /// The destination, absolute and normalized.
-    pub destination: String,
-    pub destination_span: Span,
-}
-
-impl CopiedFrom {
-    /// A `COPY --from=… SRC… DEST` whose words `state` can expand.
-    pub fn of(instruction: &super::ast::Instruction, state: &ImageState<'_>) -> Option<CopiedFrom> {
-        if instruction.keyword != Keyword::Copy {
-            return None;
-        }
-        let from = instruction.flag("from")?.value.clone()?;
-        let Args::List { words, .. } = &instruction.args else {
-            return None;
-        };
-        let (destination_word, sources) = words.split_last()?;
-        let destination = state
-            .expand(destination_word)
-            .and_then(|d| state.absolute(&d))?;
-        let sources = sources
-            .iter()
-            .filter_map(|w| {
-                let text = state.expand(w)?;
-                let path = normalize(&if text.starts_with('/') {
-                    text
-                } else {
-                    format!("/{text}")
-                });
-                Some((path, w.span))
-            })
-            .collect();
-        Some(CopiedFrom {
-            from,
-            sources,
-            destination,
-            destination_span: destination_word.span,
-        })
-    }
-}
 
 /// What kind of Python tree a copied path is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -304,12 +258,12 @@ impl<'a> Checker<'a> {
         values: &[(&str, String)],
     ) {
         let finding = codes::finding(
+            self.rules,
             check,
             self.path,
             self.df.location(span),
             Some(self.base),
             Some(variant),
-            |s| s,
             values,
         )
         .with_field("instruction", "COPY")

@@ -102,7 +102,7 @@ impl Source {
     /// 1-based line and column (in characters) of `span.start`, with the
     /// byte range.
     pub fn location(&self, span: Span) -> Location {
-        let start = floor_char(&self.text, span.start.min(self.text.len()));
+        let start = self.text.floor_char_boundary(span.start);
         let end = span.end.clamp(start, self.text.len());
         let line = self.line_of(start);
         let mut line_start = self.line_starts[line as usize - 1];
@@ -117,13 +117,6 @@ impl Source {
             length: end - start,
         }
     }
-}
-
-fn floor_char(text: &str, mut index: usize) -> usize {
-    while index > 0 && !text.is_char_boundary(index) {
-        index -= 1;
-    }
-    index
 }
 
 #[cfg(test)]

@@ -114,14 +114,15 @@ impl<'a> Checker<'a> {
         let mut values = vec![("user", user.to_string())];
         values.extend(missing.values(|step| format!("line {}", df.location(step).line)));
         let finding = codes::finding(
+            self.rules,
             &USER_ACCOUNT_MISSING,
             self.path,
             self.df.location(span),
             Some(self.base),
             None,
-            |rule| missing.severity().unwrap_or(rule),
             &values,
         )
+        .with_severity_instead(missing.severity())
         .with_field("instruction", "USER")
         .with_field("user", user);
         self.findings.push(finding);

@@ -18,8 +18,8 @@
 
 use super::check::Checker;
 use super::codes::VENV_INTERPRETER_MISSING;
+use super::copied_from::CopiedFrom;
 use super::image::{ImageState, Presence};
-use super::python_trees::CopiedFrom;
 use super::source::Span;
 use super::stages::ImageRef;
 use crate::base::{normalize, BaseImage};

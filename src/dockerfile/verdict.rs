@@ -274,14 +274,15 @@ impl<'a> Checker<'a> {
             ("shell", program.text.clone()),
         ];
         let finding = codes::finding(
+            self.rules,
             &MISSING_SHELL,
             self.path,
             self.df.location(program.span),
             Some(self.base),
             None,
-            |severity| absence.severity.unwrap_or(severity),
             &values,
         )
+        .with_severity_instead(absence.severity)
         .with_field("instruction", "SHELL")
         .with_field("stage", stage)
         .with_field("shell", program.text.as_str())
@@ -301,24 +302,26 @@ impl<'a> Checker<'a> {
         stage: &str,
         when: When,
     ) -> Finding {
-        // Kubernetes ignores HEALTHCHECK: a failing one is at most a warning.
-        let adjust = |severity: Severity| match (absence.severity, when) {
-            (Some(lowered), _) => lowered,
-            (None, When::HealthCheck) => severity.min(Severity::Warning),
-            (None, _) => severity,
-        };
-        codes::finding(
+        let mut finding = codes::finding(
+            self.rules,
             check,
             self.path,
             self.df.location(span),
             Some(self.base),
             Some(variant),
-            adjust,
             values,
-        )
-        .with_field("instruction", instruction.keyword_text())
-        .with_field("stage", stage)
-        .with_field("when", when.as_str())
+        );
+        finding.severity = match (absence.severity, when) {
+            (Some(lowered), _) => lowered,
+            // Kubernetes ignores HEALTHCHECK: a failing one is at most a
+            // warning.
+            (None, When::HealthCheck) => finding.severity.min(Severity::Warning),
+            (None, _) => finding.severity,
+        };
+        finding
+            .with_field("instruction", instruction.keyword_text())
+            .with_field("stage", stage)
+            .with_field("when", when.as_str())
     }
 
     /// How `program` is absent, or `None` when it is (or may well be) there.

@@ -25,6 +25,7 @@ use super::rules::{
 use super::{ElfInfo, ElfObject, ElfTree};
 use crate::base::{BaseImage, LibcKind};
 use crate::finding::{sort_and_dedup, Finding};
+use crate::rules::RuleSet;
 
 const ET_EXEC: u16 = 2;
 const ET_DYN: u16 = 3;
@@ -66,8 +67,8 @@ pub fn is_dynamically_linked(info: &ElfInfo) -> bool {
 }
 
 /// Every native-library finding for `tree` on `base`, in report order.
-pub fn check_tree(tree: &ElfTree, base: &BaseImage) -> Vec<Finding> {
-    let mut check = Check::new(tree, base);
+pub fn check_tree(rules: &RuleSet, tree: &ElfTree, base: &BaseImage) -> Vec<Finding> {
+    let mut check = Check::new(rules, tree, base);
     check.search_paths();
     check.python_modules();
     check.roots();
@@ -85,6 +86,7 @@ enum Refusal {
 }
 
 struct Check<'a> {
+    rules: &'a RuleSet,
     tree: &'a ElfTree,
     base: &'a BaseImage,
     resolver: Resolver<'a>,
@@ -96,8 +98,9 @@ struct Check<'a> {
 }
 
 impl<'a> Check<'a> {
-    fn new(tree: &'a ElfTree, base: &'a BaseImage) -> Self {
+    fn new(rules: &'a RuleSet, tree: &'a ElfTree, base: &'a BaseImage) -> Self {
         Check {
+            rules,
             tree,
             base,
             resolver: Resolver::new(tree, base),
@@ -115,6 +118,7 @@ impl<'a> Check<'a> {
                 continue;
             }
             self.findings.extend(build_machine_search_path::findings(
+                self.rules,
                 object,
                 self.resolver.search_path(index),
                 self.base,
@@ -136,11 +140,11 @@ impl<'a> Check<'a> {
             let name = ExtensionName::of(object, self.tree);
             match &python {
                 Some(python) => self.findings.extend(python_abi_mismatch::finding(
-                    object, &name, python, self.base,
+                    self.rules, object, &name, python, self.base,
                 )),
-                None => self
-                    .findings
-                    .push(extension_without_python::finding(object, &name, self.base)),
+                None => self.findings.push(extension_without_python::finding(
+                    self.rules, object, &name, self.base,
+                )),
             }
         }
     }
@@ -204,10 +208,14 @@ impl<'a> Check<'a> {
         if let Some(refusal) = self.refusal(index) {
             let finding = match refusal {
                 Refusal::Architecture => {
-                    wrong_architecture::finding(object, self.base, self.target, subject)
+                    wrong_architecture::finding(self.rules, object, self.base, self.target, subject)
                 }
-                Refusal::Libc(kind) => wrong_libc::on_root(object, kind, self.base, subject),
-                Refusal::NoLoader => no_dynamic_loader::finding(object, self.base, subject),
+                Refusal::Libc(kind) => {
+                    wrong_libc::on_root(self.rules, object, kind, self.base, subject)
+                }
+                Refusal::NoLoader => {
+                    no_dynamic_loader::finding(self.rules, object, self.base, subject)
+                }
             };
             self.findings.push(finding);
             // Still follow what it would load, so its own libraries do not
@@ -225,6 +233,7 @@ impl<'a> Check<'a> {
             if !present {
                 interpreter_missing = true;
                 self.findings.push(missing_library::missing_interpreter(
+                    self.rules,
                     object,
                     interpreter,
                     self.base,
@@ -235,6 +244,7 @@ impl<'a> Check<'a> {
         let options = self.options_for(index);
         let load = self.resolver.load(index, options);
         let view = LoadView {
+            rules: self.rules,
             resolver: &self.resolver,
             load: &load,
             subject,

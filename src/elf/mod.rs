@@ -10,11 +10,10 @@
 //! parts of one file that linking uses and `inspect` what they say; `tree_fs` is the scanned tree as an in-memory file system;
 //! `search_path` turns RPATH/RUNPATH entries into places to look; `resolve`
 //! is the loader simulation; `check` picks the roots and turns their loads
-//! into findings through `rules` (one file per code, listed in `codes`);
+//! into findings through `rules` (one file per code, listed in `rules::CHECKS`);
 //! `python_abi` is what Python makes of an extension's file name.
 
 pub mod check;
-pub mod codes;
 pub mod inspect;
 mod library_hints;
 pub mod loader_view;
@@ -26,6 +25,7 @@ pub mod tree_fs;
 
 use std::path::PathBuf;
 
+pub use crate::discovery::TreeSymlink;
 use crate::finding::Distribution;
 pub use check::check_tree;
 pub use inspect::{ElfError, ElfInfo};
@@ -43,16 +43,6 @@ pub struct ElfObject {
     /// The `Tag:` values of the distribution's `WHEEL` file
     /// (`cp311-cp311-manylinux_2_17_x86_64`, `cp37-abi3-…`), when known.
     pub wheel_tags: Vec<String>,
-}
-
-/// A symbolic link inside a scanned root, kept so that the resolver can
-/// follow `libfoo.so.1 -> libfoo.so.1.2.3` without touching the disk again.
-#[derive(Debug, Clone)]
-pub struct TreeSymlink {
-    pub path: PathBuf,
-    /// The link's target exactly as stored in the link.
-    pub target: PathBuf,
-    pub root: usize,
 }
 
 /// Everything the loader simulation needs from discovery.

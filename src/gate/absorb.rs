@@ -127,7 +127,7 @@ mod tests {
     use super::*;
     use crate::finding::{Family, Location, Severity};
     use crate::gate::catalogue::catalogue;
-    use crate::python::RuleSet;
+    use crate::rules::RuleSet;
 
     fn at(code: &str, severity: Severity, line: u32, program: &str) -> Finding {
         Finding::new(code, severity, Family::Shell, "app/m.py", code, "help")
@@ -142,7 +142,7 @@ mod tests {
 
     #[test]
     fn a_shell_finding_takes_in_the_missing_program_on_the_same_call() {
-        let known = catalogue(&RuleSet::builtin().unwrap());
+        let known = catalogue(&RuleSet::builtin(crate::checks::NATIVE).unwrap());
         let mut findings = vec![
             at("DL201", Severity::Info, 2, "chown"),
             at("DL301", Severity::Error, 2, "chown"),
@@ -162,7 +162,7 @@ mod tests {
 
     #[test]
     fn nothing_is_absorbed_without_its_absorbing_finding() {
-        let known = catalogue(&RuleSet::builtin().unwrap());
+        let known = catalogue(&RuleSet::builtin(crate::checks::NATIVE).unwrap());
         let mut findings = vec![
             at("DL301", Severity::Error, 2, "chown"),
             at("DL303", Severity::Error, 2, "chown"),

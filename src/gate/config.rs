@@ -24,11 +24,10 @@ use toml::Spanned;
 use super::catalogue::RuleInfo;
 use super::paths::PathPatterns;
 use super::select::Selector;
-use super::tree_files::{self, NamedBy, ReadError};
 use crate::base;
-use crate::cli::FailOn;
 use crate::finding::Location;
-use crate::scan::Scope;
+use crate::options::{FailOn, Scope};
+use crate::tree_files::{self, NamedBy, ReadError};
 
 /// File names tried in each directory, first wins.
 pub const FILE_NAMES: &[&str] = &[".distrolint.toml", "distrolint.toml", "pyproject.toml"];
@@ -187,12 +186,9 @@ pub struct ConfigReadError {
     pub source: std::io::Error,
 }
 
-/// The configuration that applies to `start` (a scanned path), if any. A
-/// file found here belongs to the scanned tree: it must be a regular file
-/// in the directory it is found in (a symlink out of it is an error, not
-/// a file to skip, so that the gate fails instead of running unconfigured),
-/// and the files it names must be below that directory.
-pub fn discover(start: &Path, known: &[RuleInfo]) -> miette::Result<Option<Config>> {
+/// The configuration that applies to `start`: the first file found walking
+/// up from it, read and parsed but not yet checked.
+pub fn find(start: &Path) -> miette::Result<Option<ConfigSource>> {
     let mut dir = if start.is_dir() {
         Some(start)
     } else {
@@ -206,8 +202,8 @@ pub fn discover(start: &Path, known: &[RuleInfo]) -> miette::Result<Option<Confi
                 _ => continue,
             }
             let named = NamedBy::found_in(here);
-            if let Some(config) = load(&candidate, known, named)? {
-                return Ok(Some(config));
+            if let Some(source) = ConfigSource::read(&candidate, named)? {
+                return Ok(Some(source));
             }
         }
         dir = here.parent();
@@ -215,50 +211,102 @@ pub fn discover(start: &Path, known: &[RuleInfo]) -> miette::Result<Option<Confi
     Ok(None)
 }
 
-/// Reads one configuration file. `Ok(None)` for a `pyproject.toml` without
-/// `[tool.distrolint]`.
+/// Reads and checks one configuration file. `Ok(None)` for a
+/// `pyproject.toml` without `[tool.distrolint]`.
 pub fn load(path: &Path, known: &[RuleInfo], named: NamedBy) -> miette::Result<Option<Config>> {
-    let text = tree_files::read_text(path, &named).map_err(|error| match error {
-        ReadError::Refused(refused) => miette::Report::new(refused),
-        ReadError::Io(source) => miette::Report::new(ConfigReadError {
-            path: path.display().to_string(),
-            source,
-        }),
-    })?;
-    let show = named.may_show(&text);
-    // Errors name the file as the user sees it from where they run.
-    let shown = std::env::current_dir()
-        .map(|cwd| PathBuf::from(super::paths::report_path(path, &cwd)))
-        .unwrap_or_else(|_| path.to_path_buf());
-    let file_path = path;
-    let path = shown.as_path();
-    let is_pyproject = path.file_name().is_some_and(|n| n == "pyproject.toml");
-    let file = if is_pyproject {
-        if !text.contains("distrolint") {
-            return Ok(None);
-        }
-        let parsed: PyProject =
-            toml::from_str(&text).map_err(|e| toml_error(path, &text, show, &e))?;
-        match parsed.tool.and_then(|t| t.distrolint) {
-            Some(file) => file,
-            None => return Ok(None),
-        }
-    } else {
-        toml::from_str(&text).map_err(|e| toml_error(path, &text, show, &e))?
-    };
-    let root = file_path
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."));
-    let checker = Checker {
-        path,
-        text: &text,
-        show,
-    };
-    let config = checker
-        .check(file, root, named, known)
-        .map_err(|e| miette::Report::new(*e))?;
-    Ok(Some(config))
+    ConfigSource::read(path, named)?
+        .map(|source| source.check(known))
+        .transpose()
+}
+
+/// A configuration file read once and parsed, not yet checked: its rule
+/// directories must be loaded first, because its selectors may name the
+/// codes they define (`select = ["ACME001"]`).
+pub struct ConfigSource {
+    /// The file as found.
+    path: PathBuf,
+    /// The file as the user sees it from where they run, for errors.
+    shown: PathBuf,
+    text: String,
+    /// Whether errors may quote the file.
+    show: bool,
+    named: NamedBy,
+    file: ConfigFile,
+}
+
+impl ConfigSource {
+    /// Reads one configuration file. `Ok(None)` for a `pyproject.toml`
+    /// without `[tool.distrolint]`.
+    pub fn read(path: &Path, named: NamedBy) -> miette::Result<Option<ConfigSource>> {
+        let text = tree_files::read_text(path, &named).map_err(|error| match error {
+            ReadError::Refused(refused) => miette::Report::new(refused),
+            ReadError::Io(source) => miette::Report::new(ConfigReadError {
+                path: path.display().to_string(),
+                source,
+            }),
+        })?;
+        let show = named.may_show(&text);
+        let shown = std::env::current_dir()
+            .map(|cwd| PathBuf::from(super::paths::report_path(path, &cwd)))
+            .unwrap_or_else(|_| path.to_path_buf());
+        let is_pyproject = path.file_name().is_some_and(|n| n == "pyproject.toml");
+        let file = if is_pyproject {
+            if !text.contains("distrolint") {
+                return Ok(None);
+            }
+            let parsed: PyProject =
+                toml::from_str(&text).map_err(|e| toml_error(&shown, &text, show, &e))?;
+            match parsed.tool.and_then(|t| t.distrolint) {
+                Some(file) => file,
+                None => return Ok(None),
+            }
+        } else {
+            toml::from_str(&text).map_err(|e| toml_error(&shown, &text, show, &e))?
+        };
+        Ok(Some(ConfigSource {
+            path: path.to_path_buf(),
+            shown,
+            text,
+            show,
+            named,
+            file,
+        }))
+    }
+
+    /// Its directory, against which its paths and globs are resolved.
+    fn root(&self) -> PathBuf {
+        self.path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."))
+    }
+
+    /// The `rules` directories it names, resolved against its directory,
+    /// each with who named it: a file the tree supplies names directories
+    /// its rule files must stay inside.
+    pub fn rule_dirs(&self) -> Vec<(PathBuf, NamedBy)> {
+        let root = self.root();
+        self.file
+            .rules
+            .iter()
+            .flatten()
+            .map(|dir| (root.join(dir.get_ref()), self.named.clone()))
+            .collect()
+    }
+
+    /// Checks every value against what exists: `known` holds the codes of
+    /// the rules in use, the configuration's own directories included.
+    pub fn check(self, known: &[RuleInfo]) -> miette::Result<Config> {
+        let root = self.root();
+        let checker = Checker {
+            path: &self.shown,
+            text: &self.text,
+            show: self.show,
+        };
+        checker
+            .check(self.file, root, self.named, known)
+            .map_err(|e| miette::Report::new(*e))
+    }
 }
 
 fn toml_error(path: &Path, text: &str, show: bool, error: &toml::de::Error) -> ConfigError {
@@ -300,7 +348,7 @@ fn error_in(
         };
     }
     let place = span.map_or(String::new(), |span| {
-        let (line, column) = crate::python::rules::error::line_column(text, span.start);
+        let (line, column) = crate::text_position::line_column(text, span.start);
         format!(":{line}:{column}")
     });
     ConfigError {
@@ -474,7 +522,7 @@ impl Checker<'_> {
     ) -> Vec<Lowering> {
         let mut found = Vec::new();
         let mut note = |key: &str, span: std::ops::Range<usize>| {
-            let (line, column) = crate::python::rules::error::line_column(self.text, span.start);
+            let (line, column) = crate::text_position::line_column(self.text, span.start);
             let written = self.text.get(span).unwrap_or("").replace('\n', " ");
             let value = match written.char_indices().nth(60) {
                 Some((cut, _)) => format!("{}…", &written[..cut]),
@@ -611,7 +659,7 @@ impl Checker<'_> {
 mod tests {
     use super::*;
     use crate::gate::catalogue::catalogue;
-    use crate::python::RuleSet;
+    use crate::rules::RuleSet;
 
     fn load_text(name: &str, text: &str) -> miette::Result<Option<Config>> {
         let dir = tempfile::tempdir().unwrap();
@@ -619,7 +667,7 @@ mod tests {
         std::fs::write(&path, text).unwrap();
         load(
             &path,
-            &catalogue(&RuleSet::builtin().unwrap()),
+            &catalogue(&RuleSet::builtin(crate::checks::NATIVE).unwrap()),
             NamedBy::Tree {
                 root: dir.path().to_path_buf(),
             },
@@ -633,6 +681,34 @@ mod tests {
             config.message.clone(),
             config.span.expect("a span").offset(),
         )
+    }
+
+    #[test]
+    fn rule_directories_come_from_the_nearest_configuration() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = dir.path().join("app");
+        std::fs::create_dir(&app).unwrap();
+        std::fs::write(
+            dir.path().join("pyproject.toml"),
+            "[tool.distrolint]\nrules = [\"ci/rules\"]\nselect = [\"ACME001\"]\n",
+        )
+        .unwrap();
+        // A pyproject.toml without the table does not count: the walk goes on.
+        std::fs::write(app.join("pyproject.toml"), "[project]\nname = \"x\"\n").unwrap();
+        let found = find(&app).unwrap().expect("the parent's pyproject.toml");
+        let named = NamedBy::found_in(dir.path());
+        assert_eq!(
+            found.rule_dirs(),
+            vec![(dir.path().join("ci/rules"), named)]
+        );
+        // Its selector names a code only its rule directory defines, so it
+        // is checked against the rules once they are loaded, not before.
+        let err = found
+            .check(&catalogue(
+                &RuleSet::builtin(crate::checks::NATIVE).unwrap(),
+            ))
+            .unwrap_err();
+        assert!(err.to_string().contains("ACME001"), "{err}");
     }
 
     #[test]

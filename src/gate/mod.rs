@@ -22,7 +22,6 @@ pub mod paths;
 pub mod select;
 pub mod sources;
 pub mod suppress;
-pub mod tree_files;
 
 use std::path::{Path, PathBuf};
 

@@ -131,10 +131,10 @@ pub fn parse_list(text: &str, known: &[RuleInfo]) -> Result<Vec<Selector>, Strin
 mod tests {
     use super::*;
     use crate::gate::catalogue::catalogue;
-    use crate::python::RuleSet;
+    use crate::rules::RuleSet;
 
     fn known() -> Vec<RuleInfo> {
-        catalogue(&RuleSet::builtin().unwrap())
+        catalogue(&RuleSet::builtin(crate::checks::NATIVE).unwrap())
     }
 
     fn selection(select: Option<&str>, ignore: &str) -> RuleSelection {

@@ -362,10 +362,10 @@ fn unused_finding(path: &Path, directive: &Directive) -> Option<Finding> {
 mod tests {
     use super::*;
     use crate::gate::catalogue::catalogue;
-    use crate::python::RuleSet;
+    use crate::rules::RuleSet;
 
     fn known() -> Vec<RuleInfo> {
-        catalogue(&RuleSet::builtin().unwrap())
+        catalogue(&RuleSet::builtin(crate::checks::NATIVE).unwrap())
     }
 
     fn directives(text: &str) -> Vec<Directive> {

@@ -9,8 +9,8 @@ use std::path::PathBuf;
 
 use crate::base::BaseImage;
 use crate::finding::{Distribution, Family, Finding, Location};
-use crate::python::rules::render_native;
-pub use crate::python::rules::NativeCheck;
+pub use crate::rules::NativeCheck;
+use crate::rules::RuleSet;
 
 /// A script whose `#!` interpreter the base cannot run.
 pub const SCRIPT_INTERPRETER: NativeCheck = NativeCheck {
@@ -113,20 +113,20 @@ pub struct Subject {
 
 /// A finding of `check`, worded by the rule file's case for `variant`.
 pub fn finding(
+    rules: &RuleSet,
     check: &NativeCheck,
     variant: Option<&str>,
     base: &BaseImage,
     subject: Subject,
     values: &[(&str, String)],
 ) -> Finding {
-    let rendered = render_native(check.code, variant, base, values);
-    let mut finding = Finding::new(
-        check.code,
-        rendered.severity,
+    let mut finding = rules.native_finding(
+        check,
         Family::Interpreter,
-        subject.path,
-        rendered.message,
-        rendered.help,
+        &subject.path,
+        Some(base),
+        variant,
+        values,
     );
     finding.location = subject.location;
     finding.distribution = subject.distribution;
@@ -157,7 +157,8 @@ const FIELDS: &[&str] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::python::rules::{builtin_rules, Matcher};
+    use crate::checks::builtin_rules;
+    use crate::rules::Matcher;
 
     #[test]
     fn every_check_has_its_rule_in_the_interpreter_family() {

@@ -24,8 +24,14 @@ use super::wheel_tags::{self, TargetPython};
 use crate::base::BaseImage;
 use crate::discovery::{Discovery, DistributionInfo};
 use crate::finding::Finding;
+use crate::rules::RuleSet;
 
-pub fn check(venvs: &[Venv], discovery: &Discovery, base: &BaseImage) -> Vec<Finding> {
+pub fn check(
+    rules: &RuleSet,
+    venvs: &[Venv],
+    discovery: &Discovery,
+    base: &BaseImage,
+) -> Vec<Finding> {
     let Some(python) = &base.python else {
         return Vec::new();
     };
@@ -57,6 +63,7 @@ pub fn check(venvs: &[Venv], discovery: &Discovery, base: &BaseImage) -> Vec<Fin
         }
         explained.push(venv.path.clone());
         findings.push(codes::finding(
+            rules,
             &TREE_VERSION,
             Some("venv"),
             base,
@@ -81,6 +88,7 @@ pub fn check(venvs: &[Venv], discovery: &Discovery, base: &BaseImage) -> Vec<Fin
         }
         explained.push(tree.clone());
         findings.push(codes::finding(
+            rules,
             &TREE_VERSION,
             Some("lib-dir"),
             base,
@@ -101,13 +109,13 @@ pub fn check(venvs: &[Venv], discovery: &Discovery, base: &BaseImage) -> Vec<Fin
         }
         let tag_finding = target
             .as_ref()
-            .and_then(|target| wheel_tag_finding(dist, target, base, &base_minor));
+            .and_then(|target| wheel_tag_finding(rules, dist, target, base, &base_minor));
         if let Some(finding) = tag_finding {
             findings.push(finding);
             continue;
         }
         if let Some(version) = &base_version {
-            findings.extend(requires_python_finding(dist, version, base));
+            findings.extend(requires_python_finding(rules, dist, version, base));
         }
     }
     findings
@@ -125,6 +133,8 @@ fn lib_dir_version(tree: &Path) -> Option<String> {
 }
 
 fn wheel_tag_finding(
+    rules: &RuleSet,
+
     dist: &DistributionInfo,
     target: &TargetPython,
     base: &BaseImage,
@@ -145,6 +155,7 @@ fn wheel_tag_finding(
         .and_then(|t| text::entries(&t, "Tag", ':').into_iter().next())
         .map(|e| e.location);
     Some(codes::finding(
+        rules,
         &WHEEL_TAG,
         Some(variant),
         base,
@@ -164,6 +175,8 @@ fn wheel_tag_finding(
 }
 
 fn requires_python_finding(
+    rules: &RuleSet,
+
     dist: &DistributionInfo,
     base_version: &Version,
     base: &BaseImage,
@@ -187,6 +200,7 @@ fn requires_python_finding(
         return None;
     }
     Some(codes::finding(
+        rules,
         &REQUIRES_PYTHON,
         None,
         base,

@@ -27,6 +27,7 @@ use std::path::{Path, PathBuf};
 use crate::base::BaseImage;
 use crate::discovery::Discovery;
 use crate::finding::Finding;
+use crate::rules::RuleSet;
 pub use shebang::Shebang;
 
 /// How much of a file to read for [`read_script`]: the kernel's buffer, and
@@ -68,13 +69,14 @@ pub fn read_script(path: &Path, head: &[u8], mode: u32) -> Option<Script> {
 /// `None` without one. Scripts are judged in the order given; the findings
 /// are sorted by the caller like all others.
 pub fn check_tree(
+    rules: &RuleSet,
     discovery: &Discovery,
     scripts: &[Script],
     base: &BaseImage,
     started: Option<&[String]>,
 ) -> Vec<Finding> {
     let venvs = venvs::survey(discovery, base);
-    let mut findings = scripts::check(scripts, &venvs, discovery, base, started);
-    findings.extend(installed::check(&venvs, discovery, base));
+    let mut findings = scripts::check(rules, scripts, &venvs, discovery, base, started);
+    findings.extend(installed::check(rules, &venvs, discovery, base));
     findings
 }

@@ -27,8 +27,11 @@ use super::Script;
 use crate::base::BaseImage;
 use crate::discovery::{path_below, DiscoveredFile, Discovery};
 use crate::finding::Finding;
+use crate::rules::RuleSet;
 
 pub fn check(
+    rules: &RuleSet,
+
     scripts: &[Script],
     venvs: &[Venv],
     discovery: &Discovery,
@@ -94,6 +97,7 @@ pub fn check(
             distribution: file.and_then(|f| discovery.distribution_of(f)),
         };
         findings.push(codes::finding(
+            rules,
             &SCRIPT_INTERPRETER,
             Some(variant),
             base,
@@ -122,6 +126,7 @@ pub fn check(
             _ => String::new(),
         };
         findings.push(codes::finding(
+            rules,
             &VENV_PYTHON,
             Some(broken.variant),
             base,

@@ -18,18 +18,16 @@ mod check;
 mod handling;
 pub mod ir;
 pub mod parse;
-pub mod prefilter;
 mod queries;
 mod reachability;
 pub mod resolve;
-pub mod rules;
 pub mod source;
 pub mod wrappers;
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
-pub use rules::{RuleError, RuleSet};
+use crate::rules::RuleSet;
 
 use crate::base::BaseImage;
 use crate::finding::{Distribution, Family, Finding};
@@ -51,7 +49,7 @@ pub struct PythonContext<'a> {
     /// relative imports.
     pub module_path: Option<String>,
     /// The distributions installed in the scanned trees, by normalized
-    /// name ([`rules::normalized_distribution_name`]), for the `installed`
+    /// name ([`crate::rules::normalized_distribution_name`]), for the `installed`
     /// condition.
     pub installed: &'a BTreeSet<String>,
 }
@@ -72,8 +70,12 @@ pub fn analyse_file_and_wrappers(
     let source = match source::Source::decode(bytes) {
         Ok(source) => source,
         Err(error) => {
-            let rendered =
-                rules::render_native(UNDECODABLE, None, ctx.base, &[("error", error.to_string())]);
+            let rendered = ctx.rules.render_native(
+                UNDECODABLE,
+                None,
+                Some(ctx.base),
+                &[("error", error.to_string())],
+            );
             let mut finding = Finding::new(
                 UNDECODABLE,
                 rendered.severity,
@@ -197,10 +199,10 @@ fn parse_diagnostic(
         parse::Status::Broken { error, offset } => ("broken", error.clone(), *offset),
         parse::Status::TooDeep { offset } => ("too-deep", String::new(), *offset),
     };
-    let rendered = rules::render_native(
+    let rendered = ctx.rules.render_native(
         UNPARSABLE,
         Some(variant),
-        ctx.base,
+        Some(ctx.base),
         &[("error", error), ("depth", parse::MAX_NESTING.to_string())],
     );
     let location = source.location(offset as usize, offset as usize);
@@ -229,7 +231,7 @@ mod tests {
         let Ok(base) = crate::base::find("python3-debian13") else {
             return;
         };
-        let rules = RuleSet::builtin().unwrap();
+        let rules = RuleSet::builtin(crate::checks::NATIVE).unwrap();
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/python");
         let mut entries: Vec<_> = std::fs::read_dir(&dir)
             .unwrap()

@@ -15,11 +15,11 @@ use std::path::Path;
 use tree_sitter::Parser;
 
 use super::reachability::Unreachable;
-use super::rules::query::{language, QueryHit};
-use super::rules::{render, Rule};
 use super::source::Source;
 use super::PythonContext;
 use crate::finding::Finding;
+use crate::rules::query::{language, QueryHit};
+use crate::rules::{render, Rule};
 
 /// Captured text longer than this is shortened in messages.
 const MAX_SHOWN: usize = 60;
@@ -219,7 +219,8 @@ mod tests {
     use std::path::PathBuf;
 
     use super::*;
-    use crate::python::{parse, rules::RuleSet};
+    use crate::python::parse;
+    use crate::rules::RuleSet;
 
     /// What the query rules find in `text`, parsing only the statements
     /// that hold a literal, or the whole file.
@@ -268,7 +269,7 @@ mod tests {
 
     #[test]
     fn parsing_only_the_statements_with_a_literal_finds_what_the_whole_file_gives() {
-        let rules = RuleSet::builtin().unwrap();
+        let rules = RuleSet::builtin(crate::checks::NATIVE).unwrap();
         let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus/python");
         let mut texts: Vec<String> = TRICKY.iter().map(|t| t.to_string()).collect();
         for entry in std::fs::read_dir(corpus).unwrap() {

@@ -159,15 +159,18 @@ impl<'a> Source<'a> {
         let line_starts = self.line_starts.get_or_init(|| line_starts(&self.text));
         let line = line_starts.partition_point(|&s| s <= start).max(1);
         let line_start = line_starts[line - 1];
-        let column = self.text[line_start..floor_char(&self.text, start)]
+        let column = self.text[line_start..self.text.floor_char_boundary(start)]
             .chars()
             .count()
             + 1;
         let (offset, length) = match self.offsets {
             OffsetMap::Shifted(shift) => (start + shift, end - start),
             OffsetMap::SingleByte => {
-                let offset = self.text[..floor_char(&self.text, start)].chars().count();
-                let length = self.text[floor_char(&self.text, start)..floor_char(&self.text, end)]
+                let offset = self.text[..self.text.floor_char_boundary(start)]
+                    .chars()
+                    .count();
+                let length = self.text
+                    [self.text.floor_char_boundary(start)..self.text.floor_char_boundary(end)]
                     .chars()
                     .count();
                 (offset, length)
@@ -181,13 +184,6 @@ impl<'a> Source<'a> {
             length,
         }
     }
-}
-
-fn floor_char(text: &str, mut index: usize) -> usize {
-    while index > 0 && !text.is_char_boundary(index) {
-        index -= 1;
-    }
-    index
 }
 
 /// Line starts as Python counts lines: `\n`, `\r\n` and a lone `\r` end one.

@@ -30,7 +30,7 @@ use std::path::PathBuf;
 
 use super::ir::{CallId, Expr, Module, Param, ParamKind, ScopeKind};
 use super::resolve::{Callee, Resolver};
-use super::rules::{ArgSpec, Callable, RuleSet};
+use crate::rules::{ArgSpec, Callable, RuleSet};
 
 /// A function of the application that passes a parameter on as the program
 /// of a callable the rules know.

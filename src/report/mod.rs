@@ -23,21 +23,8 @@ use crate::base::BaseImage;
 use crate::finding::{Finding, Severity};
 use crate::gate::catalogue::RuleInfo;
 use crate::gate::GateSummary;
+use crate::options::Format;
 use crate::scan::ScanStats;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// Diagnostics with the source shown, for a terminal.
-    Human,
-    /// distrolint's own schema (docs/json-output.md).
-    Json,
-    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
-    Sarif,
-    /// GitHub Actions workflow commands: annotations on the pull request.
-    Github,
-    /// GitLab Code Quality report.
-    Gitlab,
-}
 
 /// Everything a reporter may show.
 pub struct ReportInput<'a> {

@@ -25,7 +25,7 @@ use super::ReportInput;
 use crate::finding::{Fields, Finding, Severity};
 use crate::gate::absorb::JOINED_FIELD;
 use crate::gate::catalogue::RuleInfo;
-use crate::python::rules::LackKind;
+use crate::rules::LackKind;
 
 /// How many places each need lists; the counts cover them all.
 pub const PLACES_LISTED: usize = 10;

@@ -13,6 +13,7 @@ use super::codes::{finding, USER_ACCOUNT_MISSING};
 use super::TargetImage;
 use crate::dockerfile::missing_account;
 use crate::finding::{Finding, Location};
+use crate::rules::RuleSet;
 
 /// The `user` of one service, as written.
 pub struct ServiceUser {
@@ -24,7 +25,12 @@ pub struct ServiceUser {
 
 /// The finding for `user` in the file at `path`, run in `image`; `None`
 /// when the account is there, is a number, or cannot be judged.
-pub fn judge(user: &ServiceUser, path: &Path, image: &TargetImage<'_>) -> Option<Finding> {
+pub fn judge(
+    rules: &RuleSet,
+    user: &ServiceUser,
+    path: &Path,
+    image: &TargetImage<'_>,
+) -> Option<Finding> {
     let missing = missing_account(&user.user, image.base, &image.state)?;
     let mut values = vec![
         ("what", user.what.clone()),
@@ -34,14 +40,15 @@ pub fn judge(user: &ServiceUser, path: &Path, image: &TargetImage<'_>) -> Option
     values.extend(missing.values(|step| image.dockerfile_line(step)));
     Some(
         finding(
+            rules,
             &USER_ACCOUNT_MISSING,
             path,
             Some(user.location),
             image.base,
             None,
-            missing.severity(),
             &values,
         )
+        .with_severity_instead(missing.severity())
         .with_field("user", user.user.clone()),
     )
 }

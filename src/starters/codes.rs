@@ -7,8 +7,8 @@
 use std::path::Path;
 
 use crate::base::BaseImage;
-use crate::finding::{Family, Finding, Location, Severity};
-use crate::python::rules::{render_native, NativeCheck};
+use crate::finding::{Family, Finding, Location};
+use crate::rules::{NativeCheck, RuleSet};
 
 /// What DL801 and DL802 fill.
 const COMMAND_PLACEHOLDERS: &[&str] = &[
@@ -100,25 +100,17 @@ pub fn is_starter_code(code: &str) -> bool {
 }
 
 /// A finding of `check` at `location` in the file at `path`, worded by the
-/// rule file's case for `variant`; `lowered` overrides the case's severity.
+/// rule file's case for `variant`.
 pub fn finding(
+    rules: &RuleSet,
     check: &NativeCheck,
     path: &Path,
     location: Option<Location>,
     base: &BaseImage,
     variant: Option<&str>,
-    lowered: Option<Severity>,
     values: &[(&str, String)],
 ) -> Finding {
-    let rendered = render_native(check.code, variant, base, values);
-    let finding = Finding::new(
-        check.code,
-        lowered.unwrap_or(rendered.severity),
-        Family::Starters,
-        path,
-        rendered.message,
-        rendered.help,
-    );
+    let finding = rules.native_finding(check, Family::Starters, path, Some(base), variant, values);
     match location {
         Some(location) => finding.with_location(location),
         None => finding,
@@ -128,7 +120,8 @@ pub fn finding(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::python::rules::{builtin_rules, Matcher};
+    use crate::checks::builtin_rules;
+    use crate::rules::Matcher;
 
     #[test]
     fn every_check_has_its_rule_and_every_starters_rule_its_check() {

@@ -25,6 +25,7 @@ use crate::dockerfile::final_image::ImageEntrypoint;
 use crate::dockerfile::image::Presence;
 use crate::dockerfile::{is_python, is_shell};
 use crate::finding::{Finding, Location, Severity};
+use crate::rules::RuleSet;
 
 /// When the command runs, for what its failure does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -150,18 +151,26 @@ pub struct StartedCommand {
 }
 
 /// The finding for `command` in the file at `path`, if it fails in `image`.
-pub fn judge(command: &StartedCommand, path: &Path, image: &TargetImage<'_>) -> Option<Finding> {
+pub fn judge(
+    rules: &RuleSet,
+    command: &StartedCommand,
+    path: &Path,
+    image: &TargetImage<'_>,
+) -> Option<Finding> {
     match &command.given {
-        Given::ShellLine { text, variant } => shell_line(command, text, variant, path, image),
-        Given::Argv(argv) => argv_program(command, argv, path, image),
+        Given::ShellLine { text, variant } => {
+            shell_line(rules, command, text, variant, path, image)
+        }
+        Given::Argv(argv) => argv_program(rules, command, argv, path, image),
         Given::AfterEntrypoint {
             words,
             entrypoint_field,
-        } => after_entrypoint(command, words, entrypoint_field, path, image),
+        } => after_entrypoint(rules, command, words, entrypoint_field, path, image),
     }
 }
 
 fn shell_line(
+    rules: &RuleSet,
     command: &StartedCommand,
     text: &str,
     variant: &str,
@@ -194,14 +203,15 @@ fn shell_line(
         ("needs", String::new()),
     ];
     let finding = codes::finding(
+        rules,
         &SHELL_COMMAND,
         path,
         Some(command.location),
         image.base,
         Some(variant),
-        absence.severity,
         &values,
-    );
+    )
+    .with_severity_instead(absence.severity);
     Some(
         finding
             .with_field("command", text)
@@ -210,6 +220,7 @@ fn shell_line(
 }
 
 fn argv_program(
+    rules: &RuleSet,
     command: &StartedCommand,
     argv: &[String],
     path: &Path,
@@ -254,14 +265,15 @@ fn argv_program(
         ("needs", needs),
     ];
     let finding = codes::finding(
+        rules,
         &MISSING_PROGRAM,
         path,
         Some(command.location),
         image.base,
         Some(variant),
-        absence.severity,
         &values,
-    );
+    )
+    .with_severity_instead(absence.severity);
     Some(
         finding
             .with_field("program", program.as_str())
@@ -270,6 +282,7 @@ fn argv_program(
 }
 
 fn after_entrypoint(
+    rules: &RuleSet,
     command: &StartedCommand,
     words: &[String],
     entrypoint_field: &str,
@@ -291,7 +304,7 @@ fn after_entrypoint(
                 given: Given::Argv(words.to_vec()),
                 ..command.clone()
             };
-            return judge(&as_argv, path, image);
+            return judge(rules, &as_argv, path, image);
         }
         [python] if is_python(python) => {}
         _ => return None,
@@ -349,14 +362,15 @@ fn after_entrypoint(
         ("entrypoint-field", format!("`{entrypoint_field}`")),
     ];
     let finding = codes::finding(
+        rules,
         &ARGS_BEHIND_PYTHON_ENTRYPOINT,
         path,
         Some(command.location),
         image.base,
         Some(variant),
-        severity,
         &values,
-    );
+    )
+    .with_severity_instead(severity);
     Some(
         finding
             .with_field("program", first.as_str())

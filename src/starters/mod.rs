@@ -39,6 +39,7 @@ use serde::Serialize;
 
 use crate::dockerfile::pick::names_another_purpose;
 use crate::finding::Finding;
+use crate::rules::RuleSet;
 pub use target::{ImageDockerfile, TargetImage};
 use text::Text;
 
@@ -78,6 +79,8 @@ pub enum Candidate {
 
 /// What a check judges starter files against.
 pub struct Judging<'b> {
+    /// The run's rules, which word the findings.
+    pub rules: &'b RuleSet,
     /// The application's image.
     pub app: TargetImage<'b>,
     /// The names the application's image goes by in a registry: the
@@ -158,6 +161,7 @@ pub fn analyse(
     judging: &Judging<'_>,
 ) -> StarterAnalysis {
     let image = &judging.app;
+    let rules = judging.rules;
     let Ok(text) = std::str::from_utf8(bytes) else {
         return match candidate {
             // An ini or YAML file of any program may be in another
@@ -167,13 +171,13 @@ pub fn analyse(
                 path,
                 StarterKind::Compose,
                 "it is not UTF-8 text".to_string(),
-                image,
+                judging,
             ),
             Candidate::Procfile => unreadable(
                 path,
                 StarterKind::Procfile,
                 "it is not UTF-8 text".to_string(),
-                image,
+                judging,
             ),
         };
     };
@@ -195,7 +199,7 @@ pub fn analyse(
     };
     let findings = commands
         .iter()
-        .filter_map(|command| judge::judge(command, path, image))
+        .filter_map(|command| judge::judge(rules, command, path, image))
         .collect();
     StarterAnalysis {
         findings,
@@ -217,7 +221,7 @@ fn read_yaml(
 ) -> StarterAnalysis {
     let yaml = match yaml::Yaml::read(text) {
         Ok(yaml) => yaml,
-        Err(error) => return unreadable(path, kind, error, &judging.app),
+        Err(error) => return unreadable(path, kind, error, judging),
     };
     let (commands, users) = match kind {
         StarterKind::Compose => {
@@ -235,12 +239,12 @@ fn read_yaml(
     judged_against.dedup();
     let mut findings: Vec<Finding> = commands
         .iter()
-        .filter_map(|(command, image)| judge::judge(command, path, image))
+        .filter_map(|(command, image)| judge::judge(judging.rules, command, path, image))
         .collect();
     findings.extend(
         users
             .iter()
-            .filter_map(|(user, image)| account::judge(user, path, image)),
+            .filter_map(|(user, image)| account::judge(judging.rules, user, path, image)),
     );
     StarterAnalysis {
         findings,
@@ -261,22 +265,22 @@ pub fn too_large(
     path: &Path,
     candidate: Candidate,
     size: u64,
-    image: &TargetImage<'_>,
+    judging: &Judging<'_>,
 ) -> StarterAnalysis {
     let error = format!(
         "it is {size} bytes, more than the {} MiB distrolint reads of such a file",
         MAX_BYTES / (1024 * 1024)
     );
     match candidate {
-        Candidate::Procfile => unreadable(path, StarterKind::Procfile, error, image),
-        Candidate::Compose => unreadable(path, StarterKind::Compose, error, image),
+        Candidate::Procfile => unreadable(path, StarterKind::Procfile, error, judging),
+        Candidate::Compose => unreadable(path, StarterKind::Compose, error, judging),
         // Not read, so not told apart: an ini or YAML file of any program.
         Candidate::Ini | Candidate::Yaml => StarterAnalysis {
             findings: vec![unreadable_finding(
                 path,
                 "a configuration file",
                 error,
-                image,
+                judging,
             )],
             read: None,
         },
@@ -288,14 +292,14 @@ pub fn unreadable(
     path: &Path,
     kind: StarterKind,
     error: String,
-    image: &TargetImage<'_>,
+    judging: &Judging<'_>,
 ) -> StarterAnalysis {
     StarterAnalysis {
         findings: vec![unreadable_finding(
             path,
             &format!("a {}", kind.as_str()),
             error,
-            image,
+            judging,
         )],
         read: Some(StarterFileRead {
             path: path.to_path_buf(),
@@ -305,18 +309,18 @@ pub fn unreadable(
     }
 }
 
-fn unreadable_finding(path: &Path, kind: &str, error: String, image: &TargetImage<'_>) -> Finding {
+fn unreadable_finding(path: &Path, kind: &str, error: String, judging: &Judging<'_>) -> Finding {
     let values = [
         ("file", path.display().to_string()),
         ("kind", kind.to_string()),
         ("error", error),
     ];
     codes::finding(
+        judging.rules,
         &codes::UNREADABLE,
         path,
         None,
-        image.base,
-        None,
+        judging.app.base,
         None,
         &values,
     )

@@ -18,8 +18,10 @@ impl<'t> Text<'t> {
 
     /// The location of the bytes `start..end`.
     pub fn location(&self, start: usize, end: usize) -> Location {
-        let start = floor_char(self.text, start.min(self.text.len()));
-        let end = floor_char(self.text, end.clamp(start, self.text.len()));
+        let start = self.text.floor_char_boundary(start);
+        let end = self
+            .text
+            .floor_char_boundary(end.clamp(start, self.text.len()));
         let line = self.line_starts.partition_point(|&s| s <= start).max(1);
         let line_start = self.line_starts[line - 1];
         let column = self.text[line_start..start].chars().count() + 1;
@@ -51,13 +53,6 @@ impl<'t> Text<'t> {
                 .nth(column)
                 .map_or(rest.len(), |(i, _)| i)
     }
-}
-
-fn floor_char(text: &str, mut index: usize) -> usize {
-    while index > 0 && !text.is_char_boundary(index) {
-        index -= 1;
-    }
-    index
 }
 
 #[cfg(test)]

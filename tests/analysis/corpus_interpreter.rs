@@ -11,8 +11,9 @@ use std::sync::Arc;
 
 use distrolint::dockerfile::{pick, CheckOptions};
 use distrolint::finding::{Finding, Severity};
-use distrolint::python::RuleSet;
-use distrolint::scan::{self, ScanRequest, Scope};
+use distrolint::options::Scope;
+use distrolint::rules::RuleSet;
+use distrolint::scan::{self, ScanRequest};
 use serde::Deserialize;
 use support::tree_files::{self, FileSpec, LinkSpec};
 use support::{base, dump};
@@ -107,7 +108,7 @@ fn run_case(file: &Path) -> Vec<String> {
     let request = ScanRequest {
         paths: vec![root.clone()],
         base: base(&case.base),
-        rules: Arc::new(RuleSet::builtin().unwrap()),
+        rules: Arc::new(RuleSet::builtin(distrolint::checks::NATIVE).unwrap()),
         scope,
         discovery: Default::default(),
         // As `check` finds the image's Dockerfile: in the tree's root and

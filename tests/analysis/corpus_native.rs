@@ -105,7 +105,11 @@ fn run_case(file: &Path) -> Vec<String> {
         symlinks: case.symlink,
         distributions: case.distribution,
     });
-    let findings = check_tree(&built.tree, &base(&case.base));
+    let findings = check_tree(
+        distrolint::checks::builtin_rules(),
+        &built.tree,
+        &base(&case.base),
+    );
     let mut problems = Vec::new();
     for expect in &case.expect {
         if !findings.iter().any(|f| expect.matches(&built.root, f)) {

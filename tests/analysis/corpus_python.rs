@@ -16,8 +16,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use distrolint::finding::Family;
-use distrolint::python::rules::{normalized_distribution_name, Matcher};
-use distrolint::python::{analyse_file, may_match, PythonContext, RuleSet};
+use distrolint::python::{analyse_file, may_match, PythonContext};
+use distrolint::rules::RuleSet;
+use distrolint::rules::{normalized_distribution_name, Matcher};
 
 fn corpus_files() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/python");
@@ -64,7 +65,7 @@ fn expectations(text: &str) -> BTreeMap<(u32, String), Option<String>> {
 
 #[test]
 fn every_corpus_case_fires_and_every_ok_case_stays_silent() {
-    let rules = RuleSet::builtin().expect("built-in rules load");
+    let rules = RuleSet::builtin(distrolint::checks::NATIVE).expect("built-in rules load");
     let mut problems = Vec::new();
     let mut flagged = 0;
     let mut callees = std::collections::BTreeSet::new();
@@ -160,7 +161,7 @@ fn the_corpus_has_at_least_as_many_ok_cases_as_flagged_ones() {
 
 #[test]
 fn findings_name_the_callee_the_alias_and_the_program() {
-    let rules = RuleSet::builtin().unwrap();
+    let rules = RuleSet::builtin(distrolint::checks::NATIVE).unwrap();
     let base = support::base("python3-debian13");
     let findings = support::analyse(
         b"import subprocess as sp\nsp.check_output(['git', 'status'])\n",
@@ -190,7 +191,7 @@ fn findings_name_the_callee_the_alias_and_the_program() {
 
 #[test]
 fn os_system_explains_the_silent_32512() {
-    let rules = RuleSet::builtin().unwrap();
+    let rules = RuleSet::builtin(distrolint::checks::NATIVE).unwrap();
     let base = support::base("python3-debian13");
     let findings = support::analyse(b"import os\nos.system('true')\n", &base, &rules, "app.py");
     let f = findings.iter().find(|f| f.code == "DL201").expect("DL201");
@@ -201,7 +202,7 @@ fn os_system_explains_the_silent_32512() {
 
 #[test]
 fn findings_carry_the_distribution() {
-    let rules = RuleSet::builtin().unwrap();
+    let rules = RuleSet::builtin(distrolint::checks::NATIVE).unwrap();
     let base = support::base("python3-debian13");
     let dist = distrolint::finding::Distribution {
         name: "gitpython".into(),

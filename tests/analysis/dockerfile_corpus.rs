@@ -122,9 +122,16 @@ fn every_announced_finding_appears_and_nothing_else_does() {
                     Some(context) => ContextView::Located(context),
                     None => ContextView::NotFound,
                 };
-                analyse(&path, &df, &stages, base, view)
+                analyse(
+                    distrolint::checks::builtin_rules(),
+                    &path,
+                    &df,
+                    &stages,
+                    base,
+                    view,
+                )
             }
-            None => analyse_dockerfile(&path, &bytes, base),
+            None => analyse_dockerfile(distrolint::checks::builtin_rules(), &path, &bytes, base),
         };
         let mut found = BTreeMap::new();
         for finding in &analysis.findings {
@@ -215,7 +222,12 @@ fn the_django_app_picks_its_base_from_the_final_stage() {
         said.contains("gcr.io/distroless/python3-debian12:nonroot (Dockerfile:12)"),
         "{said}"
     );
-    let analysis = analyse_dockerfile(&path, &bytes, choice.base());
+    let analysis = analyse_dockerfile(
+        distrolint::checks::builtin_rules(),
+        &path,
+        &bytes,
+        choice.base(),
+    );
     assert_eq!(
         analysis.final_base.map(|i| i.reference).as_deref(),
         Some("gcr.io/distroless/python3-debian12:nonroot")

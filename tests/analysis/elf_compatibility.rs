@@ -37,7 +37,7 @@ fn an_extension_built_on_a_newer_glibc_fails_on_python3_debian12_with_the_loader
         )
     }));
     let base = base("python3-debian12");
-    let findings = check_tree(&built.tree, &base);
+    let findings = check_tree(distrolint::checks::builtin_rules(), &built.tree, &base);
     let ext = built.path("fast/_speed.cpython-311-x86_64-linux-gnu.so");
     let too_new = with_code(&findings, &ext, "DL102");
     assert_eq!(too_new.len(), 1, "{}", dump(&findings));
@@ -57,7 +57,11 @@ fn an_extension_built_on_a_newer_glibc_fails_on_python3_debian12_with_the_loader
 
     // The same file on python3-debian13 (glibc 2.41) is fine as far as glibc
     // goes; only its Python tag is wrong there.
-    let findings = check_tree(&built.tree, &support::base("python3-debian13"));
+    let findings = check_tree(
+        distrolint::checks::builtin_rules(),
+        &built.tree,
+        &support::base("python3-debian13"),
+    );
     assert!(
         with_code(&findings, &ext, "DL102").is_empty(),
         "{}",
@@ -89,7 +93,11 @@ fn a_version_missing_from_a_vendored_library_is_checked_against_its_own_definiti
         ],
         ..Default::default()
     });
-    let findings = check_tree(&built.tree, &base("python3-debian13"));
+    let findings = check_tree(
+        distrolint::checks::builtin_rules(),
+        &built.tree,
+        &base("python3-debian13"),
+    );
     let ext = built.path("pkg/_ext.cpython-313-x86_64-linux-gnu.so");
     let too_new = with_code(&findings, &ext, "DL102");
     assert_eq!(too_new.len(), 1, "{}", dump(&findings));
@@ -122,7 +130,11 @@ fn a_musllinux_wheel_on_a_glibc_image_is_reported_once_not_as_a_cascade() {
         }],
         ..Default::default()
     });
-    let findings = check_tree(&built.tree, &base("python3-debian13"));
+    let findings = check_tree(
+        distrolint::checks::builtin_rules(),
+        &built.tree,
+        &base("python3-debian13"),
+    );
     let ext = built.path("orjson/orjson.cpython-313-x86_64-linux-musl.so");
     let wrong_libc = with_code(&findings, &ext, "DL103");
     assert_eq!(wrong_libc.len(), 1, "{}", dump(&findings));
@@ -174,7 +186,11 @@ fn a_wheel_installed_on_an_arm64_laptop_is_the_wrong_architecture_for_an_amd64_i
         ],
         ..Default::default()
     });
-    let findings = check_tree(&built.tree, &base("python3-debian13"));
+    let findings = check_tree(
+        distrolint::checks::builtin_rules(),
+        &built.tree,
+        &base("python3-debian13"),
+    );
     let ext = built.path("pkg/_ext.cpython-313-aarch64-linux-gnu.so");
     let arch = with_code(&findings, &ext, "DL104");
     assert_eq!(arch.len(), 1, "{}", dump(&findings));
@@ -213,7 +229,11 @@ fn an_amd64_extension_skips_a_vendored_library_of_another_architecture() {
         ],
         ..Default::default()
     });
-    let findings = check_tree(&built.tree, &base("python3-debian13"));
+    let findings = check_tree(
+        distrolint::checks::builtin_rules(),
+        &built.tree,
+        &base("python3-debian13"),
+    );
     let ext = built.path("pkg/_ext.cpython-313-x86_64-linux-gnu.so");
     let missing = with_code(&findings, &ext, "DL101");
     assert_eq!(missing.len(), 1, "{}", dump(&findings));
@@ -240,7 +260,11 @@ fn a_cpython_311_extension_cannot_be_imported_by_python3_debian13() {
         }],
         ..Default::default()
     });
-    let findings = check_tree(&built.tree, &base("python3-debian13"));
+    let findings = check_tree(
+        distrolint::checks::builtin_rules(),
+        &built.tree,
+        &base("python3-debian13"),
+    );
     let ext = built.path("psycopg2/_psycopg.cpython-311-x86_64-linux-gnu.so");
     let abi = with_code(&findings, &ext, "DL105");
     assert_eq!(abi.len(), 1, "{}", dump(&findings));
@@ -265,7 +289,11 @@ fn a_cpython_311_extension_cannot_be_imported_by_python3_debian13() {
     assert_eq!(findings.len(), 1, "{}", dump(&findings));
 
     // On the image with Python 3.11 it is fine.
-    let findings = check_tree(&built.tree, &base("python3-debian12"));
+    let findings = check_tree(
+        distrolint::checks::builtin_rules(),
+        &built.tree,
+        &base("python3-debian12"),
+    );
     assert!(findings.is_empty(), "{}", dump(&findings));
 }
 
@@ -285,7 +313,11 @@ fn a_stable_abi_module_needing_a_newer_python_than_the_base_is_reported() {
         ..Default::default()
     };
     let newer = build(&spec("cp312"));
-    let findings = check_tree(&newer.tree, &base("python3-debian12"));
+    let findings = check_tree(
+        distrolint::checks::builtin_rules(),
+        &newer.tree,
+        &base("python3-debian12"),
+    );
     let abi = with_code(
         &findings,
         &newer.path("cryptography/hazmat/bindings/_rust.abi3.so"),
@@ -295,7 +327,11 @@ fn a_stable_abi_module_needing_a_newer_python_than_the_base_is_reported() {
     assert!(abi[0].message.contains("3.12"), "{}", abi[0].message);
 
     let older = build(&spec("cp37"));
-    let findings = check_tree(&older.tree, &base("python3-debian12"));
+    let findings = check_tree(
+        distrolint::checks::builtin_rules(),
+        &older.tree,
+        &base("python3-debian12"),
+    );
     assert!(findings.is_empty(), "{}", dump(&findings));
 }
 
@@ -315,7 +351,11 @@ fn on_distroless_static_a_dynamic_program_is_reported_once_for_the_missing_loade
         }],
         ..Default::default()
     });
-    let findings = check_tree(&built.tree, &base("static-debian12"));
+    let findings = check_tree(
+        distrolint::checks::builtin_rules(),
+        &built.tree,
+        &base("static-debian12"),
+    );
     let server = built.path("bin/server");
     let no_loader = with_code(&findings, &server, "DL107");
     assert_eq!(no_loader.len(), 1, "{}", dump(&findings));
@@ -334,7 +374,11 @@ fn an_extension_module_on_an_image_without_python_cannot_be_imported_at_all() {
         "pkg/_ext.cpython-311-x86_64-linux-gnu.so",
         &["libc.so.6"],
     )));
-    let findings = check_tree(&built.tree, &base("cc-debian12"));
+    let findings = check_tree(
+        distrolint::checks::builtin_rules(),
+        &built.tree,
+        &base("cc-debian12"),
+    );
     let ext = built.path("pkg/_ext.cpython-311-x86_64-linux-gnu.so");
     let no_python = with_code(&findings, &ext, "DL108");
     assert_eq!(no_python.len(), 1, "{}", dump(&findings));
@@ -359,7 +403,11 @@ fn an_extension_next_to_its_own_python_on_cc_is_judged_against_that_python() {
         ],
         ..Default::default()
     });
-    let findings = check_tree(&built.tree, &base("cc-debian12"));
+    let findings = check_tree(
+        distrolint::checks::builtin_rules(),
+        &built.tree,
+        &base("cc-debian12"),
+    );
     let ext = built.path("lib/python3.12/site-packages/pkg/_ext.cpython-311-x86_64-linux-gnu.so");
     assert!(
         with_code(&findings, &ext, "DL108").is_empty(),
@@ -387,10 +435,18 @@ fn an_untagged_extension_from_a_cp311_wheel_is_found_but_built_for_the_wrong_pyt
         }],
         ..Default::default()
     });
-    let findings = check_tree(&built.tree, &base("python3-debian13"));
+    let findings = check_tree(
+        distrolint::checks::builtin_rules(),
+        &built.tree,
+        &base("python3-debian13"),
+    );
     let abi = with_code(&findings, &built.path("rapid/_core.so"), "DL105");
     assert_eq!(abi.len(), 1, "{}", dump(&findings));
     assert_eq!(field(abi[0], "found"), "cp311");
-    let findings = check_tree(&built.tree, &base("python3-debian12"));
+    let findings = check_tree(
+        distrolint::checks::builtin_rules(),
+        &built.tree,
+        &base("python3-debian12"),
+    );
     assert!(findings.is_empty(), "{}", dump(&findings));
 }

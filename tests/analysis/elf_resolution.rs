@@ -67,7 +67,11 @@ fn a_numpy_like_wheel_finds_its_vendored_libraries_through_origin_runpath() {
         distributions: vec![dist("numpy", "2.1.0", &["numpy/", "numpy.libs/"])],
         ..Default::default()
     });
-    let findings = check_tree(&built.tree, &base("python3-debian13"));
+    let findings = check_tree(
+        distrolint::checks::builtin_rules(),
+        &built.tree,
+        &base("python3-debian13"),
+    );
     assert!(
         findings.is_empty(),
         "expected no findings:\n{}",
@@ -86,7 +90,7 @@ fn a_psycopg2_built_against_libpq_on_python3_debian13_names_libpq_so_5() {
         ..Default::default()
     });
     let base = base("python3-debian13");
-    let findings = check_tree(&built.tree, &base);
+    let findings = check_tree(distrolint::checks::builtin_rules(), &built.tree, &base);
     let ext = built.path("psycopg2/_psycopg.cpython-313-x86_64-linux-gnu.so");
     let missing = with_code(&findings, &ext, "DL101");
     assert_eq!(missing.len(), 1, "{}", dump(&findings));
@@ -138,7 +142,11 @@ fn a_missing_transitive_library_is_reported_with_its_chain_and_the_loaders_first
         ],
         ..Default::default()
     });
-    let findings = check_tree(&built.tree, &base("python3-debian13"));
+    let findings = check_tree(
+        distrolint::checks::builtin_rules(),
+        &built.tree,
+        &base("python3-debian13"),
+    );
     let ext = built.path("pkg/_ext.cpython-313-x86_64-linux-gnu.so");
     let missing = with_code(&findings, &ext, "DL101");
     assert_eq!(missing.len(), 2, "{}", dump(&findings));
@@ -199,7 +207,11 @@ fn runpath_is_not_inherited_by_a_transitive_dependency_but_rpath_is() {
     let base = base("python3-debian13");
 
     let with_runpath = build(&spec(true));
-    let findings = check_tree(&with_runpath.tree, &base);
+    let findings = check_tree(
+        distrolint::checks::builtin_rules(),
+        &with_runpath.tree,
+        &base,
+    );
     let ext = with_runpath.path("pkg/_ext.cpython-313-x86_64-linux-gnu.so");
     let missing = with_code(&findings, &ext, "DL101");
     assert_eq!(missing.len(), 1, "{}", dump(&findings));
@@ -213,7 +225,7 @@ fn runpath_is_not_inherited_by_a_transitive_dependency_but_rpath_is() {
     );
 
     let with_rpath = build(&spec(false));
-    let findings = check_tree(&with_rpath.tree, &base);
+    let findings = check_tree(distrolint::checks::builtin_rules(), &with_rpath.tree, &base);
     assert!(
         findings.is_empty(),
         "RPATH is inherited:\n{}",
@@ -240,7 +252,11 @@ fn a_vendored_library_reached_through_its_soname_symlink_is_found() {
         }],
         ..Default::default()
     });
-    let findings = check_tree(&built.tree, &base("python3-debian13"));
+    let findings = check_tree(
+        distrolint::checks::builtin_rules(),
+        &built.tree,
+        &base("python3-debian13"),
+    );
     assert!(findings.is_empty(), "{}", dump(&findings));
 }
 
@@ -256,7 +272,11 @@ fn a_runpath_into_the_ci_runners_home_warns_and_the_library_it_hid_is_missing() 
         }],
         ..Default::default()
     });
-    let findings = check_tree(&built.tree, &base("python3-debian13"));
+    let findings = check_tree(
+        distrolint::checks::builtin_rules(),
+        &built.tree,
+        &base("python3-debian13"),
+    );
     let ext = built.path("pkg/_ext.cpython-313-x86_64-linux-gnu.so");
     let warnings = with_code(&findings, &ext, "DL106");
     assert_eq!(warnings.len(), 1, "{}", dump(&findings));
@@ -292,7 +312,11 @@ fn a_library_only_opened_through_ctypes_gets_warnings_not_errors() {
         ],
         ..Default::default()
     });
-    let findings = check_tree(&built.tree, &base("python3-debian13"));
+    let findings = check_tree(
+        distrolint::checks::builtin_rules(),
+        &built.tree,
+        &base("python3-debian13"),
+    );
     let helper = built.path("pkg/_native/libhelper.so");
     let missing = with_code(&findings, &helper, "DL101");
     assert_eq!(missing.len(), 1, "{}", dump(&findings));
@@ -328,7 +352,11 @@ fn a_library_loaded_by_an_unreached_library_is_reported_through_it_only() {
         ],
         ..Default::default()
     });
-    let findings = check_tree(&built.tree, &base("python3-debian13"));
+    let findings = check_tree(
+        distrolint::checks::builtin_rules(),
+        &built.tree,
+        &base("python3-debian13"),
+    );
     let missing: Vec<_> = findings.iter().filter(|f| f.code == "DL101").collect();
     assert_eq!(missing.len(), 1, "{}", dump(&findings));
     assert_eq!(missing[0].path, built.path("lib/libtop.so"));
@@ -352,7 +380,11 @@ fn a_program_whose_libraries_are_missing_fails_to_start() {
         }],
         ..Default::default()
     });
-    let findings = check_tree(&built.tree, &base("python3-debian12"));
+    let findings = check_tree(
+        distrolint::checks::builtin_rules(),
+        &built.tree,
+        &base("python3-debian12"),
+    );
     let tool = built.path("bin/tool");
     let missing = with_code(&findings, &tool, "DL101");
     assert_eq!(missing.len(), 1, "{}", dump(&findings));
@@ -378,7 +410,11 @@ fn a_program_with_a_foreign_interpreter_path_cannot_start() {
         }],
         ..Default::default()
     });
-    let findings = check_tree(&built.tree, &base("python3-debian12"));
+    let findings = check_tree(
+        distrolint::checks::builtin_rules(),
+        &built.tree,
+        &base("python3-debian12"),
+    );
     let missing = with_code(&findings, &built.path("bin/tool"), "DL101");
     assert_eq!(missing.len(), 1, "{}", dump(&findings));
     assert_eq!(
@@ -399,7 +435,11 @@ fn a_static_program_needs_nothing() {
     });
     assert!(!built.tree.objects[0].info.dynamic);
     for name in ["python3-debian13", "static-debian12"] {
-        let findings = check_tree(&built.tree, &base(name));
+        let findings = check_tree(
+            distrolint::checks::builtin_rules(),
+            &built.tree,
+            &base(name),
+        );
         assert!(findings.is_empty(), "{name}:\n{}", dump(&findings));
     }
 }

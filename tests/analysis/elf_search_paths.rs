@@ -99,7 +99,7 @@ fn ext(path: &'static str, needed: &'static [&'static str]) -> Obj {
 }
 
 fn missing_names(tree: &ElfTree, base: &BaseImage) -> Vec<String> {
-    let findings = check_tree(tree, base);
+    let findings = check_tree(distrolint::checks::builtin_rules(), tree, base);
     let mut names: Vec<String> = findings
         .iter()
         .filter(|f| f.code == "DL101")
@@ -188,7 +188,11 @@ fn braced_origin_and_a_linked_vendor_directory_resolve_in_the_tree() {
             ("real.libs/libv.so.1", "libv.so.1.0"),
         ],
     );
-    let findings = check_tree(&t, &base("python3-debian13"));
+    let findings = check_tree(
+        distrolint::checks::builtin_rules(),
+        &t,
+        &base("python3-debian13"),
+    );
     assert!(findings.is_empty(), "{}", dump(&findings));
 }
 
@@ -251,7 +255,11 @@ fn an_extension_directly_in_a_root_spelled_dot_finds_its_vendored_library() {
     for o in &mut t.objects {
         o.path = o.path.strip_prefix(".").unwrap().to_path_buf();
     }
-    let findings = check_tree(&t, &base("python3-debian13"));
+    let findings = check_tree(
+        distrolint::checks::builtin_rules(),
+        &t,
+        &base("python3-debian13"),
+    );
     assert!(findings.is_empty(), "{}", dump(&findings));
 }
 
@@ -282,11 +290,19 @@ fn an_absolute_runpath_is_matched_against_where_the_root_really_is() {
     for o in &mut t.objects {
         o.path = o.path.strip_prefix(".").unwrap().to_path_buf();
     }
-    let findings = check_tree(&t, &base("python3-debian13"));
+    let findings = check_tree(
+        distrolint::checks::builtin_rules(),
+        &t,
+        &base("python3-debian13"),
+    );
     assert!(findings.is_empty(), "{}", dump(&findings));
     // Without a known location the same RUNPATH leads nowhere in the image.
     t.root_locations.clear();
-    let findings = check_tree(&t, &base("python3-debian13"));
+    let findings = check_tree(
+        distrolint::checks::builtin_rules(),
+        &t,
+        &base("python3-debian13"),
+    );
     let codes: Vec<&str> = findings.iter().map(|f| f.code.as_str()).collect();
     assert_eq!(codes, ["DL101", "DL106"], "{}", dump(&findings));
 }
@@ -312,7 +328,11 @@ fn an_absolute_runpath_inside_a_scanned_venv_resolves_in_the_tree() {
         ],
         &[],
     );
-    let findings = check_tree(&t, &base("python3-debian13"));
+    let findings = check_tree(
+        distrolint::checks::builtin_rules(),
+        &t,
+        &base("python3-debian13"),
+    );
     assert!(findings.is_empty(), "{}", dump(&findings));
 }
 
@@ -346,7 +366,7 @@ fn lib_token_expands_to_the_images_multiarch_directory() {
         }],
         &[],
     );
-    let findings = check_tree(&t, &image);
+    let findings = check_tree(distrolint::checks::builtin_rules(), &t, &image);
     assert!(findings.is_empty(), "{}", dump(&findings));
 }
 
@@ -382,7 +402,11 @@ fn a_tree_link_into_the_image_finds_the_images_library() {
         }],
         &[("pkg/libzz.so.1", "/lib/x86_64-linux-gnu/libc.so.6")],
     );
-    let findings = check_tree(&t, &base("python3-debian13"));
+    let findings = check_tree(
+        distrolint::checks::builtin_rules(),
+        &t,
+        &base("python3-debian13"),
+    );
     assert!(findings.is_empty(), "{}", dump(&findings));
 }
 
@@ -399,7 +423,11 @@ fn a_runpath_climbing_out_of_the_scanned_directory_is_named_when_a_library_is_mi
         }],
         &[],
     );
-    let findings = check_tree(&t, &base("python3-debian13"));
+    let findings = check_tree(
+        distrolint::checks::builtin_rules(),
+        &t,
+        &base("python3-debian13"),
+    );
     assert_eq!(findings.len(), 1, "{}", dump(&findings));
     assert!(
         findings[0]
@@ -423,7 +451,11 @@ fn an_unknown_absolute_directory_is_a_warning_but_an_image_library_directory_is_
         }],
         &[],
     );
-    let findings = check_tree(&t, &base("python3-debian13"));
+    let findings = check_tree(
+        distrolint::checks::builtin_rules(),
+        &t,
+        &base("python3-debian13"),
+    );
     assert_eq!(findings.len(), 1, "{}", dump(&findings));
     assert_eq!(findings[0].code, "DL106");
     assert_eq!(field(&findings[0], "directory"), "/srv/app/native");
@@ -451,7 +483,11 @@ fn an_extension_gets_the_c_library_python_already_loaded_not_a_copy_in_the_tree(
         versions: vec!["GLIBC_2.99".into()],
     }];
     t.objects[1].info.version_defs = vec!["GLIBC_2.2.5".into(), "GLIBC_2.99".into()];
-    let findings = check_tree(&t, &base("python3-debian13"));
+    let findings = check_tree(
+        distrolint::checks::builtin_rules(),
+        &t,
+        &base("python3-debian13"),
+    );
     let too_new: Vec<_> = findings.iter().filter(|f| f.code == "DL102").collect();
     assert_eq!(too_new.len(), 1, "{}", dump(&findings));
     assert!(
@@ -478,7 +514,11 @@ fn a_library_in_the_tree_but_off_the_search_path_is_named_with_a_runpath_that_re
         ],
         &[],
     );
-    let findings = check_tree(&t, &base("python3-debian13"));
+    let findings = check_tree(
+        distrolint::checks::builtin_rules(),
+        &t,
+        &base("python3-debian13"),
+    );
     assert_eq!(findings.len(), 1, "{}", dump(&findings));
     let finding = &findings[0];
     assert_eq!(finding.code, "DL101");
@@ -510,7 +550,7 @@ fn a_glibc_extension_on_a_musl_image_is_reported_for_its_c_library() {
         )],
         &[],
     );
-    let findings = check_tree(&t, &alpine);
+    let findings = check_tree(distrolint::checks::builtin_rules(), &t, &alpine);
     let codes: Vec<&str> = findings.iter().map(|f| f.code.as_str()).collect();
     assert_eq!(codes, ["DL103"], "{}", dump(&findings));
     assert_eq!(field(&findings[0], "libc"), "glibc");

@@ -5,10 +5,11 @@
 use crate::support::python as support;
 
 use distrolint::finding::{Family, Finding};
-use distrolint::python::{may_match, RuleSet};
+use distrolint::python::may_match;
+use distrolint::rules::RuleSet;
 
 fn analyse(bytes: &[u8]) -> Vec<Finding> {
-    let rules = RuleSet::builtin().unwrap();
+    let rules = RuleSet::builtin(distrolint::checks::NATIVE).unwrap();
     let base = support::base("python3-debian13");
     support::analyse(bytes, &base, &rules, "pkg/module.py")
 }
@@ -183,7 +184,7 @@ fn moderately_deep_code_is_analysed_without_a_diagnostic() {
 
 #[test]
 fn the_prefilter_skips_unrelated_files_and_keeps_related_ones() {
-    let rules = RuleSet::builtin().unwrap();
+    let rules = RuleSet::builtin(distrolint::checks::NATIVE).unwrap();
     assert!(!may_match(
         b"import json\nprint(json.dumps({'run': 1}))\n",
         &rules,
@@ -216,7 +217,7 @@ fn the_prefilter_skips_unrelated_files_and_keeps_related_ones() {
 fn names_built_from_escapes_are_not_resolved_so_the_prefilter_stays_sound() {
     // `"\x73ystem"` is "system", but the file never spells it: the engine
     // does not resolve it either, so skipping the file loses nothing.
-    let rules = RuleSet::builtin().unwrap();
+    let rules = RuleSet::builtin(distrolint::checks::NATIVE).unwrap();
     let source = b"import os\ngetattr(os, '\\x73ystem')('ls')\n";
     assert!(!may_match(source, &rules, None));
     assert!(analyse(source).is_empty());

@@ -4,7 +4,8 @@
 
 use crate::support::python as support;
 
-use distrolint::python::{may_match, RuleError, RuleSet};
+use distrolint::python::may_match;
+use distrolint::rules::{RuleError, RuleSet};
 
 const WRAPPER_RULES: &str = r#"
 # A company wrapper: acme.shell.run(argv, use_shell=False) starts programs.
@@ -34,7 +35,8 @@ message = "{call} runs apt-get at run time on {base}"
 fn a_wrapper_library_and_a_ban_work_from_a_rule_directory() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("acme.toml"), WRAPPER_RULES).unwrap();
-    let rules = RuleSet::builtin_with_dirs(&[dir.path()]).expect("user rules load");
+    let rules = RuleSet::builtin_with_dirs(distrolint::checks::NATIVE, &[dir.path()])
+        .expect("user rules load");
     let base = support::base("python3-debian13");
     let source = b"from acme import shell as sh\n\
         sh.run(['git', 'pull'])\n\
@@ -69,13 +71,16 @@ fn a_rule_directory_alone_loads_without_the_built_ins() {
     let dir = tempfile::tempdir().unwrap();
     let alone = WRAPPER_RULES.replace("\"@spawn\"", "\"@acme\"");
     std::fs::write(dir.path().join("acme.toml"), alone).unwrap();
-    let rules = RuleSet::load_dir(dir.path()).unwrap();
+    let rules = RuleSet::load_dir(distrolint::checks::NATIVE, dir.path()).unwrap();
     assert_eq!(rules.rules.len(), 1);
     assert!(rules.callable_named("os.system").is_none());
 }
 
 fn load_error(text: &str) -> String {
-    match RuleSet::from_sources([("bad.toml".to_string(), text.to_string())]) {
+    match RuleSet::from_sources(
+        distrolint::checks::NATIVE,
+        [("bad.toml".to_string(), text.to_string())],
+    ) {
         Ok(_) => panic!("expected a load error for:\n{text}"),
         Err(RuleError::Invalid(invalid)) => {
             let at = invalid.span.map(|s| s.offset());
@@ -121,7 +126,7 @@ fn a_code_defined_twice_is_an_error_even_across_files() {
     let dir = tempfile::tempdir().unwrap();
     let copy = "[[rule]]\ncode = \"DL201\"\nname = \"again\"\nfamily = \"shell\"\nsummary = \"s\"\ncallables = [\"os.system\"]\n[[rule.case]]\nseverity = \"error\"\nmessage = \"m\"\nhelp = \"h\"\n";
     std::fs::write(dir.path().join("dup.toml"), copy).unwrap();
-    let err = RuleSet::builtin_with_dirs(&[dir.path()]).unwrap_err();
+    let err = RuleSet::builtin_with_dirs(distrolint::checks::NATIVE, &[dir.path()]).unwrap_err();
     assert!(err.to_string().contains("DL201 is defined twice"), "{err}");
 }
 
@@ -131,7 +136,7 @@ fn a_code_defined_twice_is_an_error_even_across_files() {
 /// keeps the general advice.
 #[test]
 fn the_shell_help_spells_out_the_argv_of_a_plain_command() {
-    let rules = RuleSet::builtin().unwrap();
+    let rules = RuleSet::builtin(distrolint::checks::NATIVE).unwrap();
     let base = support::base("python3-debian13");
     let findings = support::analyse(
         b"import os, subprocess\n\

@@ -7,7 +7,7 @@ use crate::support::python as support;
 use std::process::Command;
 
 use distrolint::finding::Finding;
-use distrolint::python::RuleSet;
+use distrolint::rules::RuleSet;
 
 const BASES: [&str; 3] = [
     "python3-debian12",
@@ -16,7 +16,7 @@ const BASES: [&str; 3] = [
 ];
 
 fn findings_on(base: &str, source: &str) -> Vec<Finding> {
-    let rules = RuleSet::builtin().unwrap();
+    let rules = RuleSet::builtin(distrolint::checks::NATIVE).unwrap();
     let base = support::base(base);
     support::analyse(source.as_bytes(), &base, &rules, "app/native.py")
 }
@@ -111,7 +111,7 @@ fn zoneinfo_fails_only_on_chainguard() {
 
 #[test]
 fn legacy_zone_names_fail_on_a_debian13_image_without_tzdata_legacy() {
-    let rules = RuleSet::builtin().unwrap();
+    let rules = RuleSet::builtin(distrolint::checks::NATIVE).unwrap();
     let mut base = support::base("python3-debian13");
     base.name = "trixie-without-tzdata-legacy".into();
     base.facts.zoneinfo_legacy = false;

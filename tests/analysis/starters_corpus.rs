@@ -110,6 +110,7 @@ fn every_announced_finding_appears_and_nothing_else_does() {
             // The application's image goes by the case's name in a
             // registry, as a scanned tree's name.
             let judging = Judging {
+                rules: distrolint::checks::builtin_rules(),
                 app: TargetImage::new(base, image_dockerfile.as_ref()),
                 app_names: vec![case.trim_end_matches("-ok").to_string()],
             };

@@ -10,10 +10,10 @@ use std::os::unix::fs::{symlink, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use distrolint::base::import::{
+use distrolint::base::{parse_manifest, BaseImage, ExecutableKind, LibcKind};
+use distrolint::base_import::{
     import_rootfs, parse_tag_variant, to_toml, ImportError, ImportOptions,
 };
-use distrolint::base::{parse_manifest, BaseImage, ExecutableKind, LibcKind};
 
 fn cc(args: &[&str], dir: &Path) {
     let status = Command::new("cc")

@@ -376,9 +376,20 @@ fn check_dockerfile(path: &Path, text: &str, base: &BaseImage) -> Vec<Finding> {
                 Some(context) => ContextView::Located(context),
                 None => ContextView::NotFound,
             };
-            analyse(path, &df, &stages, Some(base), view).findings
+            analyse(
+                distrolint::checks::builtin_rules(),
+                path,
+                &df,
+                &stages,
+                Some(base),
+                view,
+            )
+            .findings
         }
-        None => analyse_dockerfile(path, bytes, Some(base)).findings,
+        None => {
+            analyse_dockerfile(distrolint::checks::builtin_rules(), path, bytes, Some(base))
+                .findings
+        }
     }
 }
 

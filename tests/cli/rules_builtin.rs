@@ -5,9 +5,10 @@
 use crate::support::rules as support;
 
 use distrolint::base;
+use distrolint::checks::builtin_rules;
 use distrolint::finding::Family;
-use distrolint::python::rules::{builtin_rules, Matcher};
-use distrolint::python::RuleSet;
+use distrolint::rules::Matcher;
+use distrolint::rules::RuleSet;
 use distrolint::rules_cmd;
 use support::{distrolint, stdout};
 
@@ -159,7 +160,7 @@ fn user_rules_cannot_take_a_built_in_code() {
     let dir = tempfile::tempdir().unwrap();
     let copy = "[[rule]]\ncode = \"DL204\"\nname = \"again\"\nfamily = \"shell\"\nsummary = \"s\"\nseverity = \"info\"\nmessage = \"m\"\nhelp = \"h\"\nquery = '(string) @s'\n";
     std::fs::write(dir.path().join("dup.toml"), copy).unwrap();
-    let err = RuleSet::builtin_with_dirs(&[dir.path()]).unwrap_err();
+    let err = RuleSet::builtin_with_dirs(distrolint::checks::NATIVE, &[dir.path()]).unwrap_err();
     assert!(
         err.to_string()
             .contains("DL204 is defined twice (first in rules/shell.toml"),

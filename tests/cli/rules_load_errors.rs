@@ -2,11 +2,14 @@
 //! and column where the mistake is — not the first place the same text
 //! happens to appear.
 
-use distrolint::python::{RuleError, RuleSet};
+use distrolint::rules::{RuleError, RuleSet};
 
 /// (line, column, message) of the error loading `text` as `bad.toml`.
 fn error_at(text: &str) -> (usize, usize, String) {
-    match RuleSet::from_sources([("bad.toml".to_string(), text.to_string())]) {
+    match RuleSet::from_sources(
+        distrolint::checks::NATIVE,
+        [("bad.toml".to_string(), text.to_string())],
+    ) {
         Ok(_) => panic!("expected a load error for:\n{text}"),
         Err(RuleError::Invalid(invalid)) => (invalid.line, invalid.column, invalid.message),
         Err(other) => panic!("unexpected error {other}"),
@@ -52,7 +55,11 @@ invalid = ["X = '/bin/sh'\n"]
 
 #[test]
 fn a_valid_query_rule_loads() {
-    RuleSet::from_sources([("ok.toml".to_string(), QUERY_RULE.to_string())]).unwrap();
+    RuleSet::from_sources(
+        distrolint::checks::NATIVE,
+        [("ok.toml".to_string(), QUERY_RULE.to_string())],
+    )
+    .unwrap();
 }
 
 #[test]
@@ -135,7 +142,11 @@ fn a_native_rule_for_a_code_distrolint_lacks_is_an_error() {
 #[test]
 fn the_rendered_diagnostic_shows_the_file_line_and_column() {
     let text = QUERY_RULE.replace("#eq?", "#equals?");
-    let err = RuleSet::from_sources([("bad.toml".to_string(), text.clone())]).unwrap_err();
+    let err = RuleSet::from_sources(
+        distrolint::checks::NATIVE,
+        [("bad.toml".to_string(), text.clone())],
+    )
+    .unwrap_err();
     let (line, column) = position(&text, "#equals?", 0);
     assert!(
         err.to_string()

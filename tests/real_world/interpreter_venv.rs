@@ -11,15 +11,16 @@ use std::process::Command;
 use std::sync::Arc;
 
 use distrolint::finding::Finding;
-use distrolint::python::RuleSet;
-use distrolint::scan::{self, ScanRequest, Scope};
+use distrolint::options::Scope;
+use distrolint::rules::RuleSet;
+use distrolint::scan::{self, ScanRequest};
 use support::{base, dump};
 
 fn scan(paths: &[PathBuf], base_name: &str) -> Vec<Finding> {
     let request = ScanRequest {
         paths: paths.to_vec(),
         base: base(base_name),
-        rules: Arc::new(RuleSet::builtin().unwrap()),
+        rules: Arc::new(RuleSet::builtin(distrolint::checks::NATIVE).unwrap()),
         scope: Scope::All,
         discovery: Default::default(),
         dockerfile: Default::default(),

@@ -9,7 +9,8 @@
 
 use distrolint::base::{self, BaseImage};
 use distrolint::finding::Finding;
-use distrolint::python::{analyse_file, PythonContext, RuleSet};
+use distrolint::python::{analyse_file, PythonContext};
+use distrolint::rules::RuleSet;
 
 /// The named base, or its stand-in.
 pub fn base(name: &str) -> BaseImage {

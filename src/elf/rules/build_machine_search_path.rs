@@ -3,12 +3,13 @@
 use std::collections::HashSet;
 
 use super::describe;
+use super::NativeCheck;
 use crate::base::BaseImage;
-use crate::elf::codes::{self, NativeCheck};
 use crate::elf::resolve::ObjectSearchPath;
 use crate::elf::search_path::DirIssue;
 use crate::elf::ElfObject;
 use crate::finding::Finding;
+use crate::rules::RuleSet;
 
 pub const CHECK: NativeCheck = NativeCheck {
     code: "DL106",
@@ -18,7 +19,12 @@ pub const CHECK: NativeCheck = NativeCheck {
 };
 
 /// DL106 for each unusable absolute entry of `object`'s search path.
-pub fn findings(object: &ElfObject, paths: &ObjectSearchPath, base: &BaseImage) -> Vec<Finding> {
+pub fn findings(
+    rules: &RuleSet,
+    object: &ElfObject,
+    paths: &ObjectSearchPath,
+    base: &BaseImage,
+) -> Vec<Finding> {
     let mut findings = Vec::new();
     let mut seen = HashSet::new();
     for (kind, entries) in [("RPATH", &paths.rpath), ("RUNPATH", &paths.runpath)] {
@@ -32,7 +38,8 @@ pub fn findings(object: &ElfObject, paths: &ObjectSearchPath, base: &BaseImage) 
                 continue;
             }
             findings.push(
-                codes::finding(
+                super::finding(
+                    rules,
                     &CHECK,
                     object,
                     base,

@@ -1,12 +1,13 @@
 //! DL108: an extension module on a base that has no Python.
 
 use super::describe;
+use super::NativeCheck;
 use crate::base::BaseImage;
-use crate::elf::codes::{self, NativeCheck};
 use crate::elf::library_hints::LibraryHints;
 use crate::elf::python_abi::ExtensionName;
 use crate::elf::ElfObject;
 use crate::finding::Finding;
+use crate::rules::RuleSet;
 
 pub const CHECK: NativeCheck = NativeCheck {
     code: "DL108",
@@ -15,14 +16,20 @@ pub const CHECK: NativeCheck = NativeCheck {
     templates: true,
 };
 
-pub fn finding(object: &ElfObject, name: &ExtensionName, base: &BaseImage) -> Finding {
+pub fn finding(
+    rules: &RuleSet,
+    object: &ElfObject,
+    name: &ExtensionName,
+    base: &BaseImage,
+) -> Finding {
     let others = LibraryHints::get().bases_with_python("3", base);
     let suggestion = if others.is_empty() {
         "a python3 base".to_string()
     } else {
         others.join(" or ")
     };
-    codes::finding(
+    super::finding(
+        rules,
         &CHECK,
         object,
         base,

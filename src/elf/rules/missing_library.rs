@@ -4,9 +4,9 @@ use std::path::Path;
 
 use serde_json::Value;
 
+use super::NativeCheck;
 use super::{chain_clause, describe, LoadView, Subject};
 use crate::base::BaseImage;
-use crate::elf::codes::{self, NativeCheck};
 use crate::elf::inspect::machine_name;
 use crate::elf::library_hints::LibraryHints;
 use crate::elf::resolve::{Incompatibility, MissingLibrary};
@@ -14,6 +14,7 @@ use crate::elf::search_path::DirIssue;
 use crate::elf::tree_fs::{normalize_path, relative_path};
 use crate::elf::ElfObject;
 use crate::finding::Finding;
+use crate::rules::RuleSet;
 
 pub const CHECK: NativeCheck = NativeCheck {
     code: "DL101",
@@ -129,7 +130,8 @@ pub fn finding(view: &LoadView<'_, '_>, missing: &MissingLibrary, first_missing:
         off_path.first().copied(),
     );
 
-    let mut finding = codes::finding(
+    let mut finding = super::finding(
+        view.rules,
         &CHECK,
         root,
         base,
@@ -243,6 +245,8 @@ fn help(
 /// DL101 for a program whose PT_INTERP the image lacks: the kernel cannot
 /// start it at all.
 pub fn missing_interpreter(
+    rules: &RuleSet,
+
     object: &ElfObject,
     interpreter: &str,
     base: &BaseImage,
@@ -254,7 +258,8 @@ pub fn missing_interpreter(
         .as_deref()
         .map(|i| format!(" (the image's loader is {i})"))
         .unwrap_or_default();
-    codes::finding(
+    super::finding(
+        rules,
         &CHECK,
         object,
         base,

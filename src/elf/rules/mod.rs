@@ -7,6 +7,11 @@
 //! root's load met (DL101–DL103) are told from the root — the extension
 //! Python imports, the program the kernel starts — with the chain that leads
 //! to the culprit; [`LoadView`] carries what they need for that.
+//!
+//! Codes are never reused. A finding about a library that nothing in the
+//! scanned tree links against is downgraded to a warning whatever the rule's
+//! severity, because it breaks only if something opens that library at run
+//! time (ctypes, `dlopen`).
 
 pub mod build_machine_search_path;
 pub mod extension_without_python;
@@ -19,7 +24,47 @@ pub mod wrong_libc;
 
 use super::resolve::{Provider, Resolver, RootLoad};
 use super::ElfObject;
-use crate::finding::{Finding, Severity};
+use crate::base::BaseImage;
+use crate::finding::{Family, Finding, Severity};
+pub use crate::rules::NativeCheck;
+use crate::rules::RuleSet;
+
+/// Every native-library check, by code.
+pub const CHECKS: &[NativeCheck] = &[
+    missing_library::CHECK,
+    version_too_new::CHECK,
+    wrong_libc::CHECK,
+    wrong_architecture::CHECK,
+    python_abi_mismatch::CHECK,
+    build_machine_search_path::CHECK,
+    no_dynamic_loader::CHECK,
+    extension_without_python::CHECK,
+];
+
+/// A finding of `check` on `object`: severity, message and help from the
+/// rule file (the case for `variant` on `base`), the severity passed
+/// through `adjust` (an unreached library is at most a warning).
+pub fn finding(
+    rules: &RuleSet,
+    check: &NativeCheck,
+    object: &ElfObject,
+    base: &BaseImage,
+    variant: Option<&str>,
+    adjust: impl FnOnce(Severity) -> Severity,
+    values: &[(&str, String)],
+) -> Finding {
+    let mut finding = rules.native_finding(
+        check,
+        Family::NativeLibrary,
+        &object.path,
+        Some(base),
+        variant,
+        values,
+    );
+    finding.severity = adjust(finding.severity);
+    finding.distribution = object.distribution.clone();
+    finding
+}
 
 /// The root a finding is told from: how it is opened decides how it fails.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,6 +128,8 @@ pub fn describe(object: &ElfObject) -> String {
 
 /// One root's simulated load, seen from the root.
 pub struct LoadView<'v, 'a> {
+    /// The run's rules, which word the findings.
+    pub rules: &'v RuleSet,
     pub resolver: &'v Resolver<'a>,
     pub load: &'v RootLoad<'a>,
     pub subject: Subject,
@@ -158,4 +205,29 @@ pub fn load_findings(view: &LoadView<'_, '_>, loader_error_first: bool) -> Vec<F
         findings.push(version_too_new::finding(view, failure));
     }
     findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::builtin_rules;
+    use crate::rules::Matcher;
+
+    #[test]
+    fn every_check_has_its_rule_and_every_native_rule_its_check() {
+        let rules = builtin_rules();
+        let mut codes: Vec<_> = CHECKS.iter().map(|c| c.code).collect();
+        let mut sorted = codes.clone();
+        sorted.sort();
+        assert_eq!(codes, sorted, "keep the table in code order");
+        codes.dedup();
+        assert_eq!(codes.len(), CHECKS.len());
+        for check in CHECKS {
+            let rule = rules.rule(check.code).expect("a rule file defines it");
+            assert!(matches!(rule.matcher, Matcher::Native(_)), "{}", check.code);
+            assert_eq!(rule.family, Family::NativeLibrary);
+            assert!(check.code.starts_with("DL1"));
+            assert!(check.templates);
+        }
+    }
 }

@@ -1,10 +1,11 @@
 //! DL107: a dynamically linked object on a base with no loader at all.
 
+use super::NativeCheck;
 use super::{describe, Subject};
 use crate::base::BaseImage;
-use crate::elf::codes::{self, NativeCheck};
 use crate::elf::ElfObject;
 use crate::finding::Finding;
+use crate::rules::RuleSet;
 
 pub const CHECK: NativeCheck = NativeCheck {
     code: "DL107",
@@ -13,7 +14,7 @@ pub const CHECK: NativeCheck = NativeCheck {
     templates: true,
 };
 
-pub fn finding(object: &ElfObject, base: &BaseImage, subject: Subject) -> Finding {
+pub fn finding(rules: &RuleSet, object: &ElfObject, base: &BaseImage, subject: Subject) -> Finding {
     let info = &object.info;
     let mut needs = Vec::new();
     if let Some(interpreter) = &info.interpreter {
@@ -27,7 +28,8 @@ pub fn finding(object: &ElfObject, base: &BaseImage, subject: Subject) -> Findin
         Subject::Executable => "exec fails with No such file or directory",
         Subject::Unreached => "nothing can load it",
     };
-    let mut finding = codes::finding(
+    let mut finding = super::finding(
+        rules,
         &CHECK,
         object,
         base,

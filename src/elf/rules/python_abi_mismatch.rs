@@ -1,14 +1,15 @@
 //! DL105: an extension module built for another Python than the image's.
 
 use super::describe;
+use super::NativeCheck;
 use crate::base::{compare_versions, BaseImage};
-use crate::elf::codes::{self, NativeCheck};
 use crate::elf::library_hints::LibraryHints;
 use crate::elf::python_abi::{
     abi3_minimum, dotted, wheel_abi, ExtensionName, ExtensionTag, PythonTarget,
 };
 use crate::elf::ElfObject;
 use crate::finding::Finding;
+use crate::rules::RuleSet;
 
 pub const CHECK: NativeCheck = NativeCheck {
     code: "DL105",
@@ -43,6 +44,8 @@ pub const CHECK: NativeCheck = NativeCheck {
 
 /// DL105 for one extension module, if Python will not import it.
 pub fn finding(
+    rules: &RuleSet,
+
     object: &ElfObject,
     name: &ExtensionName,
     python: &PythonTarget,
@@ -134,7 +137,7 @@ pub fn finding(
         }
     };
     Some(
-        codes::finding(&CHECK, object, base, Some(variant), |s| s, &values)
+        super::finding(rules, &CHECK, object, base, Some(variant), |s| s, &values)
             .with_field("found", found)
             .with_field("expected", python.soabi.clone())
             .with_field("python", python.version.clone()),

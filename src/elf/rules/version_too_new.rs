@@ -1,8 +1,8 @@
 //! DL102: a required symbol version that the providing library lacks.
 
+use super::NativeCheck;
 use super::{chain_clause, LoadView};
 use crate::base::{split_version, BaseImage};
-use crate::elf::codes::{self, NativeCheck};
 use crate::elf::library_hints::{newest_in_base, newest_of, LibraryHints};
 use crate::elf::resolve::{Provider, VersionFailure};
 use crate::finding::Finding;
@@ -68,7 +68,8 @@ pub fn finding(view: &LoadView<'_, '_>, failure: &VersionFailure) -> Finding {
         ("unreached", view.subject.unreached_note(view.root())),
     ];
     values.extend(help_values);
-    let mut finding = codes::finding(
+    let mut finding = super::finding(
+        view.rules,
         &CHECK,
         view.root(),
         base,

@@ -1,12 +1,13 @@
 //! DL104: an object for another machine, word size or byte order.
 
+use super::NativeCheck;
 use super::{describe, Subject};
 use crate::base::BaseImage;
-use crate::elf::codes::{self, NativeCheck};
 use crate::elf::inspect::machine_name;
 use crate::elf::resolve::Target;
 use crate::elf::ElfObject;
 use crate::finding::Finding;
+use crate::rules::RuleSet;
 
 pub const CHECK: NativeCheck = NativeCheck {
     code: "DL104",
@@ -24,6 +25,8 @@ pub const CHECK: NativeCheck = NativeCheck {
 };
 
 pub fn finding(
+    rules: &RuleSet,
+
     object: &ElfObject,
     base: &BaseImage,
     target: Option<Target>,
@@ -38,7 +41,8 @@ pub fn finding(
         Subject::Executable => "the kernel refuses to start it (Exec format error)".to_string(),
         _ => format!("the loader refuses it, so it {}", subject.cannot()),
     };
-    codes::finding(
+    super::finding(
+        rules,
         &CHECK,
         object,
         base,

@@ -1,11 +1,12 @@
 //! DL103: an object linked against the other C library than the image's.
 
+use super::NativeCheck;
 use super::{chain_clause, describe, LoadView, Subject};
 use crate::base::{BaseImage, LibcKind};
-use crate::elf::codes::{self, NativeCheck};
 use crate::elf::resolve::libc_of;
 use crate::elf::ElfObject;
 use crate::finding::Finding;
+use crate::rules::RuleSet;
 
 pub const CHECK: NativeCheck = NativeCheck {
     code: "DL103",
@@ -70,7 +71,13 @@ fn evidence(object: &ElfObject) -> String {
 }
 
 /// DL103 on a root (or unreached library) linked against the other C library.
-pub fn on_root(object: &ElfObject, kind: LibcKind, base: &BaseImage, subject: Subject) -> Finding {
+pub fn on_root(
+    rules: &RuleSet,
+    object: &ElfObject,
+    kind: LibcKind,
+    base: &BaseImage,
+    subject: Subject,
+) -> Finding {
     let libc_file = libc_file(object);
     let error = match libc_file {
         Some(name) => format!("{name}: cannot open shared object file: No such file or directory"),
@@ -83,7 +90,8 @@ pub fn on_root(object: &ElfObject, kind: LibcKind, base: &BaseImage, subject: Su
         format!("it {}; {}", subject.cannot(), subject.raises(&error))
     };
     let variant = flavour(kind);
-    let mut finding = codes::finding(
+    let mut finding = super::finding(
+        rules,
         &CHECK,
         object,
         base,
@@ -114,7 +122,8 @@ pub fn in_chain(view: &LoadView<'_, '_>, index: usize) -> Option<Finding> {
     let kind = libc_of(&object.info).unwrap_or(LibcKind::Musl);
     let chain = view.chain(index);
     let variant = format!("{}-in-chain", flavour(kind));
-    let finding = codes::finding(
+    let finding = super::finding(
+        view.rules,
         &CHECK,
         view.root(),
         base,

@@ -7,7 +7,7 @@ use super::{Arguments, CallChecker, Facts, Program, Site, Subject};
 use crate::finding::{Finding, Severity};
 use crate::python::handling::{Failure, Key, Verdict};
 use crate::python::ir::{Expr, ScopeId};
-use crate::python::rules::{ArgSpec, Handled, Needs, ShellState};
+use crate::rules::{ArgSpec, Handled, Needs, ShellState};
 
 impl<'c, 'm> CallChecker<'c, 'm> {
     /// `finding` as the handling of its call's failure makes it; `verdicts`

@@ -14,10 +14,6 @@ use super::handling::Handling;
 use super::ir::{Call, CallId, Expr, Module, ScopeId};
 use super::reachability::Unreachable;
 use super::resolve::{shell_words, Callee, Resolver, Val};
-use super::rules::{
-    render, ArgSpec, Callable, Case, Needs, ProgramState, RuleSet, ShellState, SubjectKind,
-    SubjectState,
-};
 use super::source::Source;
 use super::wrappers::{
     Wrapper, WrapperTable, WrapperUse, PROGRAM_SOURCE_FIELD, SHELL_SOURCE_FIELD,
@@ -25,6 +21,10 @@ use super::wrappers::{
 use super::PythonContext;
 use crate::base::BaseImage;
 use crate::finding::Finding;
+use crate::rules::{
+    render, ArgSpec, Callable, Case, Needs, ProgramState, RuleSet, ShellState, SubjectKind,
+    SubjectState,
+};
 
 /// What a call does, as far as can be known statically.
 #[derive(Debug, Clone)]
@@ -595,7 +595,7 @@ impl<'c, 'm> CallChecker<'c, 'm> {
             .copied()
             .filter(|(i, _)| {
                 let code = rules.rules[*i].code.as_str();
-                let suppressors: Vec<&crate::python::rules::Rule> = fired
+                let suppressors: Vec<&crate::rules::Rule> = fired
                     .iter()
                     .map(|(j, _)| &rules.rules[*j])
                     .filter(|r| r.suppresses.iter().any(|s| s == code))
@@ -1083,7 +1083,7 @@ mod tests {
 
     #[test]
     fn shell_commands_name_their_first_program() {
-        let rules = RuleSet::builtin().unwrap();
+        let rules = RuleSet::builtin(crate::checks::NATIVE).unwrap();
         let p = |c: &str, complete: bool| command_program(c, complete, &rules);
         assert_eq!(p("ls -l", true), Program::Named("ls".into()));
         assert_eq!(p("LANG=C git status", true), Program::Named("git".into()));

@@ -16,7 +16,7 @@ use super::nesting::Nesting;
 use super::{may_raise, Key};
 use crate::python::ir::{Call, CallId, Comparison, Ending, Expr, Module, ScopeId, Span};
 use crate::python::resolve::{Callee, Resolver, Val};
-use crate::python::rules::{ArgSpec, RuleSet};
+use crate::rules::{ArgSpec, RuleSet};
 
 /// How far a test is followed through names.
 const MAX_DEPTH: usize = 16;

@@ -37,20 +37,18 @@
 //! an application's own `which` (a function that walks `PATH`) are not
 //! recognised, so what they protect is still reported as it was.
 
-mod exceptions;
 mod guards;
 mod nesting;
 
 use std::cell::OnceCell;
 
-pub use exceptions::is_builtin as is_builtin_exception;
-use exceptions::Exception;
+use crate::rules::exceptions::Exception;
 use guards::Guards;
 use nesting::Nesting;
 
 use super::ir::{BindingKind, Call, CallId, Ending, Expr, Handler, Module, ScopeId, ScopeKind};
 use super::resolve::{Callee, Resolver};
-use super::rules::RuleSet;
+use crate::rules::RuleSet;
 
 /// Programs that install Python packages: started in the handler of a
 /// failed import, they install what the image left out.
@@ -559,7 +557,7 @@ mod tests {
     /// The verdict on the first call to `subprocess.run` in `python`, whose
     /// program `tesseract` is missing, with each parser.
     fn verdicts(python: &str) -> Vec<Verdict> {
-        let rules = RuleSet::builtin().unwrap();
+        let rules = RuleSet::builtin(crate::checks::NATIVE).unwrap();
         let raises: Vec<String> = MISSING.iter().map(|s| s.to_string()).collect();
         let modules = [
             parse::parse(python).module,

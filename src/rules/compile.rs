@@ -6,8 +6,8 @@ use std::ops::Range;
 
 use toml::Spanned;
 
-use super::error::{line_column, RuleError, StringPlace};
-use super::native::native_check;
+use super::error::{RuleError, StringPlace};
+use super::native::{native_check, NativeChecks};
 use super::query::QueryMatcher;
 use super::spec::{
     CallableSpec, CaseSpec, FamilySpec, RuleFile, RuleSpec, SeveritySpec, StatusSpec,
@@ -18,12 +18,15 @@ use super::{
     QUERY_PLACEHOLDERS,
 };
 use crate::finding::{Family, Severity};
-use crate::python::prefilter::Prefilter;
+use crate::rules::prefilter::Prefilter;
+use crate::text_position::line_column;
 
 /// One file being compiled: its name and text, for errors.
 struct Place<'f> {
     file: &'f str,
     text: &'f str,
+    /// The checks built into the program, which native rules describe.
+    natives: &'f NativeChecks,
 }
 
 impl Place<'_> {
@@ -41,11 +44,18 @@ impl Place<'_> {
     }
 }
 
-pub(super) fn compile(files: &[(String, String, RuleFile)]) -> Result<RuleSet, RuleError> {
+pub(super) fn compile(
+    files: &[(String, String, RuleFile)],
+    natives: &NativeChecks,
+) -> Result<RuleSet, RuleError> {
     let mut set = RuleSet::default();
     let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (file, text, parsed) in files {
-        let place = Place { file, text };
+        let place = Place {
+            file,
+            text,
+            natives,
+        };
         set.shell_programs
             .extend(parsed.shell_programs.iter().cloned());
         set.shell_builtins
@@ -58,7 +68,11 @@ pub(super) fn compile(files: &[(String, String, RuleFile)]) -> Result<RuleSet, R
     let mut defined: HashMap<String, (String, usize)> = HashMap::new();
     let mut pending_suppressions = Vec::new();
     for (file, text, parsed) in files {
-        let place = Place { file, text };
+        let place = Place {
+            file,
+            text,
+            natives,
+        };
         for spec in &parsed.rule {
             let spec = spec.get_ref();
             let code = spec.code.get_ref();
@@ -95,7 +109,12 @@ pub(super) fn compile(files: &[(String, String, RuleFile)]) -> Result<RuleSet, R
     }
     for (file, text, suppressed) in pending_suppressions {
         if !defined.contains_key(suppressed.get_ref()) {
-            return Err(Place { file, text }.error(
+            return Err(Place {
+                file,
+                text,
+                natives,
+            }
+            .error(
                 suppressed.span(),
                 format!("names {}, which is not a rule", suppressed.get_ref()),
             ));
@@ -247,7 +266,7 @@ fn check_raises(raises: &[Spanned<String>], place: &Place<'_>) -> Result<(), Rul
         }
     }
     if let Some(last) = raises.last() {
-        if !crate::python::handling::is_builtin_exception(last.get_ref()) {
+        if !super::exceptions::is_builtin(last.get_ref()) {
             return Err(place.error(
                 last.span(),
                 format!(
@@ -329,7 +348,7 @@ fn compile_rule(spec: &RuleSpec, place: &Place<'_>) -> Result<Rule, RuleError> {
         })?;
         Matcher::Query(Box::new(compiled))
     } else if spec.native {
-        let check = native_check(code).ok_or_else(|| {
+        let check = native_check(place.natives, code).ok_or_else(|| {
             place.error(
                 code_span.clone(),
                 format!("no check built into distrolint has code {code}; `native = true` is only for distrolint's own checks (use `callables` or `query`)"),

@@ -39,7 +39,7 @@ use std::collections::{HashMap, HashSet};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use unicode_normalization::UnicodeNormalization;
 
-use super::rules::query::LiteralGroups;
+use super::query::LiteralGroups;
 
 /// What one query rule's patterns need of a file: literal groups and
 /// regexes, per pattern.

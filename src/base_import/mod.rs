@@ -26,8 +26,8 @@ use std::path::{Path, PathBuf};
 
 use self::packages::{upstream_version, Packages};
 use self::rootfs::{Content, ElfFile, Node, Rootfs, ET_DYN};
-use super::manifest::*;
-use super::{compare_versions, split_version};
+use crate::base::manifest::*;
+use crate::base::{compare_versions, split_version};
 use crate::elf::inspect::machine_name;
 
 pub use self::ldcache::{parse as parse_ld_so_cache, LdCacheError};

@@ -25,7 +25,7 @@ pub enum RuleError {
     Invalid(Box<InvalidRule>),
     #[error(transparent)]
     #[diagnostic(transparent)]
-    Refused(crate::gate::tree_files::Refused),
+    Refused(crate::tree_files::Refused),
 }
 
 /// A rule file that does not say something loadable, with where.
@@ -77,21 +77,7 @@ impl RuleError {
     }
 }
 
-/// 1-based line and column (in characters) of byte `offset`.
-pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..floor_char_boundary(text, offset)];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-    (line, before[line_start..].chars().count() + 1)
-}
-
-fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
-    offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    offset
-}
+use crate::text_position::line_column;
 
 /// Where a string value sits in the file: maps byte ranges of the value
 /// (after unescaping) to byte ranges of the file.

@@ -10,9 +10,10 @@
 //! - a **native** matcher, a check written in Rust ([`native`]) for which
 //!   the file supplies code, documentation, severity and wording.
 //!
-//! The engine lives under `python` because that is where two of the three
-//! matchers run; the ELF checks read their wording from here too
-//! ([`native::render_native`]).
+//! The engine names no family of checks: the native checks it describes
+//! come from the registry above it (`crate::checks`), and every family
+//! words its findings through the run's rule set ([`RuleSet::render_native`]),
+//! so a user's rule directory reaches them all.
 //!
 //! Loading is where mistakes are caught, each reported at its line and
 //! column in the file ([`error`]): unknown keys, a code defined twice, a
@@ -22,19 +23,18 @@
 
 mod compile;
 pub mod error;
+pub mod exceptions;
 pub mod native;
+pub mod prefilter;
 pub mod query;
 pub mod spec;
 pub mod template;
-pub mod user_dirs;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 pub use error::{InvalidRule, RuleError};
-pub use native::{
-    builtin_rules, native_check, render_native, render_native_on, shared_builtin_rules, NativeCheck,
-};
+pub use native::{NativeCheck, NativeChecks, Rendered};
 pub use query::QueryMatcher;
 pub use spec::{
     ArgSpec, BaseFact, Conditions, LackKind, Needs, ProgramState, ShellState, SubjectKind,
@@ -45,8 +45,8 @@ pub use template::{render, template_pieces, Piece};
 use crate::base::BaseImage;
 pub use crate::discovery::normalized_distribution_name;
 use crate::finding::{Family, Severity};
-use crate::gate::tree_files::{self, NamedBy, ReadError};
-use crate::python::prefilter::Prefilter;
+use crate::rules::prefilter::Prefilter;
+use crate::tree_files::{self, NamedBy, ReadError};
 
 const EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
 
@@ -333,14 +333,16 @@ fn embedded_sources() -> impl Iterator<Item = (String, String)> {
 }
 
 impl RuleSet {
-    /// The rule files embedded from `rules/*.toml`.
-    pub fn builtin() -> Result<RuleSet, RuleError> {
-        RuleSet::from_sources(embedded_sources())
+    /// The rule files embedded from `rules/*.toml`, whose native rules
+    /// describe `natives` (the program's registry, `crate::checks`).
+    pub fn builtin(natives: &NativeChecks) -> Result<RuleSet, RuleError> {
+        RuleSet::from_sources(natives, embedded_sources())
     }
 
     /// Every `*.toml` directly in `dir`, alone (no built-in rules).
-    pub fn load_dir(dir: &Path) -> Result<RuleSet, RuleError> {
+    pub fn load_dir(natives: &NativeChecks, dir: &Path) -> Result<RuleSet, RuleError> {
         RuleSet::from_sources(
+            natives,
             read_dir(dir, &NamedBy::User)?
                 .into_iter()
                 .map(|(name, text, _)| (name, text)),
@@ -349,18 +351,24 @@ impl RuleSet {
 
     /// The built-in rules plus every `*.toml` in each of `dirs`; user rules
     /// may use the built-in callables and groups.
-    pub fn builtin_with_dirs<P: AsRef<Path>>(dirs: &[P]) -> Result<RuleSet, RuleError> {
+    pub fn builtin_with_dirs<P: AsRef<Path>>(
+        natives: &NativeChecks,
+        dirs: &[P],
+    ) -> Result<RuleSet, RuleError> {
         let named: Vec<(PathBuf, NamedBy)> = dirs
             .iter()
             .map(|d| (d.as_ref().to_path_buf(), NamedBy::User))
             .collect();
-        RuleSet::builtin_with_named_dirs(&named)
+        RuleSet::builtin_with_named_dirs(natives, &named)
     }
 
     /// As [`RuleSet::builtin_with_dirs`], each directory with who named it:
     /// a directory the scanned tree names must lie inside it, and so must
     /// every rule file in it.
-    pub fn builtin_with_named_dirs(dirs: &[(PathBuf, NamedBy)]) -> Result<RuleSet, RuleError> {
+    pub fn builtin_with_named_dirs(
+        natives: &NativeChecks,
+        dirs: &[(PathBuf, NamedBy)],
+    ) -> Result<RuleSet, RuleError> {
         let mut sources: Vec<(String, String, bool)> =
             embedded_sources().map(|(n, t)| (n, t, true)).collect();
         // The same directory named twice (on the command line and in the
@@ -375,18 +383,20 @@ impl RuleSet {
             seen.push(key);
             sources.extend(read_dir(&dir, named)?);
         }
-        RuleSet::compile_sources(sources)
+        RuleSet::compile_sources(natives, sources)
     }
 
     /// Compiles rule files given as `(file name, contents)`.
     pub fn from_sources(
+        natives: &NativeChecks,
         sources: impl IntoIterator<Item = (String, String)>,
     ) -> Result<RuleSet, RuleError> {
-        RuleSet::compile_sources(sources.into_iter().map(|(n, t)| (n, t, true)))
+        RuleSet::compile_sources(natives, sources.into_iter().map(|(n, t)| (n, t, true)))
     }
 
     /// Compiles `(file name, contents, may the errors quote it)`.
     fn compile_sources(
+        natives: &NativeChecks,
         sources: impl IntoIterator<Item = (String, String, bool)>,
     ) -> Result<RuleSet, RuleError> {
         let mut files = Vec::new();
@@ -402,7 +412,7 @@ impl RuleSet {
             })?;
             files.push((name, text, file));
         }
-        compile::compile(&files)
+        compile::compile(&files, natives)
     }
 
     /// The callable a qualified name resolves to.
@@ -498,18 +508,8 @@ mod tests {
     use super::*;
 
     fn load(text: &str) -> Result<RuleSet, RuleError> {
-        RuleSet::from_sources([("test.toml".to_string(), text.to_string())])
-    }
-
-    #[test]
-    fn builtin_rules_load() {
-        let set = RuleSet::builtin().expect("built-in rules are valid");
-        assert!(set.rule("DL201").is_some());
-        assert!(set.callable_named("os.system").is_some());
-        assert!(matches!(
-            set.rule("DL101").unwrap().matcher,
-            Matcher::Native(_)
-        ));
+        // No native checks: these rule files describe none.
+        RuleSet::from_sources(&[], [("test.toml".to_string(), text.to_string())])
     }
 
     #[test]
@@ -540,16 +540,5 @@ mod tests {
         ))
         .is_err());
         assert!(load(&format!("{callable}{}", rule("X1", "a.b"))).is_ok());
-    }
-
-    #[test]
-    fn docs_sections_are_found_by_heading() {
-        let set = builtin_rules();
-        let rule = set.rule("DL101").unwrap();
-        let instead = rule.docs_section("Instead").unwrap();
-        assert!(
-            instead.to_lowercase().starts_with("copy the library"),
-            "{instead}"
-        );
     }
 }

@@ -708,7 +708,7 @@ fn regex_prefixes(pattern: &str) -> Option<Vec<Vec<u8>>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::python::prefilter::Prefilter;
+    use crate::rules::prefilter::Prefilter;
 
     impl QueryMatcher {
         /// What the rule set's prefilter says of this query alone.
