@@ -14,6 +14,7 @@ mod dockerfile_corpus;
 mod elf_compatibility;
 mod elf_resolution;
 mod elf_search_paths;
+mod module_graph;
 mod python_robustness;
 mod python_rules;
 mod python_runtime_data;
