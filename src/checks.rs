@@ -37,7 +37,7 @@ const SCAN_CHECKS: &[NativeCheck] = &[
 pub const NATIVE: &NativeChecks = &[
     crate::elf::rules::CHECKS,
     crate::interpreter::codes::CHECKS,
-    crate::dockerfile::codes::CHECKS,
+    crate::dockerfile::rules::CHECKS,
     crate::starters::codes::CHECKS,
     SCAN_CHECKS,
 ];

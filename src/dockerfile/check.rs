@@ -1,9 +1,10 @@
-//! The checks on the final stage: commands that need a shell the base does
-//! not have (DL701–DL703), a SHELL naming a missing program (DL704),
-//! exec-form commands whose program is missing (DL705), a USER the base's
-//! `/etc/passwd` lacks (DL711, in `user_account.rs`), and Python trees
-//! copied from build stages (DL706, DL707, in `python_trees.rs`; DL708,
-//! a virtualenv's interpreter, in `venv_interpreter.rs`).
+//! The walk over the final stage that hands each instruction to the checks
+//! of [`super::rules`]: commands that need a shell the base does not have
+//! (DL701–DL703), a SHELL naming a missing program (DL704), exec-form
+//! commands whose program is missing (DL705), Python trees copied from
+//! build stages (DL706–DL708), a CMD handed to the base's Python (DL709),
+//! locale variables (DL710) and a USER the base's `/etc/passwd` lacks
+//! (DL711).
 //!
 //! The final stage and the stages it is built `FROM` run on the same base,
 //! so their instructions are walked in build order (with the ONBUILD
@@ -12,8 +13,7 @@
 //! was copied in before them; CMD, ENTRYPOINT and HEALTHCHECK are judged
 //! once, as the finished image will use them (the last of each, with the
 //! rule that an ENTRYPOINT drops a CMD inherited from the parent), with
-//! everything the stages copy in. What each finding says is in
-//! `verdict.rs`.
+//! everything the stages copy in.
 
 use std::path::Path;
 

@@ -19,12 +19,13 @@
 //! - [`image`]: the final image as its stages build it (PATH, WORKDIR,
 //!   SHELL, what COPY puts where), and whether a program is there, with
 //!   [`context`] for what a COPY from the build context really copies;
-//! - [`check`]: which commands are judged, against what state;
-//!   `verdict`: the facts each finding (DL701–DL705) fills in, with
-//!   [`exec_form`] for the suggested rewrite; `python_trees`: Python trees
-//!   copied from build stages (DL706, DL707), with `venv_interpreter` for
-//!   a virtualenv whose interpreter the base lacks (DL708); [`codes`]: the
-//!   checks, whose wording is in `rules/dockerfile.toml`.
+//! - [`check`]: which instructions are judged, against what state, with
+//!   `copied_from` for the `COPY --from` steps several checks judge;
+//! - [`rules`]: the checks, one file each (DL700 `syntax`, DL701–DL705
+//!   `commands` with [`exec_form`] for the suggested rewrite, DL706 and
+//!   DL707 `python_trees`, DL708 `venv_interpreter`, DL709
+//!   `cmd_behind_python_entrypoint`, DL710 `env_locale`, DL711
+//!   `user_account`), whose wording is in `rules/dockerfile.toml`.
 //!
 //! Entry points: [`analyse_dockerfile`] for bytes from disk, or [`parse()`],
 //! [`choose_base`] and [`analyse`] when the caller picks the base from the
@@ -32,25 +33,19 @@
 
 pub mod args;
 pub mod ast;
-mod base_entrypoint;
 pub mod check;
-pub mod codes;
 pub mod context;
 mod copied_from;
-mod env_locale;
 pub mod exec_form;
 pub mod final_image;
 pub mod image;
 mod logical;
 pub mod parse;
 pub mod pick;
-mod python_trees;
+pub mod rules;
 pub mod runs;
 pub mod source;
 pub mod stages;
-mod user_account;
-mod venv_interpreter;
-mod verdict;
 pub mod words;
 
 use std::path::Path;
@@ -62,10 +57,10 @@ use crate::rules::RuleSet;
 pub use ast::{Args, Command, Dockerfile, Heredoc, Instruction, Keyword, ParseError, Word};
 pub use image::ContextView;
 pub use parse::{parse, parse_str};
+pub(crate) use rules::commands::{is_python, is_shell};
+pub(crate) use rules::user_account::missing_account;
 pub use source::Span;
 pub use stages::{choose_base, final_base, BaseChoice, ImageRef, Stages};
-pub(crate) use user_account::missing_account;
-pub(crate) use verdict::{is_python, is_shell};
 
 /// What the analysis of one Dockerfile found.
 #[derive(Debug, Clone, PartialEq)]
@@ -109,7 +104,7 @@ pub fn analyse(
     base: Option<&BaseImage>,
     context: ContextView<'_>,
 ) -> DockerfileAnalysis {
-    let mut findings = syntax_findings(rules, path, df, base);
+    let mut findings = rules::syntax::findings(rules, path, df, base);
     if let Some(base) = base {
         findings.extend(check::check(rules, df, stages, base, path, context));
     }
@@ -301,72 +296,6 @@ fn in_dev_container(path: &Path) -> bool {
 pub(crate) fn builtin_bases() -> &'static [BaseImage] {
     static BUILTIN: std::sync::OnceLock<Vec<BaseImage>> = std::sync::OnceLock::new();
     BUILTIN.get_or_init(crate::base::builtin)
-}
-
-/// At most this many DL700 findings per file: garbage named `Dockerfile`
-/// should not flood the report.
-const MAX_SYNTAX_FINDINGS: usize = 10;
-
-fn syntax_findings(
-    rules: &RuleSet,
-    path: &Path,
-    df: &Dockerfile,
-    base: Option<&BaseImage>,
-) -> Vec<Finding> {
-    let total = df.errors.len();
-    // Another frontend (`# syntax=someone/else`) may accept what
-    // `docker/dockerfile:1` does not.
-    let other_frontend = df
-        .directive("syntax")
-        .map(|d| d.value.as_str())
-        .filter(|v| !is_docker_frontend(v));
-    let variant = match other_frontend {
-        Some(_) => "other-frontend",
-        None => "docker-frontend",
-    };
-    df.errors
-        .iter()
-        .take(MAX_SYNTAX_FINDINGS)
-        .enumerate()
-        .map(|(i, error)| {
-            let more = if i + 1 == MAX_SYNTAX_FINDINGS && total > MAX_SYNTAX_FINDINGS {
-                format!(
-                    " ({} more errors after this one are not listed)",
-                    total - MAX_SYNTAX_FINDINGS
-                )
-            } else {
-                String::new()
-            };
-            let values = [
-                ("error", error.message.clone()),
-                ("more", more),
-                ("frontend", other_frontend.unwrap_or_default().to_string()),
-            ];
-            codes::finding(
-                rules,
-                &codes::SYNTAX,
-                path,
-                df.location(error.span),
-                base,
-                Some(variant),
-                &values,
-            )
-        })
-        .collect()
-}
-
-/// `docker/dockerfile:1`, `docker.io/docker/dockerfile:1.7-labs`, … — the
-/// frontend this parser follows.
-fn is_docker_frontend(image: &str) -> bool {
-    let image = image.split_whitespace().next().unwrap_or("");
-    let image = image
-        .strip_prefix("docker.io/")
-        .or_else(|| image.strip_prefix("index.docker.io/"))
-        .unwrap_or(image);
-    image == "docker/dockerfile"
-        || image.starts_with("docker/dockerfile:")
-        || image.starts_with("docker/dockerfile@")
-        || image.starts_with("docker/dockerfile-upstream")
 }
 
 /// Whether a file name is a Dockerfile or Containerfile by the usual

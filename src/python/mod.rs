@@ -6,7 +6,7 @@
 //! [`may_match`] first lets it skip files that cannot hold a finding. Inside,
 //! the steps are: decode the bytes as Python would ([`source`]), parse into a
 //! small IR ([`parse`], the only module that knows the parsers), resolve
-//! names ([`resolve`]), and apply the data-driven rules ([`rules`], from
+//! names ([`resolve`]), and apply the data-driven rules ([`crate::rules`], from
 //! `rules/*.toml`): call matchers to each call ([`check`]), query matchers
 //! to the syntax tree ([`queries`]).
 //!

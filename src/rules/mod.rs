@@ -5,7 +5,7 @@
 //! has one of three matchers:
 //!
 //! - a **call** matcher over resolved qualified names (`callables`), run by
-//!   [`crate::python::check`];
+//!   `python::check`;
 //! - a **query** matcher, a tree-sitter-python query ([`query`]);
 //! - a **native** matcher, a check written in Rust ([`native`]) for which
 //!   the file supplies code, documentation, severity and wording.

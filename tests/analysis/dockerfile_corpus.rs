@@ -7,8 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use distrolint::base::{builtin, find_in, BaseImage};
+use distrolint::dockerfile::rules;
 use distrolint::dockerfile::{
-    analyse, analyse_dockerfile, choose_base, codes, is_dockerfile_name, locate_context, parse,
+    analyse, analyse_dockerfile, choose_base, is_dockerfile_name, locate_context, parse,
     ContextView, Stages,
 };
 use distrolint::finding::Family;
@@ -137,7 +138,7 @@ fn every_announced_finding_appears_and_nothing_else_does() {
         for finding in &analysis.findings {
             assert_eq!(finding.family, Family::Dockerfile, "{shown}: {finding:?}");
             assert!(
-                codes::is_dockerfile_code(&finding.code),
+                rules::is_dockerfile_code(&finding.code),
                 "{shown}: unknown code {}",
                 finding.code
             );
@@ -179,7 +180,7 @@ fn every_announced_finding_appears_and_nothing_else_does() {
         problems.len(),
         problems.join("\n")
     );
-    let all: BTreeSet<String> = codes::CHECKS.iter().map(|c| c.code.to_string()).collect();
+    let all: BTreeSet<String> = rules::CHECKS.iter().map(|c| c.code.to_string()).collect();
     let missing: Vec<_> = all.difference(&codes_seen).collect();
     assert!(missing.is_empty(), "no corpus case fires {missing:?}");
     assert!(checked >= 20);

@@ -1,28 +1,105 @@
-//! The facts of each Dockerfile finding: the exact failure (the build step
-//! that stops, the container that does not start, the health check that
-//! fails, with Docker's own error), the rewrite when one exists, which form
-//! of the rule's wording applies, and the severity adjustment (info when a
-//! RUN step may have made the missing program). The wording itself is in
-//! `rules/dockerfile.toml`. [`super::check`] decides *which* commands are
-//! judged and against what state.
+//! DL701–DL705: commands that need a shell the base does not have (RUN,
+//! CMD/ENTRYPOINT, HEALTHCHECK in shell form), a SHELL naming a missing
+//! program, and exec-form commands whose program is missing. Each finding
+//! gets its facts here: the exact failure (the build step that stops, the
+//! container that does not start, the health check that fails, with
+//! Docker's own error), the rewrite when one exists, which form of the
+//! rule's wording applies, and the severity adjustment (info when a RUN
+//! step may have made the missing program). The wording itself is in
+//! `rules/dockerfile.toml`; [`crate::dockerfile::check`] decides *which*
+//! commands are judged and against what state.
 
-use super::ast::{Instruction, Keyword, Word};
-use super::check::{Checker, Dispatched, When};
-use super::codes::{
-    self, NativeCheck, MISSING_PROGRAM, MISSING_SHELL, SHELL_FORM_COMMAND, SHELL_FORM_HEALTHCHECK,
-    SHELL_FORM_RUN,
-};
-use super::exec_form::exec_form;
-use super::image::{ImageState, Presence, ShellInUse};
-use super::source::Span;
+use super::NativeCheck;
 use crate::base::ExecutableKind;
+use crate::dockerfile::ast::{Instruction, Keyword, Word};
+use crate::dockerfile::check::{Checker, Dispatched, When};
+use crate::dockerfile::exec_form::exec_form;
+use crate::dockerfile::image::{ImageState, Presence, ShellInUse};
+use crate::dockerfile::source::Span;
 use crate::finding::{Finding, Severity};
+
+/// What the shell-form checks (DL701–DL703) fill.
+const SHELL_FORM_PLACEHOLDERS: &[&str] = &[
+    "through",
+    "runs",
+    "absent",
+    "consequence",
+    "error",
+    "maybe",
+    "suggestion",
+    "program",
+    "feature",
+    "keyword",
+    "shell",
+    "entrypoint-line",
+    "entrypoint-program",
+    "python-note",
+    "exec-keyword",
+    "entrypoint-note",
+];
+
+pub const SHELL_FORM_RUN: NativeCheck = NativeCheck {
+    code: "DL701",
+    variants: &["exec-form", "program-missing", "file-mode", "shell-feature"],
+    placeholders: SHELL_FORM_PLACEHOLDERS,
+    templates: true,
+};
+
+pub const SHELL_FORM_COMMAND: NativeCheck = NativeCheck {
+    code: "DL702",
+    variants: &[
+        "exec-form",
+        "program-missing",
+        "shell-feature",
+        "behind-entrypoint-exec-form",
+        "behind-entrypoint-shell-feature",
+    ],
+    placeholders: SHELL_FORM_PLACEHOLDERS,
+    templates: true,
+};
+
+pub const SHELL_FORM_HEALTHCHECK: NativeCheck = NativeCheck {
+    code: "DL703",
+    variants: &["exec-form", "python", "no-python"],
+    placeholders: SHELL_FORM_PLACEHOLDERS,
+    templates: true,
+};
+
+pub const MISSING_SHELL: NativeCheck = NativeCheck {
+    code: "DL704",
+    variants: &[],
+    placeholders: &["absent", "error", "maybe", "shell"],
+    templates: true,
+};
+
+pub const MISSING_PROGRAM: NativeCheck = NativeCheck {
+    code: "DL705",
+    variants: &[
+        "not-runnable",
+        "env-shebang",
+        "file-mode",
+        "shell",
+        "http-client",
+        "python-tool",
+        "other",
+    ],
+    placeholders: &[
+        "what",
+        "absent",
+        "consequence",
+        "error",
+        "maybe",
+        "program",
+        "needs",
+    ],
+    templates: true,
+};
 
 impl<'a> Checker<'a> {
     /// DL701–DL703 for a shell-form command whose shell is missing; returns
     /// whether it was reported.
     #[allow(clippy::too_many_arguments)]
-    pub(super) fn shell_form(
+    pub(in crate::dockerfile) fn shell_form(
         &mut self,
         instruction: &Instruction,
         word: &Word,
@@ -175,7 +252,7 @@ impl<'a> Checker<'a> {
     /// DL705 for an exec-form program that is missing; returns whether it
     /// was reported. `label`: where to point instead of the program word (a
     /// heredoc's `<<EOF`).
-    pub(super) fn exec_program(
+    pub(in crate::dockerfile) fn exec_program(
         &mut self,
         instruction: &Instruction,
         program: &Word,
@@ -256,7 +333,7 @@ impl<'a> Checker<'a> {
     }
 
     /// DL704 for a SHELL whose program the finished stages do not have.
-    pub(super) fn shell_instruction(
+    pub(in crate::dockerfile) fn shell_instruction(
         &mut self,
         program: &Word,
         state: &ImageState<'a>,
@@ -273,7 +350,7 @@ impl<'a> Checker<'a> {
             ("maybe", absence.maybe.clone()),
             ("shell", program.text.clone()),
         ];
-        let finding = codes::finding(
+        let finding = super::finding(
             self.rules,
             &MISSING_SHELL,
             self.path,
@@ -302,7 +379,7 @@ impl<'a> Checker<'a> {
         stage: &str,
         when: When,
     ) -> Finding {
-        let mut finding = codes::finding(
+        let mut finding = super::finding(
             self.rules,
             check,
             self.path,

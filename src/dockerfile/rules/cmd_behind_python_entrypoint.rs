@@ -6,17 +6,38 @@
 //! file: `CMD ["gunicorn", "app:app"]` runs `python3.13 gunicorn app:app`,
 //! and Python stops when WORKDIR holds no file named `gunicorn`.
 
-use super::ast::Command;
-use super::check::{Checker, Dispatched};
-use super::codes::{self, CMD_BEHIND_PYTHON_ENTRYPOINT};
-use super::image::{ImageState, Presence};
-use super::verdict::{is_python, is_shell};
+use super::commands::{is_python, is_shell};
+use super::NativeCheck;
+use crate::dockerfile::ast::Command;
+use crate::dockerfile::check::{Checker, Dispatched};
+use crate::dockerfile::image::{ImageState, Presence};
 use crate::finding::Severity;
+
+pub const CMD_BEHIND_PYTHON_ENTRYPOINT: NativeCheck = NativeCheck {
+    code: "DL709",
+    variants: &[
+        "python",
+        "python-tool",
+        "python-tool-on-path",
+        "shell",
+        "script",
+    ],
+    placeholders: &[
+        "cmd",
+        "entrypoint",
+        "runs",
+        "first",
+        "script",
+        "maybe",
+        "suggestion",
+    ],
+    templates: true,
+};
 
 impl<'a> Checker<'a> {
     /// DL709 for `cmd`, the final image's CMD, when the stages set no
     /// ENTRYPOINT and the base's runs Python.
-    pub(super) fn cmd_behind_base_entrypoint(
+    pub(in crate::dockerfile) fn cmd_behind_base_entrypoint(
         &mut self,
         cmd: &Dispatched<'_>,
         state: &ImageState<'a>,
@@ -90,7 +111,7 @@ impl<'a> Checker<'a> {
             ("maybe", maybe),
             ("suggestion", suggestion),
         ];
-        let finding = codes::finding(
+        let finding = super::finding(
             self.rules,
             &CMD_BEHIND_PYTHON_ENTRYPOINT,
             self.path,

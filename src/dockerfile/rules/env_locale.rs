@@ -1,9 +1,16 @@
 //! DL710: an `ENV` naming a locale the base does not have.
 
-use super::ast::{Args, Instruction, Keyword};
-use super::check::Checker;
-use super::codes::{self, ENV_LOCALE_MISSING};
-use super::image::ImageState;
+use super::NativeCheck;
+use crate::dockerfile::ast::{Args, Instruction, Keyword};
+use crate::dockerfile::check::Checker;
+use crate::dockerfile::image::ImageState;
+
+pub const ENV_LOCALE_MISSING: NativeCheck = NativeCheck {
+    code: "DL710",
+    variants: &[],
+    placeholders: &["variable", "locale", "locales", "suggestion"],
+    templates: true,
+};
 
 /// The variables glibc reads a locale name from.
 fn is_locale_variable(name: &str) -> bool {
@@ -17,7 +24,11 @@ fn is_locale_variable(name: &str) -> bool {
 impl<'a> Checker<'a> {
     /// DL710 for each locale variable `instruction` (an ENV) sets to a
     /// locale the base lacks.
-    pub(super) fn env_locale(&mut self, instruction: &Instruction, state: &ImageState<'a>) {
+    pub(in crate::dockerfile) fn env_locale(
+        &mut self,
+        instruction: &Instruction,
+        state: &ImageState<'a>,
+    ) {
         let (Keyword::Env, Args::Pairs(pairs)) = (&instruction.keyword, &instruction.args) else {
             return;
         };
@@ -46,7 +57,7 @@ impl<'a> Checker<'a> {
                 ("locales", self.base.locales_text()),
                 ("suggestion", suggestion.to_string()),
             ];
-            let finding = codes::finding(
+            let finding = super::finding(
                 self.rules,
                 &ENV_LOCALE_MISSING,
                 self.path,

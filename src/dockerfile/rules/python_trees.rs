@@ -21,17 +21,47 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::ast::{Args, Command, Dockerfile, Keyword};
-use super::check::Checker;
-use super::codes::{self, NativeCheck, BUILDER_PYTHON_MISMATCH, PYTHON_TREE_OFF_SYS_PATH};
-use super::copied_from::CopiedFrom;
-use super::image::ImageState;
-use super::source::Span;
-use super::stages::{StageBase, Stages};
 use super::venv_interpreter::{
     builder_for, made_venv, python_executable, stage_python, MadeVenv, StagePython, VenvPython,
 };
+use super::NativeCheck;
 use crate::base::{normalize, BaseImage};
+use crate::dockerfile::ast::{Args, Command, Dockerfile, Keyword};
+use crate::dockerfile::check::Checker;
+use crate::dockerfile::copied_from::CopiedFrom;
+use crate::dockerfile::image::ImageState;
+use crate::dockerfile::source::Span;
+use crate::dockerfile::stages::{StageBase, Stages};
+
+pub const PYTHON_TREE_OFF_SYS_PATH: NativeCheck = NativeCheck {
+    code: "DL706",
+    variants: &["site-packages", "elsewhere", "venv"],
+    placeholders: &[
+        "stage",
+        "source",
+        "destination",
+        "imported",
+        "package-dir",
+        "package-dirs",
+    ],
+    templates: true,
+};
+
+pub const BUILDER_PYTHON_MISMATCH: NativeCheck = NativeCheck {
+    code: "DL707",
+    variants: &["packages", "versioned-tree", "venv"],
+    placeholders: &[
+        "stage",
+        "source",
+        "builder-python",
+        "builder-digits",
+        "evidence",
+        "python",
+        "python-path",
+        "builder",
+    ],
+    templates: true,
+};
 
 /// What kind of Python tree a copied path is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,7 +94,7 @@ impl<'a> Checker<'a> {
     /// DL706, DL707 and DL708 for the COPY --from instructions of the final
     /// chain, with the image as the stages leave it and the commands it
     /// starts with.
-    pub(super) fn python_trees(
+    pub(in crate::dockerfile) fn python_trees(
         &mut self,
         stages: &Stages,
         copies: &[CopiedFrom],
@@ -249,7 +279,7 @@ impl<'a> Checker<'a> {
 
     /// A finding about a `COPY --from`, at `span` of its line, judged on
     /// the checker's base.
-    pub(super) fn push_copy_finding(
+    pub(in crate::dockerfile) fn push_copy_finding(
         &mut self,
         check: &NativeCheck,
         copy: &CopiedFrom,
@@ -257,7 +287,7 @@ impl<'a> Checker<'a> {
         variant: &str,
         values: &[(&str, String)],
     ) {
-        let finding = codes::finding(
+        let finding = super::finding(
             self.rules,
             check,
             self.path,
@@ -482,7 +512,7 @@ fn record_installs(command: &str, builder: &mut Builder) {
 /// (any registry path ending in `/python` with a version tag), or a base
 /// manifest that describes the image and has a Python.
 fn image_python(reference: &str) -> Option<String> {
-    let image = super::stages::ImageRef {
+    let image = crate::dockerfile::stages::ImageRef {
         reference: reference.to_string(),
         written: reference.to_string(),
         span: Span::default(),
@@ -497,7 +527,7 @@ fn image_python(reference: &str) -> Option<String> {
             return Some(version);
         }
     }
-    crate::base::find_in(super::builtin_bases(), reference)
+    crate::base::find_in(crate::dockerfile::builtin_bases(), reference)
         .and_then(|b| b.python.as_ref())
         .and_then(|p| minor(&p.version))
 }

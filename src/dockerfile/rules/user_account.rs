@@ -14,12 +14,26 @@
 //! The judgement itself ([`missing_account`]) is shared with DL805, a
 //! compose service's `user`, which runs into the same lookup.
 
-use super::check::Checker;
-use super::codes::{self, USER_ACCOUNT_MISSING};
-use super::image::{ImageState, Presence};
-use super::source::Span;
+use super::NativeCheck;
 use crate::base::BaseImage;
+use crate::dockerfile::check::Checker;
+use crate::dockerfile::image::{ImageState, Presence};
+use crate::dockerfile::source::Span;
 use crate::finding::Severity;
+
+pub const USER_ACCOUNT_MISSING: NativeCheck = NativeCheck {
+    code: "DL711",
+    variants: &[],
+    placeholders: &[
+        "user",
+        "name",
+        "accounts",
+        "instead",
+        "instead-uid",
+        "maybe",
+    ],
+    templates: true,
+};
 
 /// A user, named as USER or compose's `user` write it (`name[:group]`),
 /// whose account the image's `/etc/passwd` may lack.
@@ -101,7 +115,7 @@ pub(crate) fn missing_account(
 }
 
 impl<'a> Checker<'a> {
-    pub(super) fn user_account(&mut self, state: &ImageState<'a>) {
+    pub(in crate::dockerfile) fn user_account(&mut self, state: &ImageState<'a>) {
         // The base's own USER is numeric on every built-in image, and a
         // name it sets is the base's business.
         let Some((user, Some(span))) = state.user() else {
@@ -113,7 +127,7 @@ impl<'a> Checker<'a> {
         let df = self.df;
         let mut values = vec![("user", user.to_string())];
         values.extend(missing.values(|step| format!("line {}", df.location(step).line)));
-        let finding = codes::finding(
+        let finding = super::finding(
             self.rules,
             &USER_ACCOUNT_MISSING,
             self.path,

@@ -16,17 +16,35 @@
 //! image a base manifest describes. Anything else (a tool that may download
 //! its own Python, an image we cannot place) is not judged.
 
-use super::check::Checker;
-use super::codes::VENV_INTERPRETER_MISSING;
-use super::copied_from::CopiedFrom;
-use super::image::{ImageState, Presence};
-use super::source::Span;
-use super::stages::ImageRef;
+use super::NativeCheck;
 use crate::base::{normalize, BaseImage};
+use crate::dockerfile::check::Checker;
+use crate::dockerfile::copied_from::CopiedFrom;
+use crate::dockerfile::image::{ImageState, Presence};
+use crate::dockerfile::source::Span;
+use crate::dockerfile::stages::ImageRef;
+
+pub const VENV_INTERPRETER_MISSING: NativeCheck = NativeCheck {
+    code: "DL708",
+    variants: &["link", "copies"],
+    placeholders: &[
+        "stage",
+        "source",
+        "destination",
+        "interpreter",
+        "evidence",
+        "python-path",
+        "builder",
+        "package-dir",
+        "lacks",
+        "error",
+    ],
+    templates: true,
+};
 
 /// How a RUN command made a virtualenv.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct MadeVenv {
+pub(in crate::dockerfile) struct MadeVenv {
     pub interpreter: VenvPython,
     /// `--copies` / `--always-copy`: bin/python is a copy, not a link.
     pub copies: bool,
@@ -34,7 +52,7 @@ pub(super) struct MadeVenv {
 
 /// The Python a virtualenv's `bin/python` points at.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum VenvPython {
+pub(in crate::dockerfile) enum VenvPython {
     /// Named by absolute path (`/usr/bin/python3 -m venv`, `-p /usr/bin/python3`).
     Path(String),
     /// A name the stage's PATH finds (`python3 -m venv`).
@@ -49,7 +67,7 @@ pub(super) enum VenvPython {
 
 /// Where a build stage's own Python is, and how we know.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct StagePython {
+pub(in crate::dockerfile) struct StagePython {
     pub dir: String,
     /// `3.11`, when known.
     pub version: Option<String>,
@@ -84,7 +102,7 @@ const DEBIAN_PYTHON: &[(&str, &str, &str)] = &[
 
 /// The Python of a stage built `FROM image` whose RUN commands are
 /// `commands`, when the image says where it is.
-pub(super) fn stage_python(
+pub(in crate::dockerfile) fn stage_python(
     image: &ImageRef,
     line: u32,
     official_version: Option<String>,
@@ -97,7 +115,7 @@ pub(super) fn stage_python(
         .unwrap_or(repository);
     let short = short.strip_prefix("library/").unwrap_or(short);
     let evidence = format!("FROM {} on line {line}", image.reference);
-    if let Some(python) = crate::base::find_in(super::builtin_bases(), &image.reference)
+    if let Some(python) = crate::base::find_in(crate::dockerfile::builtin_bases(), &image.reference)
         .and_then(|b| b.python.as_ref())
     {
         let (dir, _) = python.executable.rsplit_once('/')?;
@@ -159,7 +177,7 @@ fn apt_installs_python(command: &str) -> bool {
 /// The virtualenv made by the command whose words start at `i`, if they
 /// are `python -m venv DIR`, `virtualenv DIR` or `uv venv DIR` (options
 /// skipped). A relative DIR is not placed.
-pub(super) fn made_venv(words: &[&str], i: usize) -> Option<(String, MadeVenv)> {
+pub(in crate::dockerfile) fn made_venv(words: &[&str], i: usize) -> Option<(String, MadeVenv)> {
     let word = words[i];
     let (tool, rest) = if word == "venv" && i >= 2 && words[i - 1] == "-m" {
         let python = words[i - 2];
@@ -222,7 +240,7 @@ pub(super) fn made_venv(words: &[&str], i: usize) -> Option<(String, MadeVenv)> 
 impl<'a> Checker<'a> {
     /// DL708 for the virtualenv `source` of `copy`, made by `made` in a
     /// stage whose Python is `stage` (`label` names the stage).
-    pub(super) fn venv_interpreter(
+    pub(in crate::dockerfile) fn venv_interpreter(
         &mut self,
         copy: &CopiedFrom,
         (source, span): (&str, Span),
@@ -287,7 +305,7 @@ impl<'a> Checker<'a> {
 }
 
 /// The base's interpreter, or nothing on a base without Python.
-pub(super) fn python_executable(base: &BaseImage) -> String {
+pub(in crate::dockerfile) fn python_executable(base: &BaseImage) -> String {
     base.python
         .as_ref()
         .map(|p| p.executable.clone())
@@ -298,11 +316,11 @@ pub(super) fn python_executable(base: &BaseImage) -> String {
 /// path: a built-in manifest with a shell and the same interpreter
 /// (Chainguard's `latest-dev` for `latest`), else the Debian release a
 /// distroless `…-debianN` image is made from.
-pub(super) fn builder_for(base: &BaseImage) -> String {
+pub(in crate::dockerfile) fn builder_for(base: &BaseImage) -> String {
     let Some(python) = &base.python else {
         return String::new();
     };
-    let same_python = super::builtin_bases().iter().find(|b| {
+    let same_python = crate::dockerfile::builtin_bases().iter().find(|b| {
         b.facts.bin_sh
             && b.python
                 .as_ref()
